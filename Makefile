@@ -1,0 +1,56 @@
+# tweetlda: PGXS build, plus the project's own targets (deps, test, demo, bench)
+
+EXTENSION   = tweetlda
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" tweetlda.control)
+
+MODULE_big  = tweetlda
+OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+SQL_SRC     = $(sort $(wildcard src/sql/*.sql))
+DATA_built  = tweetlda--$(EXTVERSION).sql
+DATA        = $(wildcard upgrade/tweetlda--*--*.sql)
+REGRESS     = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=$(srcdir) --encoding=UTF8 --no-locale
+PG_CPPFLAGS = -I$(srcdir)/src
+SHLIB_LINK  = -lstemmer -lm
+EXTRA_CLEAN = $(DATA_built)
+
+# Pin PostgreSQL 15 (Debian's /usr/bin/pg_config follows the newest server installed).
+PG_CONFIG  ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS       := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+ifneq ($(PGXS),)
+include $(PGXS)
+else
+all install installcheck:
+	@echo "PostgreSQL 15 server headers are missing: run 'make deps' (or 'make test') first" >&2; exit 1
+endif
+
+# The install script is assembled from src/sql/*.sql; "-- @load" lines pull in data files.
+$(DATA_built): $(SQL_SRC) $(wildcard data/*.tsv data/*/*.tsv) scripts/build-install-sql tweetlda.control
+	scripts/build-install-sql $(SQL_SRC) > $@.tmp && mv $@.tmp $@
+
+.PHONY: deps test demo demo-stop bench
+
+# Install the Debian packages the project needs (no-op when they are present).
+deps:
+	scripts/deps
+
+# Build, then run every test (pg_regress and TAP) against temporary instances.
+test: deps
+	$(MAKE) all
+	test/run-tests
+
+# The main job: a private cluster in .tweetlda/ with the extension and the bundled tweets.
+demo: deps
+	$(MAKE) all
+	$(MAKE) install
+	scripts/demo
+
+# Stop the demo cluster.
+demo-stop:
+	scripts/demo stop
+
+# Run the benchmarks in bench/ (needs ../shared/data).
+bench: deps
+	$(MAKE) all
+	bench/run
