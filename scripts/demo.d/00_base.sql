@@ -1,4 +1,4 @@
--- The demo queries, run by scripts/demo on the private demo cluster (re-runnable).
+-- Demo part 00, run first by scripts/demo in one psql session with the later parts (re-runnable).
 \pset footer off
 DROP EXTENSION IF EXISTS tweetlda CASCADE;
 CREATE EXTENSION tweetlda;
