@@ -43,7 +43,30 @@ struct Tokenizer
 	const char **slot_word;		/* NULL for an empty slot */
 	uint32	   *slot_hash;
 	int		   *slot_len;
+	/* memo of recent raw tokens and their outcome (stem, or dropped) */
+	struct MemoEntry *memo;		/* MEMO_SLOTS entries, allocated on first use */
+	int			memo_used;
+	char	   *arena;			/* raw and stemmed bytes of the memo entries */
+	int			arena_used;
 };
+
+/*
+ * The memo: tweets repeat words, so the outcome of each distinct raw token
+ * (stopword test, stemming, length test) is remembered.  It is emptied when
+ * full, so memory stays bounded and results never depend on its state.
+ */
+#define MEMO_SLOTS		16384	/* power of 2 */
+#define MEMO_MAX_USED	(MEMO_SLOTS / 2)
+#define MEMO_ARENA		(256 * 1024)
+
+typedef struct MemoEntry
+{
+	uint32		hash;
+	int32		raw_off;		/* offset of the raw token in the arena */
+	int16		raw_len;		/* 0 for an empty slot */
+	int16		out_len;		/* -1 when the token is dropped */
+	int32		out_off;
+} MemoEntry;
 
 /* Scanner state of one TokenizeText call */
 typedef struct TokState
@@ -257,16 +280,14 @@ TextLower(const char *s, int len, int *outlen)
 	return buf.data;
 }
 
-/* True when the stopword set holds the token */
+/* True when the stopword set holds the token, whose hash_bytes() is h */
 static inline bool
-IsStopword(Tokenizer *tok, const char *s, int len)
+IsStopword(Tokenizer *tok, const char *s, int len, uint32 h)
 {
-	uint32		h,
-				i;
+	uint32		i;
 
 	if (tok->slot_word == NULL)
 		return false;
-	h = hash_bytes((const unsigned char *) s, len);
 	for (i = h & tok->mask; tok->slot_word[i] != NULL; i = (i + 1) & tok->mask)
 		if (tok->slot_hash[i] == h && tok->slot_len[i] == len &&
 			memcmp(tok->slot_word[i], s, len) == 0)
@@ -274,31 +295,96 @@ IsStopword(Tokenizer *tok, const char *s, int len)
 	return false;
 }
 
-/* Filter, stem and hand one token to the sink */
-static void
-EmitToken(TokState *st, const char *s, int len, int nchars)
+/* Filter and stem one raw token; returns its final form, or NULL when it is dropped */
+static const char *
+ProcessToken(Tokenizer *tok, const char *s, int *len, int nchars, uint32 h)
 {
-	Tokenizer  *tok = st->tok;
-
-	if (len == 2 && s[0] == 'r' && s[1] == 't')
-		return;					/* the retweet marker, in any case */
-	if (IsStopword(tok, s, len))
-		return;
+	if (*len == 2 && s[0] == 'r' && s[1] == 't')
+		return NULL;			/* the retweet marker, in any case */
+	if (IsStopword(tok, s, *len, h))
+		return NULL;
 	if (tok->stemmer != NULL)
 	{
-		const sb_symbol *out = sb_stemmer_stem(tok->stemmer, (const sb_symbol *) s, len);
+		const sb_symbol *out = sb_stemmer_stem(tok->stemmer, (const sb_symbol *) s, *len);
 
 		if (out == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory in the Snowball stemmer")));
-		len = sb_stemmer_length(tok->stemmer);
+		*len = sb_stemmer_length(tok->stemmer);
 		s = (const char *) out;
-		nchars = Utf8Chars(s, len);
+		nchars = Utf8Chars(s, *len);
 	}
 	if (nchars < tok->cfg.min_length || nchars > tok->cfg.max_length)
-		return;
-	st->sink(st->arg, s, len);
+		return NULL;
+	return s;
+}
+
+/* Empty the memo (allocating it on first use) */
+static void
+ResetMemo(Tokenizer *tok)
+{
+	if (tok->memo == NULL)
+	{
+		MemoryContext cxt = GetMemoryChunkContext(tok);
+
+		tok->memo = MemoryContextAllocHuge(cxt, sizeof(MemoEntry) * MEMO_SLOTS);
+		tok->arena = MemoryContextAlloc(cxt, MEMO_ARENA);
+	}
+	memset(tok->memo, 0, sizeof(MemoEntry) * MEMO_SLOTS);
+	tok->memo_used = 0;
+	tok->arena_used = 0;
+}
+
+/* Remember the outcome of a raw token in the free memo slot e */
+static void
+MemoStore(Tokenizer *tok, MemoEntry *e, uint32 h, const char *raw, int len,
+		  const char *out, int out_len)
+{
+	e->hash = h;
+	e->raw_off = tok->arena_used;
+	e->raw_len = len;
+	memcpy(tok->arena + tok->arena_used, raw, len);
+	tok->arena_used += len;
+	e->out_len = out == NULL ? -1 : out_len;
+	e->out_off = tok->arena_used;
+	if (out != NULL)
+	{
+		memcpy(tok->arena + tok->arena_used, out, out_len);
+		tok->arena_used += out_len;
+	}
+	tok->memo_used++;
+}
+
+/* Filter, stem and hand one token to the sink, through the memo */
+static void
+EmitToken(TokState *st, const char *s, int len, int nchars)
+{
+	Tokenizer  *tok = st->tok;
+	uint32		h = hash_bytes((const unsigned char *) s, len);
+	MemoEntry  *e;
+	const char *out;
+	int			out_len = len;
+
+	if (tok->memo == NULL || tok->memo_used >= MEMO_MAX_USED ||
+		tok->arena_used + 2 * TOKBUF_SIZE > MEMO_ARENA)
+		ResetMemo(tok);
+	for (e = &tok->memo[h & (MEMO_SLOTS - 1)]; e->raw_len != 0;
+		 e = (e == &tok->memo[MEMO_SLOTS - 1]) ? tok->memo : e + 1)
+	{
+		if (e->hash == h && e->raw_len == len &&
+			memcmp(tok->arena + e->raw_off, s, len) == 0)
+		{
+			if (e->out_len >= 0)
+				st->sink(st->arg, tok->arena + e->out_off, e->out_len);
+			return;
+		}
+	}
+	out = ProcessToken(tok, s, &out_len, nchars, h);
+	if (out_len <= TOKBUF_SIZE)
+		MemoStore(tok, e, h, s, len, out, out_len);
+	if (out != NULL)
+		st->sink(st->arg, out, out_len);
 }
 
 /* True when a piece of a split hashtag holds a letter (not only digits) */

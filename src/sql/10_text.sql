@@ -44,7 +44,8 @@ CREATE FUNCTION tweetlda.text_config(
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 -- Validate and complete a text configuration given as jsonb (missing keys take defaults).
-CREATE FUNCTION tweetlda.text_config(config jsonb) RETURNS jsonb
+-- Not an overload of text_config: a string literal would resolve to the language variant.
+CREATE FUNCTION tweetlda.validate_text_config(config jsonb) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'tweetlda_text_config_jsonb'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
