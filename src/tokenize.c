@@ -85,6 +85,7 @@ typedef struct TokState
 	int			prev_class;
 	int			prev2_class;
 	int			prev_byte;		/* byte offset of the previous character */
+	int			sigma_at;		/* byte offset of a capital sigma just appended, or -1 */
 	int			nsplits;
 	int			splits[TOKBUF_SIZE];
 	char		buf[TOKBUF_SIZE];
@@ -147,7 +148,7 @@ IsUnicodeDigit(pg_wchar cp)
 
 /* True for combining marks that glibc does not class as alpha (virama, accents) */
 static inline bool
-IsCombiningMark(pg_wchar cp, locale_t loc)
+IsCombiningMark(pg_wchar cp)
 {
 	if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0483 && cp <= 0x0489) ||
 		(cp >= 0x0591 && cp <= 0x05C7) || (cp >= 0x0610 && cp <= 0x061A) ||
@@ -156,8 +157,19 @@ IsCombiningMark(pg_wchar cp, locale_t loc)
 		(cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||
 		(cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE20 && cp <= 0xFE2F))
 		return true;
-	/* Indic scripts: signs that are neither punctuation nor space */
-	return cp >= 0x0900 && cp <= 0x0DFF && !iswpunct_l(cp, loc) && !iswspace_l(cp, loc);
+	/*
+	 * Indic scripts: glibc classes the vowel signs it does not call alpha
+	 * (virama, nukta, ...) as punct, so list the real punctuation and symbols
+	 * (dandas, currency and number signs) instead.
+	 */
+	if (cp < 0x0900 || cp > 0x0DFF)
+		return false;
+	return !(cp == 0x0964 || cp == 0x0965 || cp == 0x0970 ||
+			 (cp >= 0x09F2 && cp <= 0x09FB) || cp == 0x0AF0 || cp == 0x0AF1 ||
+			 (cp >= 0x0B70 && cp <= 0x0B77 && cp != 0x0B71) ||
+			 (cp >= 0x0BF0 && cp <= 0x0BFA) || (cp >= 0x0C77 && cp <= 0x0C7F) ||
+			 cp == 0x0D4F || (cp >= 0x0D58 && cp <= 0x0D5E) ||
+			 (cp >= 0x0D70 && cp <= 0x0D79) || cp == 0x0DF4);
 }
 
 /* Class of a non-ASCII code point */
@@ -168,7 +180,7 @@ ClassifyCodepoint(pg_wchar cp, locale_t loc)
 		return CC_DIGIT;
 	if (iswalpha_l(cp, loc))
 		return iswupper_l(cp, loc) ? CC_UPPER : CC_LOWER;
-	if (IsCombiningMark(cp, loc))
+	if (IsCombiningMark(cp))
 		return CC_MARK;
 	return CC_SEP;
 }
@@ -250,6 +262,20 @@ Utf8Chars(const char *s, int len)
 	return n;
 }
 
+/* True when the code point at p is a letter or combining mark */
+static bool
+NextIsLetter(const unsigned char *p, const unsigned char *end, locale_t loc)
+{
+	pg_wchar	cp;
+
+	if (p >= end)
+		return false;
+	if (*p < 0x80)
+		return ascii_class[*p] >= CC_LOWER;
+	DecodeUtf8(p, end, &cp);
+	return cp != 0 && (iswalpha_l(cp, loc) || IsCombiningMark(cp));
+}
+
 /* Full Unicode lowercase of UTF-8 text; the result is NUL-terminated */
 char *
 TextLower(const char *s, int len, int *outlen)
@@ -258,7 +284,9 @@ TextLower(const char *s, int len, int *outlen)
 	const unsigned char *p = (const unsigned char *) s;
 	const unsigned char *end = p + len;
 	StringInfoData buf;
+	bool		prev_letter = false;
 
+	InitAsciiClasses();
 	initStringInfo(&buf);
 	enlargeStringInfo(&buf, len + 1);
 	while (p < end)
@@ -269,12 +297,20 @@ TextLower(const char *s, int len, int *outlen)
 		if (*p < 0x80)
 		{
 			appendStringInfoChar(&buf, (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+			prev_letter = ascii_class[*p] >= CC_LOWER;
 			p++;
 			continue;
 		}
 		p += DecodeUtf8(p, end, &cp);
-		if (cp != 0)
-			appendBinaryStringInfo(&buf, enc, EncodeUtf8(towlower_l(cp, loc), enc));
+		if (cp == 0)
+			continue;
+		if (cp == 0x03A3 && prev_letter && !NextIsLetter(p, end, loc))
+			cp = 0x03C2;		/* final sigma, as the tokenizer does */
+		else
+			cp = towlower_l(cp, loc);
+		prev_letter = iswalpha_l(cp, loc);
+		appendBinaryStringInfo(&buf, enc, EncodeUtf8(cp, enc));
+		continue;
 	}
 	*outlen = buf.len;
 	return buf.data;
@@ -418,6 +454,9 @@ FlushWord(TokState *st)
 {
 	if (st->nbytes > 0 && !st->overflow)
 	{
+		/* a capital sigma that ends a word of two or more letters is final: ς */
+		if (st->sigma_at >= 0 && st->sigma_at == st->nbytes - 2 && st->nchars > 1)
+			st->buf[st->nbytes - 1] = (char) 0x82;
 		if (st->nsplits == 0)
 		{
 			if (st->has_letter)
@@ -444,6 +483,7 @@ FlushWord(TokState *st)
 	st->nbytes = 0;
 	st->nchars = 0;
 	st->nsplits = 0;
+	st->sigma_at = -1;
 	st->prev_class = CC_SEP;
 	st->prev2_class = CC_SEP;
 }
@@ -513,6 +553,12 @@ HandleCodepoint(TokState *st, pg_wchar cp, const unsigned char *at)
 		st->inword = true;
 		st->word_start = at;
 	}
+	if (cls == CC_MARK)
+	{
+		AppendChar(st, enc, EncodeUtf8(cp, enc), cls);
+		return;
+	}
+	st->sigma_at = (cp == 0x03A3) ? st->nbytes : -1;
 	if (cls >= CC_LOWER)
 		cp = cp < 0x80 ? (pg_wchar) ((cls == CC_UPPER) ? cp + 32 : cp) : (pg_wchar) towlower_l(cp, loc);
 	AppendChar(st, enc, EncodeUtf8(cp, enc), cls);
@@ -700,11 +746,13 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 			{
 				char		lc = (cls == CC_UPPER) ? c + 32 : c;
 
+				st->sigma_at = -1;
 				AppendChar(st, &lc, 1, cls);
 			}
 			else
 			{
 				/* the fast path: plain ASCII letter or digit */
+				st->sigma_at = -1;
 				st->buf[st->nbytes++] = (cls == CC_UPPER) ? c + 32 : c;
 				st->nchars++;
 				st->has_letter |= (cls >= CC_LOWER);
@@ -930,9 +978,17 @@ TokenizerForCall(FmgrInfo *flinfo, const TextConfig *cfg)
 	return cc->tok;
 }
 
+/* How the configuration argument of an SQL call is given */
+typedef enum ConfigArg
+{
+	CONFIG_LANGUAGE,			/* text: a language name */
+	CONFIG_JSONB,				/* jsonb: text_config() */
+	CONFIG_FROZEN				/* bytea: text_config_freeze() */
+} ConfigArg;
+
 /* The cached tokenizer of an SQL call whose configuration argument is key */
 static Tokenizer *
-TokenizerForKey(FunctionCallInfo fcinfo, const char *key, int keylen, bool is_jsonb)
+TokenizerForKey(FunctionCallInfo fcinfo, const char *key, int keylen, ConfigArg kind)
 {
 	CallCache  *cc = GetCallCache(fcinfo->flinfo);
 	TextConfig *cfg;
@@ -940,8 +996,10 @@ TokenizerForKey(FunctionCallInfo fcinfo, const char *key, int keylen, bool is_js
 	if (cc->key != NULL && cc->keylen == keylen && memcmp(cc->key, key, keylen) == 0 &&
 		TokenizerCurrent(cc->tok))
 		return cc->tok;
-	if (is_jsonb)
+	if (kind == CONFIG_JSONB)
 		cfg = TextConfigFromJsonb((Jsonb *) key);
+	else if (kind == CONFIG_FROZEN)
+		cfg = TextConfigDeserialize(key, keylen);
 	else
 		cfg = TextConfigDefault(pnstrdup(key, keylen));
 	RebuildCallCache(cc, cfg);
@@ -962,7 +1020,7 @@ tweetlda_tokenize(PG_FUNCTION_ARGS)
 	Tokenizer  *tok;
 
 	CheckDatabaseEncoding();
-	tok = TokenizerForKey(fcinfo, VARDATA_ANY(lang), VARSIZE_ANY_EXHDR(lang), false);
+	tok = TokenizerForKey(fcinfo, VARDATA_ANY(lang), VARSIZE_ANY_EXHDR(lang), CONFIG_LANGUAGE);
 	PG_RETURN_ARRAYTYPE_P(TokenizeToArray(tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
 }
 
@@ -977,6 +1035,21 @@ tweetlda_tokenize_config(PG_FUNCTION_ARGS)
 	Tokenizer  *tok;
 
 	CheckDatabaseEncoding();
-	tok = TokenizerForKey(fcinfo, (const char *) config, VARSIZE(config), true);
+	tok = TokenizerForKey(fcinfo, (const char *) config, VARSIZE(config), CONFIG_JSONB);
+	PG_RETURN_ARRAYTYPE_P(TokenizeToArray(tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
+}
+
+PG_FUNCTION_INFO_V1(tweetlda_tokenize_frozen);
+
+/* tokenize(doc text, frozen bytea): tokens with a frozen configuration (its own stopwords) */
+Datum
+tweetlda_tokenize_frozen(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	bytea	   *frozen = PG_GETARG_BYTEA_PP(1);
+	Tokenizer  *tok;
+
+	CheckDatabaseEncoding();
+	tok = TokenizerForKey(fcinfo, VARDATA_ANY(frozen), VARSIZE_ANY_EXHDR(frozen), CONFIG_FROZEN);
 	PG_RETURN_ARRAYTYPE_P(TokenizeToArray(tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
 }
