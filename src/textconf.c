@@ -303,6 +303,18 @@ TextConfigSerialize(StringInfo buf, const TextConfig *cfg)
 
 	if (!cfg->has_snapshot)
 		words = CollectStopwords(cfg, &nwords);
+	/* refuse what TextConfigDeserialize would reject */
+	if (nwords > TEXTCONF_MAX_STOPWORDS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many stopwords for a text configuration"),
+				 errdetail("The configuration has %d stopwords; the limit is %d.",
+						   nwords, TEXTCONF_MAX_STOPWORDS)));
+	for (int i = 0; i < nwords; i++)
+		if (strlen(words[i]) > TEXTCONF_MAX_WORD_BYTES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("stopword longer than %d bytes", TEXTCONF_MAX_WORD_BYTES)));
 	appendBinaryStringInfo(buf, TC_MAGIC, 4);
 	pq_sendbyte(buf, TC_VERSION);
 	pq_sendbyte(buf, len);
