@@ -52,6 +52,7 @@
 #define COUNTERFACTUAL	(-0.5)	/* "should have been good" */
 #define SARCASM_SCALAR	(-0.5)	/* "love mondays #sarcasm" */
 #define LAUGH_SOFTENER	0.5		/* "lol" next to other sentiment words */
+#define IRREALIS		0.5		/* sentiment words in questions and conditions */
 
 /* Token kinds */
 #define TK_WORD			1
@@ -82,6 +83,7 @@
 #define R_LEAST			0x1000
 #define R_NEVER_SO		0x2000
 #define R_NOT_VERB		0x4000	/* "like" as a preposition, "kind" as a noun */
+#define R_IRREALIS		0x8000	/* in a question or a condition */
 
 typedef struct SocialToken
 {
@@ -94,6 +96,8 @@ typedef struct SocialToken
 	const SocialEntry *entry;	/* lexicon entry or NULL */
 	float		valence;		/* contribution after the rules */
 	float		weight;			/* contrast weight */
+	int32		sstart;			/* first token of its sentence */
+	int32		send;			/* its sentence's end mark (or ntoks) */
 } SocialToken;
 
 typedef struct SocialDoc
@@ -791,6 +795,44 @@ IsNegator(const SocialDoc *doc, int i)
 	return t->len > 3 && w[t->len - 3] == 'n' && w[t->len - 2] == '\'' && w[t->len - 1] == 't';
 }
 
+/* True when the sentence holding token i ends with a question mark */
+static inline bool
+InQuestion(const SocialDoc *doc, int i)
+{
+	int			e = doc->toks[i].send;
+
+	return e < doc->ntoks && doc->toks[e].punct == '?';
+}
+
+/*
+ * True when negator j opens a negative question ("don't you love it?", "isn't
+ * it great", "how can you not love him?"): these expect agreement and do not
+ * negate.
+ */
+static bool
+RhetoricalNegation(const SocialDoc *doc, int j)
+{
+	static const char *const subjects[] = {"you", "ya", "u", "it", "that", "this", "they",
+	"we", "he", "she", "i"};
+	static const char *const auxiliaries[] = {"can", "could", "would", "will", "do", "does",
+	"did", "is", "are", "was", "were", "should"};
+	bool		subject_next = false;
+
+	for (int k = 0; k < lengthof(subjects); k++)
+		subject_next |= TokIs(doc, j + 1, subjects[k]);
+	/* "Don't you love it", "Isn't it great": an n't word opening its clause */
+	if (!TokIs(doc, j, "not") && subject_next)
+		return j == 0 || ClauseBreak(doc, j - 1);
+	/* "how can you not love him?": auxiliary, subject, not, in a question */
+	if (TokIs(doc, j, "not") && InQuestion(doc, j))
+		for (int k = 0; k < lengthof(auxiliaries); k++)
+			if (TokIs(doc, j - 2, auxiliaries[k]))
+				for (int m = 0; m < lengthof(subjects); m++)
+					if (TokIs(doc, j - 1, subjects[m]))
+						return true;
+	return false;
+}
+
 /* True when "no" at i is a determiner ("no problem") rather than an interjection ("No!") */
 static inline bool
 NoIsDeterminer(const SocialDoc *doc, int i)
@@ -894,7 +936,7 @@ ApplyNegation(SocialDoc *doc, int i, double v)
 		if (ClauseBreak(doc, j))
 			break;
 		words++;
-		if (!IsNegator(doc, j))
+		if (!IsNegator(doc, j) || RhetoricalNegation(doc, j))
 			continue;
 		/* "no" as a determiner reaches only its noun phrase */
 		if (TokIs(doc, j, "no") && i - j > 2 && !TokIs(doc, j + 1, "longer") &&
@@ -932,6 +974,27 @@ ApplyLeast(SocialDoc *doc, int i, double v)
 	return v;
 }
 
+/* True when "wish" at j introduces an unreal situation ("I wish I had", "wish it were") */
+static bool
+WishIsCounterfactual(const SocialDoc *doc, int j)
+{
+	static const char *const next[] = {"i", "we", "they", "he", "she", "it", "there", "that",
+	"could", "would", "had", "was", "were", "i'd", "i'm", "my", "our", "this", "people"};
+	static const char *const after_you[] = {"were", "was", "could", "would", "had", "'d",
+	"knew", "would've", "did", "didn't", "wouldn't", "weren't"};
+
+	if (!TokIs(doc, j, "wish") && !TokIs(doc, j, "wished") && !TokIs(doc, j, "wishing"))
+		return false;
+	for (int k = 0; k < lengthof(next); k++)
+		if (TokIs(doc, j + 1, next[k]))
+			return true;
+	if (TokIs(doc, j + 1, "you") || TokIs(doc, j + 1, "u"))
+		for (int k = 0; k < lengthof(after_you); k++)
+			if (TokIs(doc, j + 2, after_you[k]))
+				return true;
+	return false;
+}
+
 /* "should have been great", "was supposed to be fun": the opposite happened */
 static double
 ApplyCounterfactual(SocialDoc *doc, int i, double v)
@@ -940,6 +1003,11 @@ ApplyCounterfactual(SocialDoc *doc, int i, double v)
 	{
 		if (ClauseBreak(doc, j))
 			break;
+		if (WishIsCounterfactual(doc, j))
+		{
+			doc->toks[i].rules |= R_COUNTERFACT;
+			return v * COUNTERFACTUAL;
+		}
 		if (!(TokClass(doc, j) & SC_MODAL))
 			continue;
 		if (doc->toks[j].entry->boost > 0 || TokIs(doc, j + 1, "have") ||
@@ -975,9 +1043,20 @@ ScoreToken(SocialDoc *doc, int i)
 		t->rules |= R_ELONGATED;
 	}
 	v = ApplyBoosters(doc, i, v);
+	if (WishIsCounterfactual(doc, i))
+	{
+		t->rules |= R_COUNTERFACT;
+		return v * COUNTERFACTUAL;
+	}
 	v = ApplyNegation(doc, i, v);
 	v = ApplyLeast(doc, i, v);
-	return ApplyCounterfactual(doc, i, v);
+	v = ApplyCounterfactual(doc, i, v);
+	if (InQuestion(doc, i))
+	{
+		t->rules |= R_IRREALIS;
+		v *= IRREALIS;
+	}
+	return v;
 }
 
 /* Merge lexicon phrases ("can't stand", "yeah right") into their first word */
@@ -1021,30 +1100,40 @@ MatchPhrases(SocialDoc *doc)
 	}
 }
 
-/* The index of the first token of the sentence holding token i */
-static int
-SentenceStart(const SocialDoc *doc, int i)
+/* True when token i ends a sentence */
+static inline bool
+SentenceMark(const SocialDoc *doc, int i)
 {
-	while (i > 0 && !(doc->toks[i - 1].kind == TK_PUNCT && strchr(".!?\n", doc->toks[i - 1].punct)))
-		i--;
-	return i;
+	return doc->toks[i].kind == TK_PUNCT && strchr(".!?\n", doc->toks[i].punct) != NULL;
 }
 
-/* The index after the last token of the sentence holding token i */
-static int
-SentenceEnd(const SocialDoc *doc, int i)
+/* Record the sentence bounds of every token, in two linear passes */
+static void
+FindSentences(SocialDoc *doc)
 {
-	while (i < doc->ntoks && !(doc->toks[i].kind == TK_PUNCT && strchr(".!?\n", doc->toks[i].punct)))
-		i++;
-	return i;
+	int			start = 0;
+	int			end = doc->ntoks;
+
+	for (int i = 0; i < doc->ntoks; i++)
+	{
+		doc->toks[i].sstart = start;
+		if (SentenceMark(doc, i))
+			start = i + 1;
+	}
+	for (int i = doc->ntoks - 1; i >= 0; i--)
+	{
+		if (SentenceMark(doc, i))
+			end = i;
+		doc->toks[i].send = end;
+	}
 }
 
 /* "but": what comes before it in its sentence counts half, what follows it 1.5 times */
 static void
 ApplyContrast(SocialDoc *doc, int c)
 {
-	int			s = SentenceStart(doc, c);
-	int			e = SentenceEnd(doc, c + 1);
+	int			s = doc->toks[c].sstart;
+	int			e = doc->toks[c].send;
 
 	if (TokIs(doc, c + 1, "also") || TokIs(doc, c - 1, "nothing") || TokIs(doc, c - 1, "all"))
 		return;
@@ -1052,7 +1141,7 @@ ApplyContrast(SocialDoc *doc, int c)
 		if (TokIs(doc, j, "not") && (TokIs(doc, j + 1, "only") || TokIs(doc, j + 1, "just")))
 			return;
 	if (s == c && s > 0)		/* "But ..." opens a sentence: contrast with the last one */
-		s = SentenceStart(doc, s - 1);
+		s = doc->toks[s - 1].sstart;
 	for (int j = s; j < c; j++)
 	{
 		doc->toks[j].weight *= 0.5f;
@@ -1070,8 +1159,8 @@ static void
 ApplyConcession(SocialDoc *doc, int c)
 {
 	int			e = c + 1;
-	int			s = SentenceStart(doc, c);
-	int			end = SentenceEnd(doc, c + 1);
+	int			s = doc->toks[c].sstart;
+	int			end = doc->toks[c].send;
 
 	if (e >= doc->ntoks || doc->toks[e].kind == TK_PUNCT)
 		return;					/* sentence-final "though": nothing to weaken */
@@ -1106,6 +1195,7 @@ ScoreTokens(SocialDoc *doc)
 				caps++;
 		}
 	doc->cap_diff = caps > 0 && caps < words;
+	FindSentences(doc);
 	MatchPhrases(doc);
 	for (int i = 0; i < doc->ntoks; i++)
 	{
@@ -1118,20 +1208,25 @@ ScoreTokens(SocialDoc *doc)
 				other_sentiment = true;
 		}
 	}
-	for (int i = 0; i < doc->ntoks; i++)
-	{
-		uint16		cls = TokClass(doc, i);
-
-		if (cls & SC_CONTRAST)
+	/* the last contrast of each sentence, the first concession (linear in the text) */
+	for (int i = doc->ntoks - 1, seen = -1; i >= 0; i--)
+		if ((TokClass(doc, i) & SC_CONTRAST) && doc->toks[i].sstart != seen)
+		{
+			seen = doc->toks[i].sstart;
 			ApplyContrast(doc, i);
-		else if (cls & SC_CONCESSIVE)
+		}
+	for (int i = 0, seen = -1; i < doc->ntoks; i++)
+		if ((TokClass(doc, i) & SC_CONCESSIVE) && doc->toks[i].sstart != seen)
+		{
+			seen = doc->toks[i].sstart;
 			ApplyConcession(doc, i);
-		if ((cls & SC_LAUGH) && other_sentiment && doc->toks[i].valence != 0)
+		}
+	for (int i = 0; i < doc->ntoks; i++)
+		if ((TokClass(doc, i) & SC_LAUGH) && other_sentiment && doc->toks[i].valence != 0)
 		{
 			doc->toks[i].valence *= LAUGH_SOFTENER;
 			doc->toks[i].rules |= R_LAUGH_SOFT;
 		}
-	}
 }
 
 /* Sum the contributions into polarity and intensity */
@@ -1152,6 +1247,8 @@ Summarize(SocialDoc *doc, SentimentScore *out)
 	emph = Min(doc->nexcl, 4) * EXCL_INCR;
 	if (doc->nquest > 1)
 		emph += (doc->nquest <= 3) ? doc->nquest * QUEST_INCR : QUEST_MAX;
+	if (!isfinite(sum) || !isfinite(abs_sum))
+		elog(ERROR, "social analyzer produced a non-finite sum");
 	if (doc->sarcasm && sum > 0)
 		sum *= SARCASM_SCALAR;
 	if (sum > 0)
@@ -1222,7 +1319,8 @@ RuleNames(uint16 rules, StringInfo buf)
 {
 	static const char *const names[] = {"negated", "boosted", "dampened", "caps",
 		"elongated", "before but", "after but", "concession", "counterfactual",
-		"laughter softened", "modifier", "phrase", "least", "never so", "not a verb"};
+		"laughter softened", "modifier", "phrase", "least", "never so", "not a verb",
+	"irrealis"};
 
 	for (int b = 0; b < lengthof(names); b++)
 		if (rules & (1 << b))
