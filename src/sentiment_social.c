@@ -92,6 +92,7 @@ typedef struct SocialToken
 	uint8		kind;
 	uint8		flags;
 	char		punct;			/* TK_PUNCT: '.', ',', '!', ... */
+	uint8		run;			/* TK_PUNCT: how many marks in a row (at most 255) */
 	uint16		rules;
 	const SocialEntry *entry;	/* lexicon entry or NULL */
 	float		valence;		/* contribution after the rules */
@@ -217,6 +218,15 @@ FoldCodePoint(uint32 cp)
 	return 0;
 }
 
+/* True for combining marks (decomposed accents), which are dropped */
+static inline bool
+IsCombiningMark(uint32 cp)
+{
+	return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+		(cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20DF) ||
+		(cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
 /* Copy text into doc->cb: entities decoded, punctuation folded, bad bytes blanked */
 static void
 CleanText(SocialDoc *doc, const char *text, int len)
@@ -251,7 +261,9 @@ CleanText(SocialDoc *doc, const char *text, int len)
 			i++;
 			continue;
 		}
-		if ((c = FoldCodePoint(cp)) != 0)
+		if (IsCombiningMark(cp))
+			;					/* accents of decomposed letters: the lexicon is unaccented */
+		else if ((c = FoldCodePoint(cp)) != 0)
 			*o++ = c;
 		else
 		{
@@ -612,9 +624,14 @@ EmitPunct(SocialDoc *doc, char c)
 		/* one token per run of the same mark ("!!!" counts its marks above) */
 		if (doc->ntoks > 0 && doc->toks[doc->ntoks - 1].kind == TK_PUNCT &&
 			doc->toks[doc->ntoks - 1].punct == c)
+		{
+			t = &doc->toks[doc->ntoks - 1];
+			t->run = Min(t->run + 1, 255);
 			return;
+		}
 		t = AddToken(doc, TK_PUNCT, &c, 1);
 		t->punct = c;
+		t->run = 1;
 	}
 }
 
@@ -795,13 +812,14 @@ IsNegator(const SocialDoc *doc, int i)
 	return t->len > 3 && w[t->len - 3] == 'n' && w[t->len - 2] == '\'' && w[t->len - 1] == 't';
 }
 
-/* True when the sentence holding token i ends with a question mark */
+/* True when the sentence holding token i ends with a question mark (one: "???" is emphasis) */
 static inline bool
 InQuestion(const SocialDoc *doc, int i)
 {
 	int			e = doc->toks[i].send;
 
-	return e < doc->ntoks && doc->toks[e].punct == '?';
+	return e < doc->ntoks && doc->toks[e].punct == '?' && doc->toks[e].run == 1 &&
+		!(e + 1 < doc->ntoks && doc->toks[e + 1].kind == TK_PUNCT && doc->toks[e + 1].punct == '!');
 }
 
 /*
@@ -942,9 +960,10 @@ ApplyNegation(SocialDoc *doc, int i, double v)
 		if (TokIs(doc, j, "no") && i - j > 2 && !TokIs(doc, j + 1, "longer") &&
 			!TokIs(doc, j + 1, "way"))
 			continue;
-		/* "never so good", "never this happy": emphasis, not negation */
-		if (TokIs(doc, j, "never") && (TokIs(doc, j + 1, "so") || TokIs(doc, j + 1, "this")) &&
-			j + 1 < i)
+		/* "never so good", "never been this happy": emphasis, not negation */
+		if (TokIs(doc, j, "never") &&
+			(TokIs(doc, j + 1, "so") || TokIs(doc, j + 1, "this") ||
+			 TokIs(doc, i - 1, "so") || TokIs(doc, i - 1, "this")) && j + 1 < i)
 		{
 			doc->toks[i].rules |= R_NEVER_SO;
 			return v * 1.25;
