@@ -8,6 +8,10 @@ tweetlda.sentiment_label(polarity), its documented default thresholds) and with 
 VADER (python3-nltk, on the same VADER lexicon, compound thresholds +-0.05), and prints 3-class
 accuracy and macro-F1.
 
+Then the speed: tweets per second of each analyzer through SQL on one core
+(SELECT count(tweetlda.polarity(text, analyzer)) over the 217,817 tweets of tweets_corpus_combined,
+max_parallel_workers_per_gather = 0, best of three runs) next to NLTK's VADER over the same texts.
+
 Data sets (../shared/data):
   manual  sentiment140_testdata_manual: 498 tweets labelled by people: 0 negative, 2 neutral,
           4 positive. Three classes.
@@ -96,6 +100,57 @@ def metrics(gold, pred, classes):
     return acc, sum(f1s) / len(f1s)
 
 
+def sql_seconds(query):
+    """Wall-clock seconds of one query, timed inside the server (best of three)."""
+    best = None
+    for _ in range(3):
+        out = subprocess.run(
+            PSQL + ['-At', '-v', 'ON_ERROR_STOP=1', '-c', 'SET max_parallel_workers_per_gather = 0',
+                    '-c', "DO $$DECLARE t0 timestamptz := clock_timestamp(); n bigint; BEGIN "
+                          "%s INTO n; RAISE NOTICE 'secs=%%', "
+                          "extract(epoch FROM clock_timestamp() - t0); END$$" % query],
+            capture_output=True, text=True, check=True).stderr
+        secs = float(out.split('secs=')[1].split()[0])
+        best = secs if best is None else min(best, secs)
+    return best
+
+
+def speed(analyzers):
+    """Tweets per second of each analyzer on one core, and of NLTK's VADER."""
+    import time
+    path = os.path.join(DATA, 'tweets_corpus_combined/tweets_combined.csv.gz')
+    if not os.path.exists(path):
+        print('speed skipped: %s is absent' % path)
+        return
+    with gzip.open(path, 'rt', encoding='utf-8') as f:
+        texts = [r['text'] for r in csv.DictReader(f)]
+    sql_labels([(None, t) for t in texts], [])
+    n = len(texts)
+    scan = sql_seconds('SELECT count(length(body)) FROM eval_tweets')
+    print('\nspeed on %d tweets (one core; the table scan alone takes %.3f s)' % (n, scan))
+    print('%-22s %10s %12s' % ('analyzer', 'seconds', 'tweets/s'))
+    rates = {}
+    for a in analyzers:
+        secs = sql_seconds("SELECT count(tweetlda.polarity(body, '%s')) FROM eval_tweets" % a)
+        rates[a] = n / secs
+        print('%-22s %10.3f %12.0f' % ('tweetlda ' + a, secs, rates[a]))
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+    lexicon = os.path.join(DATA, 'vader_lexicon/vader_lexicon.txt')
+    with open(lexicon, encoding='utf-8') as f:
+        text = f.read().rstrip('\n')
+    with tempfile.NamedTemporaryFile('w', suffix='.txt', encoding='utf-8', delete=False) as tmp:
+        tmp.write(text)
+    sia = SentimentIntensityAnalyzer(lexicon_file='file:' + tmp.name)
+    os.unlink(tmp.name)
+    t0 = time.perf_counter()
+    for t in texts:
+        sia.polarity_scores(t)
+    secs = time.perf_counter() - t0
+    print('%-22s %10.3f %12.0f' % ('vader (nltk, python)', secs, n / secs))
+    for a, r in rates.items():
+        print('ratio tweetlda %s / vader (nltk): %.1f' % (a, r / (n / secs)))
+
+
 def main():
     analyzers = psql('SELECT name FROM tweetlda.analyzers() ORDER BY 1')
     lexicon = os.path.join(DATA, 'vader_lexicon/vader_lexicon.txt')
@@ -112,6 +167,8 @@ def main():
         for a, pred in preds.items():
             acc, f1 = metrics(gold, pred, classes)
             print('%-8s %-14s %6d %9.4f %9.4f' % (name, a, len(rows), acc, f1))
+    if os.environ.get('SENTIMENT_EVAL_SPEED', '1') != '0':
+        speed(analyzers)
     psql('DROP TABLE IF EXISTS eval_tweets')
 
 
