@@ -21,6 +21,7 @@
 /* Every analyzer, in the order tweetlda.analyzers() lists them */
 static const SentimentAnalyzer sentiment_analyzers[] = {
 	{"textblob", "TextBlob 0.18 PatternAnalyzer: pattern's lexicon, numerically identical", TextBlobAnalyze},
+	{"social", "made for tweets: VADER's lexicon and emoji with rules for negation, contrast, emphasis, slang, hashtags", SocialAnalyze},
 };
 
 #define SENTIMENT_MAX_ANALYZER_NAME 63
