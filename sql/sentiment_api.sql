@@ -82,4 +82,11 @@ SELECT a.n = b.n AS same_count, abs(a.p - b.p) < 1e-9 AS same_polarity, abs(a.s 
 FROM sentiment_parallel a, sentiment_serial b;
 SELECT tweetlda.sentiment_label(tweetlda.polarity(text)) AS label, count(*)
 FROM sentiment_tweets GROUP BY 1 ORDER BY 1;
+-- every analyzer: NULL -> NULL, empty -> (0, 0), results in range on real tweets
+SELECT a.name, tweetlda.sentiment(NULL, a.name) IS NULL AS null_null,
+       tweetlda.sentiment('', a.name) = ROW(0, 0)::tweetlda.sentiment_score AS empty_zero,
+       bool_and(tweetlda.polarity(t.text, a.name) BETWEEN -1 AND 1
+                AND tweetlda.subjectivity(t.text, a.name) BETWEEN 0 AND 1) AS in_range,
+       count(*) FILTER (WHERE tweetlda.polarity(t.text, a.name) <> 0) > 1000 AS finds_sentiment
+FROM tweetlda.analyzers() a, sentiment_tweets t GROUP BY a.name ORDER BY a.name;
 DROP TABLE sentiment_tweets, sentiment_parallel, sentiment_serial;
