@@ -28,7 +28,6 @@
  */
 #include "postgres.h"
 
-#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -74,13 +73,6 @@ static bool lexicon_registered = false;
 static MemoryContext lexicon_context = NULL;
 static LexiconEntry *entries = NULL;
 static WordIndex lexicon_index;
-
-/* Hash a word's bytes */
-static inline uint32
-LexiconHash(const char *s, int len)
-{
-	return hash_bytes((const unsigned char *) s, len);
-}
 
 /* Allocate an empty index with room for at least n words at half load */
 static void
@@ -400,16 +392,14 @@ LexiconEnsureLoaded(void)
 	PG_END_TRY();
 }
 
-/* Look up a lowercased word; NULL when it is not in the lexicon */
+/* Look up a lowercased word with its LexiconHash(); NULL when it is not in the lexicon */
 const LexiconEntry *
-LexiconLookup(const char *word, int len)
+LexiconLookup(const char *word, int len, uint32 hash)
 {
-	uint32		hash;
 	uint32		i;
 
 	if (entries == NULL || len > TEXTBLOB_MAX_KEY)
 		return NULL;
-	hash = LexiconHash(word, len);
 	for (i = hash & lexicon_index.mask; lexicon_index.slots[i] != 0;
 		 i = (i + 1) & lexicon_index.mask)
 	{

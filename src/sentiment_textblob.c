@@ -520,14 +520,30 @@ static void
 AssessWord(TextBlobState *st, const char *word, int len)
 {
 	char		lower[3 * 1200 / 2 + 8];
-	int			llen;
-	int			ncp;
+	int			llen = len;
+	int			ncp = len;
+	uint32		h = LEXICON_HASH_INIT;
 	const LexiconEntry *e = NULL;
+	int			k;
 
-	if (len <= 1200)
+	/* ASCII words (almost all): lowercase and hash in one pass */
+	for (k = 0; k < len && k < 1200; k++)
+	{
+		unsigned char c = (unsigned char) word[k];
+
+		if (c >= 0x80)
+			break;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		lower[k] = c;
+		h = LexiconHashStep(h, c);
+	}
+	if (k == len)
+		e = LexiconLookup(lower, len, LexiconHashFinish(h));
+	else if (len <= 1200)
 	{
 		llen = TextBlobLower(word, len, lower, &ncp);
-		e = LexiconLookup(lower, llen);
+		e = LexiconLookup(lower, llen, LexiconHash(lower, llen));
 	}
 	else
 	{
@@ -535,9 +551,9 @@ AssessWord(TextBlobState *st, const char *word, int len)
 		const uint8 *p = (const uint8 *) word;
 
 		ncp = CodePoints(word, len);
-		for (int k = 0; k + 1 < len; k++)
+		for (k = 0; k + 1 < len; k++)
 			ncp += (p[k] == 0xC4 && p[k + 1] == 0xB0);	/* U+0130 lowercases to two */
-		memcpy(lower, "xxxx", 4);
+		memcpy(lower, "xxxx", 4);	/* stands for the word: no negation, emoticon, "!" */
 		llen = 4;
 	}
 	if (e != NULL)
