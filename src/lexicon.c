@@ -28,6 +28,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -234,13 +236,14 @@ LexiconReadTable(WordBuild **wordsp, WordIndex *ix, MemoryContext cxt)
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	td = SPI_tuptable->tupdesc;
 		bool		isnull;
-		text	   *word = DatumGetTextPP(SPI_getbinval(tup, td, 1, &isnull));
-		int			len = VARSIZE_ANY_EXHDR(word);
+		Datum		wordd = SPI_getbinval(tup, td, 1, &isnull);
+		text	   *word = isnull ? NULL : DatumGetTextPP(wordd);
+		int			len = isnull ? 0 : VARSIZE_ANY_EXHDR(word);
 		char		lower[TEXTBLOB_MAX_KEY * 2];
 		int			ncp;
 		int			w;
 
-		if (isnull || len == 0 || len > TEXTBLOB_MAX_KEY)
+		if (len == 0 || len > TEXTBLOB_MAX_KEY)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("invalid word in tweetlda.sentiment_lexicon"),
@@ -273,7 +276,16 @@ LexiconReadTable(WordBuild **wordsp, WordIndex *ix, MemoryContext cxt)
 		if (builtin && words[w].has_user)
 			continue;
 		for (int k = 0; k < 3; k++)
+		{
 			v[k] = DatumGetFloat8(SPI_getbinval(tup, td, 3 + k, &isnull));
+			/* the CHECK constraints guarantee this unless a user dropped them */
+			if (isnull || isnan(v[k]) || (k == 2 && !(v[k] > 0.0)))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("invalid value in tweetlda.sentiment_lexicon for word \"%s\"",
+								words[w].key),
+						 errdetail("Polarity, subjectivity and intensity must be numbers, the intensity positive.")));
+		}
 		WordAddSense(&words[w], pos, v, cxt);
 	}
 	SPI_finish();

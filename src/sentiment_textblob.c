@@ -70,7 +70,6 @@ typedef struct Assessment
 /* The state of the assessment loop and of the sentence being collected */
 typedef struct TextBlobState
 {
-	const char *text;			/* the document */
 	char	   *sentence;		/* the current sentence: tokens joined by spaces */
 	int			slen;
 	bool		in_end_run;		/* after a sentence-ending token */
@@ -933,7 +932,6 @@ TextBlobAnalyze(const char *text, int len, SentimentScore *out)
 		TextBlobInitTables();
 	LexiconEnsureLoaded();
 	memset(&st, 0, sizeof(st));
-	st.text = text;
 	/* a sentence is at most the text with a space after every byte */
 	st.sentence = ScratchBuffer((Size) len * 2 + 32);
 	ScanText(&st, text, len);
