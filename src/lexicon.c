@@ -61,6 +61,7 @@ typedef struct WordBuild
 	bool		has_jj;
 	bool		modifier;
 	bool		has_value;
+	char	   *label;			/* the last label of the word's rows, or NULL */
 } WordBuild;
 
 /* An open-addressing hash of words, used while loading and for lookups */
@@ -215,7 +216,7 @@ LexiconReadTable(WordBuild **wordsp, WordIndex *ix, MemoryContext cxt)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT word, pos, polarity, subjectivity, intensity, builtin "
+	if (SPI_execute("SELECT word, pos, polarity, subjectivity, intensity, builtin, label "
 					"FROM tweetlda.sentiment_lexicon ORDER BY id", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tweetlda.sentiment_lexicon");
 	nrows = SPI_processed;
@@ -287,6 +288,10 @@ LexiconReadTable(WordBuild **wordsp, WordIndex *ix, MemoryContext cxt)
 						 errdetail("Polarity, subjectivity and intensity must be numbers, the intensity positive.")));
 		}
 		WordAddSense(&words[w], pos, v, cxt);
+		/* TextBlob's labeler: the last label given to the word */
+		posd = SPI_getbinval(tup, td, 7, &isnull);
+		if (!isnull)
+			words[w].label = MemoryContextStrdup(cxt, TextDatumGetCString(posd));
 	}
 	SPI_finish();
 	*wordsp = words;
@@ -352,6 +357,7 @@ LexiconPublish(WordBuild *words, int nwords)
 		e->subjectivity = words[w].value[1];
 		e->intensity = words[w].value[2];
 		e->modifier = words[w].modifier;
+		e->label = words[w].label ? MemoryContextStrdup(lexicon_context, words[w].label) : NULL;
 		for (i = e->hash & lexicon_index.mask; lexicon_index.slots[i] != 0;
 			 i = (i + 1) & lexicon_index.mask)
 			;

@@ -17,6 +17,7 @@ typedef struct LexiconEntry
 	double		subjectivity;
 	double		intensity;
 	bool		modifier;		/* has an adverb (RB) sense: it modifies the next word */
+	const char *label;			/* pattern's label ("profanity") or NULL */
 } LexiconEntry;
 
 /* Hash of a lowercased word (FNV-1a with a final mix; computed while lowercasing tokens) */

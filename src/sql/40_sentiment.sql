@@ -77,3 +77,14 @@ CREATE FUNCTION tweetlda.analyzers(OUT name text, OUT description text)
     AS 'MODULE_PATHNAME', 'sentiment_analyzers_list'
     LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 2;
 COMMENT ON FUNCTION tweetlda.analyzers() IS 'the sentiment analyzers';
+
+-- The textblob analyzer's assessments of a text, as TextBlob's sentiment_assessments: one row per
+-- assessment (the words it covers, its polarity and subjectivity, its label: 'mood' for
+-- emoticons, 'irony' for "(!)", or the lexicon's label). sentiment() is the mean of these rows.
+CREATE FUNCTION tweetlda.textblob_assessments(doc text, OUT words text[], OUT polarity float8,
+                                              OUT subjectivity float8, OUT label text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'textblob_assessments'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 5;
+COMMENT ON FUNCTION tweetlda.textblob_assessments(text) IS
+    'the assessments behind the textblob analyzer''s score of a text (TextBlob''s sentiment_assessments)';
