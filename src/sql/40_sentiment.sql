@@ -37,6 +37,10 @@ SELECT pg_catalog.setval('tweetlda.sentiment_lexicon_id_seq', 1000000);
 SELECT pg_catalog.pg_extension_config_dump('tweetlda.sentiment_lexicon', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('tweetlda.sentiment_lexicon_id_seq', '');
 
+-- Every user who may call the sentiment functions reads the lexicon; who may edit it is up to
+-- the administrator (GRANT INSERT, UPDATE, DELETE ON tweetlda.sentiment_lexicon TO ...).
+GRANT SELECT ON tweetlda.sentiment_lexicon TO PUBLIC;
+
 CREATE TRIGGER sentiment_lexicon_changed
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tweetlda.sentiment_lexicon
     FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.table_changed();
