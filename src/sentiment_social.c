@@ -83,7 +83,8 @@
 #define R_LEAST			0x1000
 #define R_NEVER_SO		0x2000
 #define R_NOT_VERB		0x4000	/* "like" as a preposition, "kind" as a noun */
-#define R_IRREALIS		0x8000	/* in a question or a condition */
+#define R_IRREALIS		0x8000	/* in a question, a wish or a condition */
+#define R_SURPRISE		0x10000	/* an interjection of surprise takes the text's sign */
 
 typedef struct SocialToken
 {
@@ -93,7 +94,7 @@ typedef struct SocialToken
 	uint8		flags;
 	char		punct;			/* TK_PUNCT: '.', ',', '!', ... */
 	uint8		run;			/* TK_PUNCT: how many marks in a row (at most 255) */
-	uint16		rules;
+	uint32		rules;
 	const SocialEntry *entry;	/* lexicon entry or NULL */
 	float		valence;		/* contribution after the rules */
 	float		weight;			/* contrast weight */
@@ -677,7 +678,9 @@ TokenizeChunk(SocialDoc *doc, int start, int end)
 
 				if (IsLetterCodePoint(jc) ||
 					((jc == '\'' || jc == '-') && j > w && j + 1 < end &&
-					 isalnum((unsigned char) cb[j + 1]) && isalnum((unsigned char) cb[j - 1])))
+					 isalnum((unsigned char) cb[j + 1]) && isalnum((unsigned char) cb[j - 1])) ||
+					(jc == '.' && j > w && j + 1 < end &&	/* "no.1", "v2.0" */
+					 isdigit((unsigned char) cb[j + 1]) && isalnum((unsigned char) cb[j - 1])))
 					j += jl;
 				else
 					break;
@@ -907,6 +910,9 @@ ContextValence(SocialDoc *doc, int i)
 		return t->rules |= R_NOT_VERB, 0.0;
 	if (TokIs(doc, i, "like") && !LikeIsVerb(doc, i))
 		return t->rules |= R_NOT_VERB, 0.0;
+	if (TokIs(doc, i, "doubt") && (TokIs(doc, i - 1, "no") || TokIs(doc, i - 1, "without") ||
+								   (TokIs(doc, i - 1, "a") && TokIs(doc, i - 2, "without"))))
+		return t->rules |= R_NOT_VERB, 0.0;	/* "no doubt": certainly */
 	if (TokIs(doc, i, "well") && (TokIs(doc, i - 1, "as") || i == 0 ||
 								  doc->toks[i - 1].kind == TK_PUNCT || TokIs(doc, i - 1, "oh")))
 		return t->rules |= R_NOT_VERB, 0.0;
@@ -1039,6 +1045,23 @@ ApplyCounterfactual(SocialDoc *doc, int i, double v)
 	return v;
 }
 
+/*
+ * True when word i is irrealis: after a desire or expectation ("I want a hug",
+ * "hope it gets better") or in a condition ("if it is good").
+ */
+static bool
+Irrealis(const SocialDoc *doc, int i)
+{
+	for (int j = i - 1; j >= 0 && j >= i - 8; j--)
+	{
+		if (ClauseBreak(doc, j))
+			return TokIs(doc, j, "if") || TokIs(doc, j, "unless") || TokIs(doc, j, "whether");
+		if ((TokClass(doc, j) & SC_DESIRE) && j >= i - 4)
+			return true;
+	}
+	return false;
+}
+
 /* The valence of sentiment token i after the rules of its clause */
 static double
 ScoreToken(SocialDoc *doc, int i)
@@ -1070,7 +1093,7 @@ ScoreToken(SocialDoc *doc, int i)
 	v = ApplyNegation(doc, i, v);
 	v = ApplyLeast(doc, i, v);
 	v = ApplyCounterfactual(doc, i, v);
-	if (InQuestion(doc, i))
+	if (InQuestion(doc, i) || Irrealis(doc, i))
 	{
 		t->rules |= R_IRREALIS;
 		v *= IRREALIS;
@@ -1198,6 +1221,30 @@ ApplyConcession(SocialDoc *doc, int c)
 		}
 }
 
+/* "wow", "omg" react to something: with other sentiment they take its sign, at half strength */
+static void
+ApplySurprise(SocialDoc *doc)
+{
+	double		others = 0;
+	bool		any = false;
+
+	for (int i = 0; i < doc->ntoks; i++)
+	{
+		if (TokClass(doc, i) & SC_SURPRISE)
+			any = true;
+		else
+			others += doc->toks[i].valence;
+	}
+	if (!any || others == 0)
+		return;
+	for (int i = 0; i < doc->ntoks; i++)
+		if ((TokClass(doc, i) & SC_SURPRISE) && doc->toks[i].valence != 0)
+		{
+			doc->toks[i].valence = (float) (0.5 * fabs(doc->toks[i].valence) * (others > 0 ? 1 : -1));
+			doc->toks[i].rules |= R_SURPRISE;
+		}
+}
+
 /* Score every token, then apply contrast weights and laughter softening */
 static void
 ScoreTokens(SocialDoc *doc)
@@ -1227,6 +1274,7 @@ ScoreTokens(SocialDoc *doc)
 				other_sentiment = true;
 		}
 	}
+	ApplySurprise(doc);
 	/* the last contrast of each sentence, the first concession (linear in the text) */
 	for (int i = doc->ntoks - 1, seen = -1; i >= 0; i--)
 		if ((TokClass(doc, i) & SC_CONTRAST) && doc->toks[i].sstart != seen)
@@ -1334,12 +1382,12 @@ SocialAnalyze(const char *text, int len, SentimentScore *out)
 
 /* The names of the rules applied to a token, comma-separated */
 static void
-RuleNames(uint16 rules, StringInfo buf)
+RuleNames(uint32 rules, StringInfo buf)
 {
 	static const char *const names[] = {"negated", "boosted", "dampened", "caps",
 		"elongated", "before but", "after but", "concession", "counterfactual",
 		"laughter softened", "modifier", "phrase", "least", "never so", "not a verb",
-	"irrealis"};
+	"irrealis", "surprise"};
 
 	for (int b = 0; b < lengthof(names); b++)
 		if (rules & (1 << b))

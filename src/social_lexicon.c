@@ -82,6 +82,8 @@ static const BuiltinWord builtin_words[] = {
 	{"unusually", SC_BOOSTER, B_INCR}, {"utterly", SC_BOOSTER, B_INCR},
 	{"very", SC_BOOSTER, B_INCR}, {"vry", SC_BOOSTER, B_INCR},
 	{"damn", SC_BOOSTER, B_INCR}, {"bloody", SC_BOOSTER, B_INCR},
+	{"terribly", SC_BOOSTER, B_INCR}, {"horribly", SC_BOOSTER, B_INCR},
+	{"dreadfully", SC_BOOSTER, B_INCR},
 	/* dampeners */
 	{"almost", SC_BOOSTER, B_DECR}, {"barely", SC_BOOSTER, B_DECR},
 	{"kinda", SC_BOOSTER, B_DECR}, {"kindof", SC_BOOSTER, B_DECR},
@@ -105,7 +107,7 @@ static const BuiltinWord builtin_words[] = {
 	{"while", SC_SCOPE_END}, {"which", SC_SCOPE_END | SC_DETERMINER},
 	{"who", SC_SCOPE_END | SC_FUNCTION}, {"how", SC_SCOPE_END | SC_FUNCTION},
 	{"if", SC_SCOPE_END | SC_FUNCTION}, {"unless", SC_SCOPE_END}, {"until", SC_SCOPE_END},
-	{"whereas", SC_SCOPE_END},
+	{"whereas", SC_SCOPE_END}, {"whether", SC_SCOPE_END},
 	/* subjects and auxiliaries before a verb ("I like", "would like", "to like") */
 	{"i", SC_PRONOUN | SC_FUNCTION}, {"you", SC_PRONOUN | SC_FUNCTION},
 	{"we", SC_PRONOUN | SC_FUNCTION}, {"they", SC_PRONOUN | SC_FUNCTION},
@@ -140,6 +142,14 @@ static const BuiltinWord builtin_words[] = {
 	{"lol", SC_LAUGH}, {"lolz", SC_LAUGH}, {"lool", SC_LAUGH}, {"lmao", SC_LAUGH},
 	{"lmfao", SC_LAUGH}, {"rofl", SC_LAUGH}, {"roflmao", SC_LAUGH}, {"haha", SC_LAUGH},
 	{"hahaha", SC_LAUGH}, {"hehe", SC_LAUGH}, {"hihi", SC_LAUGH}, {"xd", SC_LAUGH},
+	/* surprise interjections */
+	{"wow", SC_SURPRISE}, {"whoa", SC_SURPRISE}, {"woah", SC_SURPRISE}, {"omg", SC_SURPRISE},
+	{"omfg", SC_SURPRISE}, {"gosh", SC_SURPRISE}, {"wowza", SC_SURPRISE},
+	/* desire and expectation: irrealis markers */
+	{"want", SC_DESIRE}, {"wants", SC_DESIRE}, {"wanted", SC_DESIRE}, {"wanna", SC_DESIRE},
+	{"need", SC_DESIRE}, {"needs", SC_DESIRE}, {"hope", SC_DESIRE}, {"hoping", SC_DESIRE},
+	{"hopefully", SC_DESIRE}, {"expect", SC_DESIRE}, {"expected", SC_DESIRE},
+	{"expecting", SC_DESIRE},
 	/* frequent words of hashtags ("#epicfail", "#mondaymotivation") */
 	{"is", SC_FUNCTION}, {"am", SC_FUNCTION}, {"are", SC_FUNCTION}, {"was", SC_FUNCTION},
 	{"be", SC_FUNCTION}, {"me", SC_FUNCTION}, {"it", SC_FUNCTION}, {"of", SC_FUNCTION},
