@@ -108,6 +108,7 @@ typedef struct SocialDoc
 	int			clen;
 	char	   *nb;				/* normalized token bytes */
 	int			nlen;
+	int			nbcap;			/* size of nb */
 	SocialToken *toks;
 	int			ntoks;
 	int			maxtoks;
@@ -318,6 +319,21 @@ CodePointAt(const SocialDoc *doc, int i, int *l)
 	return cp;
 }
 
+/* Double the token array (a text has at most one token per byte, usually far fewer) */
+static void
+GrowTokens(SocialDoc *doc)
+{
+	Size		newmax = (Size) doc->maxtoks * 2;
+
+	if (newmax * sizeof(SocialToken) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("text has too many tokens for the social sentiment analyzer"),
+				 errdetail("The limit is %d tokens.", (int) (MaxAllocSize / sizeof(SocialToken)))));
+	doc->toks = repalloc(doc->toks, newmax * sizeof(SocialToken));
+	doc->maxtoks = (int) newmax;
+}
+
 /* Append a token whose normalized form is src[0..len) lowercased */
 static SocialToken *
 AddToken(SocialDoc *doc, int kind, const char *src, int len)
@@ -325,7 +341,9 @@ AddToken(SocialDoc *doc, int kind, const char *src, int len)
 	SocialToken *t;
 
 	if (doc->ntoks >= doc->maxtoks)
-		elog(ERROR, "social analyzer token buffer overflow");
+		GrowTokens(doc);
+	if (len > doc->nbcap - doc->nlen)
+		elog(ERROR, "social analyzer normalized-token buffer overflow");
 	t = &doc->toks[doc->ntoks++];
 	memset(t, 0, sizeof(*t));
 	t->kind = kind;
@@ -1333,9 +1351,10 @@ static void
 InitDoc(SocialDoc *doc, int len)
 {
 	memset(doc, 0, sizeof(*doc));
-	doc->cb = palloc(len + 1);
-	doc->nb = palloc(len + 16);
-	doc->maxtoks = len + 2;
+	doc->cb = MemoryContextAllocHuge(CurrentMemoryContext, (Size) len + 1);
+	doc->nbcap = len + 16;
+	doc->nb = MemoryContextAllocHuge(CurrentMemoryContext, (Size) doc->nbcap);
+	doc->maxtoks = Min(len / 4 + 64, len + 2);
 	doc->toks = palloc(sizeof(SocialToken) * doc->maxtoks);
 }
 
@@ -1369,12 +1388,6 @@ SocialAnalyze(const char *text, int len, SentimentScore *out)
 	out->subjectivity = 0;
 	if (len <= 0)
 		return;
-	if (len >= MaxAllocSize / (int) sizeof(SocialToken) - 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("text too long for the social sentiment analyzer"),
-				 errdetail("The text has %d bytes; the limit is %d.", len,
-						   (int) (MaxAllocSize / sizeof(SocialToken) - 3))));
 	AnalyzeDoc(&doc, text, len);
 	Summarize(&doc, out);
 	FreeDoc(&doc);
