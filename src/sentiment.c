@@ -171,8 +171,9 @@ CheckLabelThresholds(double positive, double negative)
 	if (isnan(positive) || isnan(negative) || !(negative < positive))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid sentiment label thresholds %g and %g", positive, negative),
-				 errdetail("The negative threshold must be lower than the positive threshold."),
+				 errmsg("invalid sentiment label thresholds"),
+				 errdetail("negative_threshold (%g) must be lower than positive_threshold (%g), and neither may be NaN.",
+						   negative, positive),
 				 errhint("The defaults are 0.05 and -0.05.")));
 }
 

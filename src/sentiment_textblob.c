@@ -135,9 +135,17 @@ static const char *const abbreviations[] = {
 	"ref.", "v.", "vs.",
 };
 
+#define NFORMS lengthof(emoticon_forms)
+#define NSCORES lengthof(emoticon_scores)
+
 static uint8 byte_class[256];
 static bool is_punct[256];		/* TextBlob's PUNCTUATION without the period */
-static bool emoticon_first[256];	/* first bytes of emoticon forms */
+static uint8 form_len[NFORMS];
+static uint8 form_by_first[NFORMS];	/* form numbers grouped by first byte, in order */
+static uint8 form_first_start[256];	/* where each first byte's group starts */
+static uint8 form_first_count[256];
+static uint8 score_len[NSCORES];
+static bool score_first[256];	/* first bytes of lowercased emoticons */
 static bool tables_ready = false;
 
 /* Scratch buffer for the sentence, kept between calls */
@@ -160,8 +168,26 @@ TextBlobInitTables(void)
 	byte_class['n'] = BC_N;
 	for (const char *p = punct; *p; p++)
 		is_punct[(uint8) *p] = true;
-	for (int k = 0; k < lengthof(emoticon_forms); k++)
-		emoticon_first[(uint8) emoticon_forms[k][0]] = true;
+	/* emoticon forms by first byte, keeping TextBlob's order within each group */
+	for (int c = 0, n = 0; c < 256; c++)
+	{
+		form_first_start[c] = n;
+		for (int k = 0; k < NFORMS; k++)
+		{
+			if ((uint8) emoticon_forms[k][0] == c)
+			{
+				form_by_first[n++] = k;
+				form_first_count[c]++;
+			}
+		}
+	}
+	for (int k = 0; k < NFORMS; k++)
+		form_len[k] = strlen(emoticon_forms[k]);
+	for (int k = 0; k < NSCORES; k++)
+	{
+		score_len[k] = strlen(emoticon_scores[k].form);
+		score_first[(uint8) emoticon_scores[k].form[0]] = true;
+	}
 	tables_ready = true;
 }
 
@@ -415,11 +441,11 @@ IsNegation(const char *w, int len)
 static bool
 EmoticonPolarity(const char *w, int len, double *polarity)
 {
-	if (len > 5 || len < 2)
+	if (len > 5 || len < 2 || !score_first[(uint8) w[0]])
 		return false;
-	for (int k = 0; k < lengthof(emoticon_scores); k++)
+	for (int k = 0; k < NSCORES; k++)
 	{
-		if ((int) strlen(emoticon_scores[k].form) == len &&
+		if (score_len[k] == len &&
 			memcmp(emoticon_scores[k].form, w, len) == 0)
 		{
 			*polarity = emoticon_scores[k].polarity;
@@ -585,23 +611,23 @@ JoinEmoticons(char *s, int len)
 
 	while (r < len)
 	{
-		if (emoticon_first[(uint8) s[r]])
+		uint8		c = (uint8) s[r];
+
+		if (form_first_count[c] > 0)
 		{
-			int			k;
+			int			k = -1;
 			int			m = 0;
 
-			for (k = 0; k < lengthof(emoticon_forms); k++)
+			for (int g = 0; g < form_first_count[c]; g++)
 			{
-				if (emoticon_forms[k][0] == s[r] &&
-					(m = MatchEmoticon(s, r, len, emoticon_forms[k])) > 0)
+				k = form_by_first[form_first_start[c] + g];
+				if ((m = MatchEmoticon(s, r, len, emoticon_forms[k])) > 0)
 					break;
 			}
 			if (m > 0)
 			{
-				int			flen = strlen(emoticon_forms[k]);
-
-				memcpy(s + w, emoticon_forms[k], flen);
-				w += flen;
+				memcpy(s + w, emoticon_forms[k], form_len[k]);
+				w += form_len[k];
 				r += m;
 				if (r < len)
 				{
