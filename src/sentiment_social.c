@@ -912,29 +912,40 @@ LikeIsVerb(const SocialDoc *doc, int i)
 	return (TokClass(doc, j) & (SC_PRONOUN | SC_NEGATOR)) != 0 || IsNegator(doc, j);
 }
 
+/* The rule that makes word i a non-sentiment word in its context, or 0 */
+static uint32
+NeutralUse(const SocialDoc *doc, int i)
+{
+	if ((TokClass(doc, i) & SC_BOOSTER) && ModifiesNext(doc, i))
+		return R_MODIFIER;		/* "pretty good": pretty is a dampener here */
+	if (TokIs(doc, i, "no") && NoIsDeterminer(doc, i))
+		return R_MODIFIER;		/* "no problems": no negates, it is not an interjection */
+	if (TokIs(doc, i, "kind") &&
+		(TokIs(doc, i + 1, "of") || (TokClass(doc, i - 1) & SC_DETERMINER)))
+		return R_NOT_VERB;		/* "kind of", "what kind": not the adjective */
+	if (TokIs(doc, i, "like") && !LikeIsVerb(doc, i))
+		return R_NOT_VERB;		/* "looks like rain" */
+	if (TokIs(doc, i, "doubt") && (TokIs(doc, i - 1, "no") || TokIs(doc, i - 1, "without") ||
+								   (TokIs(doc, i - 1, "a") && TokIs(doc, i - 2, "without"))))
+		return R_NOT_VERB;		/* "no doubt": certainly */
+	if (TokIs(doc, i, "well") && (i == 0 || doc->toks[i - 1].kind == TK_PUNCT ||
+								  TokIs(doc, i - 1, "as") || TokIs(doc, i - 1, "oh")))
+		return R_NOT_VERB;		/* "as well", "Well, ...": not the adjective */
+	return 0;
+}
+
 /* The lexicon valence of word i in context, 0 when it is not used as a sentiment word */
 static double
 ContextValence(SocialDoc *doc, int i)
 {
-	SocialToken *t = &doc->toks[i];
-	uint16		cls = t->entry->cls;
+	uint32		rule = NeutralUse(doc, i);
 
-	if ((cls & SC_BOOSTER) && ModifiesNext(doc, i))
-		return t->rules |= R_MODIFIER, 0.0;
-	if (TokIs(doc, i, "no") && NoIsDeterminer(doc, i))
-		return t->rules |= R_MODIFIER, 0.0;
-	if (TokIs(doc, i, "kind") &&
-		(TokIs(doc, i + 1, "of") || (TokClass(doc, i - 1) & SC_DETERMINER)))
-		return t->rules |= R_NOT_VERB, 0.0;
-	if (TokIs(doc, i, "like") && !LikeIsVerb(doc, i))
-		return t->rules |= R_NOT_VERB, 0.0;
-	if (TokIs(doc, i, "doubt") && (TokIs(doc, i - 1, "no") || TokIs(doc, i - 1, "without") ||
-								   (TokIs(doc, i - 1, "a") && TokIs(doc, i - 2, "without"))))
-		return t->rules |= R_NOT_VERB, 0.0;	/* "no doubt": certainly */
-	if (TokIs(doc, i, "well") && (TokIs(doc, i - 1, "as") || i == 0 ||
-								  doc->toks[i - 1].kind == TK_PUNCT || TokIs(doc, i - 1, "oh")))
-		return t->rules |= R_NOT_VERB, 0.0;
-	return t->entry->valence;
+	if (rule != 0)
+	{
+		doc->toks[i].rules |= rule;
+		return 0.0;
+	}
+	return doc->toks[i].entry->valence;
 }
 
 /* Add the boosters and dampeners before word i (VADER's distance decay) */
