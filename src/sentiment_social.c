@@ -654,6 +654,45 @@ EmitPunct(SocialDoc *doc, char c)
 	}
 }
 
+/* The end of the word starting at w: letters, and ' - . between letters ("don't", "no.1") */
+static int
+WordEnd(const SocialDoc *doc, int w, int end)
+{
+	const char *cb = doc->cb;
+	int			j = w;
+
+	while (j < end)
+	{
+		int			jl;
+		uint32		jc = CodePointAt(doc, j, &jl);
+		bool		inner = j > w && j + 1 < end && isalnum((unsigned char) cb[j - 1]);
+
+		if (IsLetterCodePoint(jc) ||
+			((jc == '\'' || jc == '-') && inner && isalnum((unsigned char) cb[j + 1])) ||
+			(jc == '.' && inner && isdigit((unsigned char) cb[j + 1])))
+			j += jl;
+		else
+			break;
+	}
+	return j;
+}
+
+/* Emit the longest emoji at i, if any; the bytes consumed (l: the code point's length) */
+static int
+EmitEmoji(SocialDoc *doc, int i, int end, uint32 cp, int l)
+{
+	const SocialEntry *e;
+	int			m;
+	SocialToken *t;
+
+	if (!SocialEmojiStart(cp) || (e = SocialLookupEmoji(doc->cb + i, end - i, &m)) == NULL)
+		return l;				/* modifiers, symbols: ignored */
+	t = AddToken(doc, TK_EMOTICON, doc->cb + i, m);
+	t->entry = e;
+	t->flags |= TF_EMOJI;
+	return m;
+}
+
 /* Tokenize one whitespace-delimited chunk [start, end) of the cleaned text */
 static void
 TokenizeChunk(SocialDoc *doc, int start, int end)
@@ -687,41 +726,14 @@ TokenizeChunk(SocialDoc *doc, int start, int end)
 		{
 			bool		hashtag = (c == '#');
 			int			w = hashtag ? i + 1 : i;
-			int			j = w;
 
-			while (j < end)
-			{
-				int			jl;
-				uint32		jc = CodePointAt(doc, j, &jl);
-
-				if (IsLetterCodePoint(jc) ||
-					((jc == '\'' || jc == '-') && j > w && j + 1 < end &&
-					 isalnum((unsigned char) cb[j + 1]) && isalnum((unsigned char) cb[j - 1])) ||
-					(jc == '.' && j > w && j + 1 < end &&	/* "no.1", "v2.0" */
-					 isdigit((unsigned char) cb[j + 1]) && isalnum((unsigned char) cb[j - 1])))
-					j += jl;
-				else
-					break;
-			}
-			EmitWord(doc, w, j, hashtag);
-			i = j;
+			i = WordEnd(doc, w, end);
+			EmitWord(doc, w, i, hashtag);
 			continue;
 		}
 		if (c >= 0x80)
 		{
-			const SocialEntry *e;
-			int			m;
-
-			if (SocialEmojiStart(cp) && (e = SocialLookupEmoji(cb + i, end - i, &m)) != NULL)
-			{
-				SocialToken *t = AddToken(doc, TK_EMOTICON, cb + i, m);
-
-				t->entry = e;
-				t->flags |= TF_EMOJI;
-				i += m;
-			}
-			else
-				i += l;			/* modifiers, symbols: ignored */
+			i += EmitEmoji(doc, i, end, cp, l);
 			continue;
 		}
 		if ((l = MatchEmoticon(doc, i, end, start)) > 0)
