@@ -427,7 +427,12 @@ SocialLexiconLoad(void)
 	SocialAddBuiltins();
 }
 
-/* Load the lexicons when they are missing or their tables changed */
+/*
+ * Load the lexicons when they are missing or their tables changed.  The caches
+ * are marked valid before the tables are read, so that an invalidation that
+ * arrives while they are read (SPI takes locks, which processes invalidation
+ * messages) marks them stale again instead of being lost.
+ */
 void
 SocialLexiconEnsureLoaded(void)
 {
@@ -436,11 +441,19 @@ SocialLexiconEnsureLoaded(void)
 
 	if (!stale1 && !stale2 && cache.cxt != NULL)
 		return;
-	lexicon_table.valid = false;
-	emoji_table.valid = false;
-	SocialLexiconLoad();
 	lexicon_table.valid = true;
 	emoji_table.valid = true;
+	PG_TRY();
+	{
+		SocialLexiconLoad();
+	}
+	PG_CATCH();
+	{
+		lexicon_table.valid = false;
+		emoji_table.valid = false;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 }
 
 /* Look up a normalized word, emoticon or phrase */
