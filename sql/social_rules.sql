@@ -82,7 +82,7 @@ SELECT pol('😂') > 0 AS tears_of_joy, pol('😭') < 0 AS crying, pol('👍🏽
 -- hashtags: the word is scored, compounds are split
 SELECT pol('#fail') < 0 AS fail, pol('#blessed') > 0 AS blessed,
        pol('#notgood') < 0 AS notgood, pol('#epicfail') < 0 AS epicfail,
-       pol('#xyzzyqq') = 0 AS unknown;
+       pol('#ThankYouNHS') > 0 AS camel_case, pol('#xyzzyqq') = 0 AS unknown;
 
 -- sarcasm hashtags flip a positive text
 SELECT pol('I just love waiting in line') > 0 AS plain,

@@ -520,6 +520,43 @@ SegmentHashtag(const char *w, int len, int *ends)
 	return n;
 }
 
+/*
+ * Split a hashtag at its case changes ("#ThankYouNHS" -> Thank You NHS) when one
+ * of the parts is a sentiment word.  Returns the number of parts (0: no split).
+ */
+static int
+CamelSplit(const SocialDoc *doc, const char *s, int len, int *ends)
+{
+	int			n = 0,
+				from = 0;
+	bool		sentiment = false;
+
+	if (len > MAX_SEGMENT)
+		return 0;
+	for (int i = 1; i <= len; i++)
+	{
+		bool		cut = i == len ||
+			(isupper((unsigned char) s[i]) && islower((unsigned char) s[i - 1])) ||
+			(isupper((unsigned char) s[i]) && isupper((unsigned char) s[i - 1]) &&
+			 i + 1 < len && islower((unsigned char) s[i + 1]));
+
+		if (!cut)
+			continue;
+		{
+			char		piece[MAX_SEGMENT];
+			const SocialEntry *e;
+
+			for (int k = from; k < i; k++)
+				piece[k - from] = pg_ascii_tolower((unsigned char) s[k]);
+			e = SocialLookupWord(piece, i - from);
+			sentiment |= e != NULL && e->has_valence && e->valence != 0;
+		}
+		ends[n++] = i;
+		from = i;
+	}
+	return (n >= 2 && sentiment) ? n : 0;
+}
+
 /* Emit a word (or a hashtag's words) from cleaned bytes [start, end) */
 static void
 EmitWord(SocialDoc *doc, int start, int end, bool hashtag)
@@ -548,6 +585,8 @@ EmitWord(SocialDoc *doc, int start, int end, bool hashtag)
 	if (t->entry != NULL && (t->entry->has_valence || t->entry->cls != 0))
 		return;
 	n = SegmentHashtag(doc->nb + t->off, t->len, ends);
+	if (n == 0 && t->len == len)
+		n = CamelSplit(doc, s, len, ends);
 	if (n == 0)
 		return;
 	memcpy(word, doc->nb + t->off, t->len);
