@@ -15,14 +15,18 @@
  *      (scope up to the clause end, double negation, "no" as determiner or
  *      interjection, "not only", "never so"), boosters and dampeners, ALL-CAPS
  *      emphasis in mixed-case text, letter elongation, "least", counterfactual
- *      modals ("should have been"), part of speech of "like"/"kind"/"well",
- *      then contrast ("but": the clause after it dominates; "although": its
- *      clause is weakened), laughter as a softener, and sarcasm hashtags;
+ *      modals and wishes ("should have been", "I wish it was"), irrealis
+ *      (questions, desires, conditions), rhetorical negative questions, part of
+ *      speech of "like"/"kind"/"well", then contrast ("but": the clause after
+ *      it dominates; "although": its clause is weakened), surprise
+ *      interjections, laughter as a softener, and sarcasm hashtags;
  *   4. sum, add "!"/"??" emphasis, and normalize: polarity = s / sqrt(s^2 + 15)
  *      (VADER's compound), intensity = a / sqrt(a^2 + 15) where a is the sum of
  *      the absolute contributions.
  *
- * The lexicons come from social_lexicon.c.  Only [text, text + len) is read.
+ * The lexicons come from social_lexicon.c.  Only [text, text + len) is read,
+ * and the work is linear in the length of the text (every look-around is
+ * bounded; contrast and concession apply once per sentence).
  */
 #include "postgres.h"
 
