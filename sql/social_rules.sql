@@ -98,7 +98,7 @@ SELECT pol('lol') > 0 AS lol, pol('luv it') > 0 AS luv, pol('fml') < 0 AS fml,
        pol('I can''t stand it') < 0 AS cant_stand, pol('can''t wait!') > 0 AS cant_wait,
        pol('yeah right') < 0 AS yeah_right, pol('hell yeah') > 0 AS hell_yeah,
        pol('my no.1') = 0 AS number_one, pol('It looks like rain') = 0 AS like_preposition,
-       pol('I like rain') > 0 AS like_verb, pol('What kind of day') = 0 AS kind_noun;
+       pol('I like rain') > 0 AS like_verb, pol('She doesn''t even like you') < 0 AS doesnt_even_like, pol('What kind of day') = 0 AS kind_noun;
 
 -- counterfactual modals and wishes
 SELECT pol('It should have been great.') < 0 AS should_have_been,

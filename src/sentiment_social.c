@@ -957,7 +957,8 @@ LikeIsVerb(const SocialDoc *doc, int i)
 	int			j = i - 1;
 
 	if (j >= 0 && ((TokClass(doc, j) & SC_BOOSTER) || TokIs(doc, j, "also") ||
-				   TokIs(doc, j, "just") || TokIs(doc, j, "still") || TokIs(doc, j, "actually")))
+				   TokIs(doc, j, "just") || TokIs(doc, j, "still") || TokIs(doc, j, "actually") ||
+				   TokIs(doc, j, "even") || TokIs(doc, j, "always") || TokIs(doc, j, "ever")))
 		j--;
 	if (j < 0 || doc->toks[j].kind != TK_WORD)
 		return false;
