@@ -629,14 +629,21 @@ LooksLikeUrl(const char *s, int len)
 	return false;
 }
 
-/* Try an emoticon of the lexicon at cleaned offset i (chunk ends at end); its length or 0 */
+/*
+ * Try an emoticon of the lexicon at cleaned offset i (chunk ends at end), the
+ * longest first, or only one reaching the chunk's end when whole; its length or 0.
+ */
 static int
-MatchEmoticon(SocialDoc *doc, int i, int end, int chunk_start)
+MatchEmoticon(SocialDoc *doc, int i, int end, int chunk_start, bool whole)
 {
 	char		buf[SOCIAL_MAX_KEY];
 	int			maxl = Min(SocialMaxEmoticon(), end - i);
+	int			minl = whole ? end - i : 2;
 
-	for (int l = maxl; l >= 2; l--)
+	if (maxl < 2 || !SocialEmoticonStart(pg_ascii_tolower((unsigned char) doc->cb[i]),
+										  pg_ascii_tolower((unsigned char) doc->cb[i + 1])))
+		return 0;
+	for (int l = maxl; l >= minl; l--)
 	{
 		const SocialEntry *e;
 		const char *s = doc->cb + i;
@@ -747,7 +754,7 @@ TokenizeChunk(SocialDoc *doc, int start, int end)
 	if (LooksLikeUrl(cb + start, end - start) ||
 		(end - start == 2 && cb[start] == 'R' && cb[start + 1] == 'T'))
 		return;
-	if ((l = MatchEmoticon(doc, start, end, start)) == end - start)
+	if ((l = MatchEmoticon(doc, start, end, start, true)) == end - start)
 	{
 		SocialToken *t = AddToken(doc, TK_EMOTICON, cb + start, l);
 
@@ -779,7 +786,7 @@ TokenizeChunk(SocialDoc *doc, int start, int end)
 			i += EmitEmoji(doc, i, end, cp, l);
 			continue;
 		}
-		if ((l = MatchEmoticon(doc, i, end, start)) > 0)
+		if ((l = MatchEmoticon(doc, i, end, start, false)) > 0)
 		{
 			SocialToken *t = AddToken(doc, TK_EMOTICON, cb + i, l);
 

@@ -200,6 +200,7 @@ typedef struct SocialCache
 	uint8	   *emoji_start;	/* bitmap over code points < 0x40000 */
 	int			max_emoji;		/* longest emoji, in bytes */
 	int			max_emoticon;	/* longest emoticon, in bytes */
+	uint8	   *emoticon_start; /* bitmap of the first two bytes of emoticons */
 	int			max_phrase;		/* most words in a phrase */
 } SocialCache;
 
@@ -308,7 +309,12 @@ SocialAddWord(const char *token, double valence)
 		cache.max_phrase = Max(cache.max_phrase, words);
 	}
 	else if (IsEmoticonToken(token, len))
+	{
+		uint32		pair = ((uint8) token[0] << 8) | (uint8) token[1];
+
 		cache.max_emoticon = Max(cache.max_emoticon, len);
+		cache.emoticon_start[pair >> 3] |= (uint8) (1 << (pair & 7));
+	}
 }
 
 /* Decode the code point of a valid UTF-8 sequence */
@@ -417,6 +423,7 @@ SocialLexiconLoad(void)
 								ALLOCSET_DEFAULT_SIZES);
 	cache.cxt = cxt;
 	cache.emoji_start = MemoryContextAllocZero(cxt, EMOJI_START_LIMIT / 8);
+	cache.emoticon_start = MemoryContextAllocZero(cxt, 65536 / 8);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	SocialLoadRows("SELECT token, valence FROM tweetlda.social_lexicon",
@@ -495,6 +502,15 @@ SocialLookupEmoji(const char *s, int len, int *matched)
 		}
 	}
 	return NULL;
+}
+
+/* True when bytes c1 c2 (lowercased) start some emoticon of the lexicon */
+bool
+SocialEmoticonStart(unsigned char c1, unsigned char c2)
+{
+	uint32		pair = (c1 << 8) | c2;
+
+	return (cache.emoticon_start[pair >> 3] & (1 << (pair & 7))) != 0;
 }
 
 /* True when code point cp starts some emoji of the emoji table */

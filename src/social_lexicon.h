@@ -46,6 +46,9 @@ extern const SocialEntry *SocialLookupWord(const char *key, int len);
 /* Longest emoji at s (at most len bytes); its byte length in *matched, or NULL */
 extern const SocialEntry *SocialLookupEmoji(const char *s, int len, int *matched);
 
+/* True when bytes c1 c2 (lowercased) start some emoticon of the lexicon */
+extern bool SocialEmoticonStart(unsigned char c1, unsigned char c2);
+
 /* True when code point cp starts some emoji of the emoji table */
 extern bool SocialEmojiStart(uint32 cp);
 
