@@ -82,7 +82,7 @@ SELECT pol('😂') > 0 AS tears_of_joy, pol('😭') < 0 AS crying, pol('👍🏽
 -- hashtags: the word is scored, compounds are split
 SELECT pol('#fail') < 0 AS fail, pol('#blessed') > 0 AS blessed,
        pol('#notgood') < 0 AS notgood, pol('#epicfail') < 0 AS epicfail,
-       pol('#xyzzyqq') = 0 AS unknown;
+       pol('#ThankYouNHS') > 0 AS camel_case, pol('#xyzzyqq') = 0 AS unknown;
 
 -- sarcasm hashtags flip a positive text
 SELECT pol('I just love waiting in line') > 0 AS plain,
@@ -96,13 +96,22 @@ SELECT pol('@happy @love_you http://good.example/great RT') = 0 AS ignored,
 -- slang, phrases and parts of speech
 SELECT pol('lol') > 0 AS lol, pol('luv it') > 0 AS luv, pol('fml') < 0 AS fml,
        pol('I can''t stand it') < 0 AS cant_stand, pol('can''t wait!') > 0 AS cant_wait,
-       pol('yeah right') < 0 AS yeah_right, pol('It looks like rain') = 0 AS like_preposition,
-       pol('I like rain') > 0 AS like_verb, pol('What kind of day') = 0 AS kind_noun;
+       pol('yeah right') < 0 AS yeah_right, pol('hell yeah') > 0 AS hell_yeah,
+       pol('my no.1') = 0 AS number_one, pol('It looks like rain') = 0 AS like_preposition,
+       pol('I like rain') > 0 AS like_verb, pol('She doesn''t even like you') < 0 AS doesnt_even_like, pol('What kind of day') = 0 AS kind_noun;
 
 -- counterfactual modals and wishes
 SELECT pol('It should have been great.') < 0 AS should_have_been,
        pol('It could have been worse.') > 0 AS could_have_been_worse,
        pol('I wish it was good.') < 0 AS wish;
+
+-- irrealis: questions, desires and conditions weaken; "no doubt" means certainly
+SELECT pol('Is it good?') < pol('It is good.') AS question, pol('Is it good??') > pol('Is it good?') AS emphatic_question,
+       pol('I want a hug') < pol('a hug') AS desire, pol('If it is good, I will buy it') < pol('It is good, I will buy it') AS condition,
+       pol('It will no doubt rain') = 0 AS no_doubt;
+
+-- surprise interjections take the sign of what they react to
+SELECT pol('Wow! How disappointing!') < 0 AS wow_negative, pol('Wow!') > 0 AS wow_alone;
 
 -- laughter softens next to other sentiment
 SELECT pol('I failed my exam lol') < 0 AS laughter_softened;

@@ -15,14 +15,18 @@
  *      (scope up to the clause end, double negation, "no" as determiner or
  *      interjection, "not only", "never so"), boosters and dampeners, ALL-CAPS
  *      emphasis in mixed-case text, letter elongation, "least", counterfactual
- *      modals ("should have been"), part of speech of "like"/"kind"/"well",
- *      then contrast ("but": the clause after it dominates; "although": its
- *      clause is weakened), laughter as a softener, and sarcasm hashtags;
+ *      modals and wishes ("should have been", "I wish it was"), irrealis
+ *      (questions, desires, conditions), rhetorical negative questions, part of
+ *      speech of "like"/"kind"/"well", then contrast ("but": the clause after
+ *      it dominates; "although": its clause is weakened), surprise
+ *      interjections, laughter as a softener, and sarcasm hashtags;
  *   4. sum, add "!"/"??" emphasis, and normalize: polarity = s / sqrt(s^2 + 15)
  *      (VADER's compound), intensity = a / sqrt(a^2 + 15) where a is the sum of
  *      the absolute contributions.
  *
- * The lexicons come from social_lexicon.c.  Only [text, text + len) is read.
+ * The lexicons come from social_lexicon.c.  Only [text, text + len) is read,
+ * and the work is linear in the length of the text (every look-around is
+ * bounded; contrast and concession apply once per sentence).
  */
 #include "postgres.h"
 
@@ -83,7 +87,8 @@
 #define R_LEAST			0x1000
 #define R_NEVER_SO		0x2000
 #define R_NOT_VERB		0x4000	/* "like" as a preposition, "kind" as a noun */
-#define R_IRREALIS		0x8000	/* in a question or a condition */
+#define R_IRREALIS		0x8000	/* in a question, a wish or a condition */
+#define R_SURPRISE		0x10000	/* an interjection of surprise takes the text's sign */
 
 typedef struct SocialToken
 {
@@ -93,7 +98,7 @@ typedef struct SocialToken
 	uint8		flags;
 	char		punct;			/* TK_PUNCT: '.', ',', '!', ... */
 	uint8		run;			/* TK_PUNCT: how many marks in a row (at most 255) */
-	uint16		rules;
+	uint32		rules;
 	const SocialEntry *entry;	/* lexicon entry or NULL */
 	float		valence;		/* contribution after the rules */
 	float		weight;			/* contrast weight */
@@ -107,6 +112,7 @@ typedef struct SocialDoc
 	int			clen;
 	char	   *nb;				/* normalized token bytes */
 	int			nlen;
+	int			nbcap;			/* size of nb */
 	SocialToken *toks;
 	int			ntoks;
 	int			maxtoks;
@@ -317,6 +323,21 @@ CodePointAt(const SocialDoc *doc, int i, int *l)
 	return cp;
 }
 
+/* Double the token array (a text has at most one token per byte, usually far fewer) */
+static void
+GrowTokens(SocialDoc *doc)
+{
+	Size		newmax = (Size) doc->maxtoks * 2;
+
+	if (newmax * sizeof(SocialToken) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("text has too many tokens for the social sentiment analyzer"),
+				 errdetail("The limit is %d tokens.", (int) (MaxAllocSize / sizeof(SocialToken)))));
+	doc->toks = repalloc(doc->toks, newmax * sizeof(SocialToken));
+	doc->maxtoks = (int) newmax;
+}
+
 /* Append a token whose normalized form is src[0..len) lowercased */
 static SocialToken *
 AddToken(SocialDoc *doc, int kind, const char *src, int len)
@@ -324,7 +345,9 @@ AddToken(SocialDoc *doc, int kind, const char *src, int len)
 	SocialToken *t;
 
 	if (doc->ntoks >= doc->maxtoks)
-		elog(ERROR, "social analyzer token buffer overflow");
+		GrowTokens(doc);
+	if (len > doc->nbcap - doc->nlen)
+		elog(ERROR, "social analyzer normalized-token buffer overflow");
 	t = &doc->toks[doc->ntoks++];
 	memset(t, 0, sizeof(*t));
 	t->kind = kind;
@@ -501,6 +524,43 @@ SegmentHashtag(const char *w, int len, int *ends)
 	return n;
 }
 
+/*
+ * Split a hashtag at its case changes ("#ThankYouNHS" -> Thank You NHS) when one
+ * of the parts is a sentiment word.  Returns the number of parts (0: no split).
+ */
+static int
+CamelSplit(const SocialDoc *doc, const char *s, int len, int *ends)
+{
+	int			n = 0,
+				from = 0;
+	bool		sentiment = false;
+
+	if (len > MAX_SEGMENT)
+		return 0;
+	for (int i = 1; i <= len; i++)
+	{
+		bool		cut = i == len ||
+			(isupper((unsigned char) s[i]) && islower((unsigned char) s[i - 1])) ||
+			(isupper((unsigned char) s[i]) && isupper((unsigned char) s[i - 1]) &&
+			 i + 1 < len && islower((unsigned char) s[i + 1]));
+
+		if (!cut)
+			continue;
+		{
+			char		piece[MAX_SEGMENT];
+			const SocialEntry *e;
+
+			for (int k = from; k < i; k++)
+				piece[k - from] = pg_ascii_tolower((unsigned char) s[k]);
+			e = SocialLookupWord(piece, i - from);
+			sentiment |= e != NULL && e->has_valence && e->valence != 0;
+		}
+		ends[n++] = i;
+		from = i;
+	}
+	return (n >= 2 && sentiment) ? n : 0;
+}
+
 /* Emit a word (or a hashtag's words) from cleaned bytes [start, end) */
 static void
 EmitWord(SocialDoc *doc, int start, int end, bool hashtag)
@@ -529,6 +589,8 @@ EmitWord(SocialDoc *doc, int start, int end, bool hashtag)
 	if (t->entry != NULL && (t->entry->has_valence || t->entry->cls != 0))
 		return;
 	n = SegmentHashtag(doc->nb + t->off, t->len, ends);
+	if (n == 0 && t->len == len)
+		n = CamelSplit(doc, s, len, ends);
 	if (n == 0)
 		return;
 	memcpy(word, doc->nb + t->off, t->len);
@@ -567,14 +629,21 @@ LooksLikeUrl(const char *s, int len)
 	return false;
 }
 
-/* Try an emoticon of the lexicon at cleaned offset i (chunk ends at end); its length or 0 */
+/*
+ * Try an emoticon of the lexicon at cleaned offset i (chunk ends at end), the
+ * longest first, or only one reaching the chunk's end when whole; its length or 0.
+ */
 static int
-MatchEmoticon(SocialDoc *doc, int i, int end, int chunk_start)
+MatchEmoticon(SocialDoc *doc, int i, int end, int chunk_start, bool whole)
 {
 	char		buf[SOCIAL_MAX_KEY];
 	int			maxl = Min(SocialMaxEmoticon(), end - i);
+	int			minl = whole ? end - i : 2;
 
-	for (int l = maxl; l >= 2; l--)
+	if (maxl < 2 || !SocialEmoticonStart(pg_ascii_tolower((unsigned char) doc->cb[i]),
+										  pg_ascii_tolower((unsigned char) doc->cb[i + 1])))
+		return 0;
+	for (int l = maxl; l >= minl; l--)
 	{
 		const SocialEntry *e;
 		const char *s = doc->cb + i;
@@ -635,6 +704,45 @@ EmitPunct(SocialDoc *doc, char c)
 	}
 }
 
+/* The end of the word starting at w: letters, and ' - . between letters ("don't", "no.1") */
+static int
+WordEnd(const SocialDoc *doc, int w, int end)
+{
+	const char *cb = doc->cb;
+	int			j = w;
+
+	while (j < end)
+	{
+		int			jl;
+		uint32		jc = CodePointAt(doc, j, &jl);
+		bool		inner = j > w && j + 1 < end && isalnum((unsigned char) cb[j - 1]);
+
+		if (IsLetterCodePoint(jc) ||
+			((jc == '\'' || jc == '-') && inner && isalnum((unsigned char) cb[j + 1])) ||
+			(jc == '.' && inner && isdigit((unsigned char) cb[j + 1])))
+			j += jl;
+		else
+			break;
+	}
+	return j;
+}
+
+/* Emit the longest emoji at i, if any; the bytes consumed (l: the code point's length) */
+static int
+EmitEmoji(SocialDoc *doc, int i, int end, uint32 cp, int l)
+{
+	const SocialEntry *e;
+	int			m;
+	SocialToken *t;
+
+	if (!SocialEmojiStart(cp) || (e = SocialLookupEmoji(doc->cb + i, end - i, &m)) == NULL)
+		return l;				/* modifiers, symbols: ignored */
+	t = AddToken(doc, TK_EMOTICON, doc->cb + i, m);
+	t->entry = e;
+	t->flags |= TF_EMOJI;
+	return m;
+}
+
 /* Tokenize one whitespace-delimited chunk [start, end) of the cleaned text */
 static void
 TokenizeChunk(SocialDoc *doc, int start, int end)
@@ -646,7 +754,7 @@ TokenizeChunk(SocialDoc *doc, int start, int end)
 	if (LooksLikeUrl(cb + start, end - start) ||
 		(end - start == 2 && cb[start] == 'R' && cb[start + 1] == 'T'))
 		return;
-	if ((l = MatchEmoticon(doc, start, end, start)) == end - start)
+	if ((l = MatchEmoticon(doc, start, end, start, true)) == end - start)
 	{
 		SocialToken *t = AddToken(doc, TK_EMOTICON, cb + start, l);
 
@@ -668,42 +776,17 @@ TokenizeChunk(SocialDoc *doc, int start, int end)
 		{
 			bool		hashtag = (c == '#');
 			int			w = hashtag ? i + 1 : i;
-			int			j = w;
 
-			while (j < end)
-			{
-				int			jl;
-				uint32		jc = CodePointAt(doc, j, &jl);
-
-				if (IsLetterCodePoint(jc) ||
-					((jc == '\'' || jc == '-') && j > w && j + 1 < end &&
-					 isalnum((unsigned char) cb[j + 1]) && isalnum((unsigned char) cb[j - 1])))
-					j += jl;
-				else
-					break;
-			}
-			EmitWord(doc, w, j, hashtag);
-			i = j;
+			i = WordEnd(doc, w, end);
+			EmitWord(doc, w, i, hashtag);
 			continue;
 		}
 		if (c >= 0x80)
 		{
-			const SocialEntry *e;
-			int			m;
-
-			if (SocialEmojiStart(cp) && (e = SocialLookupEmoji(cb + i, end - i, &m)) != NULL)
-			{
-				SocialToken *t = AddToken(doc, TK_EMOTICON, cb + i, m);
-
-				t->entry = e;
-				t->flags |= TF_EMOJI;
-				i += m;
-			}
-			else
-				i += l;			/* modifiers, symbols: ignored */
+			i += EmitEmoji(doc, i, end, cp, l);
 			continue;
 		}
-		if ((l = MatchEmoticon(doc, i, end, start)) > 0)
+		if ((l = MatchEmoticon(doc, i, end, start, false)) > 0)
 		{
 			SocialToken *t = AddToken(doc, TK_EMOTICON, cb + i, l);
 
@@ -881,7 +964,8 @@ LikeIsVerb(const SocialDoc *doc, int i)
 	int			j = i - 1;
 
 	if (j >= 0 && ((TokClass(doc, j) & SC_BOOSTER) || TokIs(doc, j, "also") ||
-				   TokIs(doc, j, "just") || TokIs(doc, j, "still") || TokIs(doc, j, "actually")))
+				   TokIs(doc, j, "just") || TokIs(doc, j, "still") || TokIs(doc, j, "actually") ||
+				   TokIs(doc, j, "even") || TokIs(doc, j, "always") || TokIs(doc, j, "ever")))
 		j--;
 	if (j < 0 || doc->toks[j].kind != TK_WORD)
 		return false;
@@ -891,26 +975,40 @@ LikeIsVerb(const SocialDoc *doc, int i)
 	return (TokClass(doc, j) & (SC_PRONOUN | SC_NEGATOR)) != 0 || IsNegator(doc, j);
 }
 
+/* The rule that makes word i a non-sentiment word in its context, or 0 */
+static uint32
+NeutralUse(const SocialDoc *doc, int i)
+{
+	if ((TokClass(doc, i) & SC_BOOSTER) && ModifiesNext(doc, i))
+		return R_MODIFIER;		/* "pretty good": pretty is a dampener here */
+	if (TokIs(doc, i, "no") && NoIsDeterminer(doc, i))
+		return R_MODIFIER;		/* "no problems": no negates, it is not an interjection */
+	if (TokIs(doc, i, "kind") &&
+		(TokIs(doc, i + 1, "of") || (TokClass(doc, i - 1) & SC_DETERMINER)))
+		return R_NOT_VERB;		/* "kind of", "what kind": not the adjective */
+	if (TokIs(doc, i, "like") && !LikeIsVerb(doc, i))
+		return R_NOT_VERB;		/* "looks like rain" */
+	if (TokIs(doc, i, "doubt") && (TokIs(doc, i - 1, "no") || TokIs(doc, i - 1, "without") ||
+								   (TokIs(doc, i - 1, "a") && TokIs(doc, i - 2, "without"))))
+		return R_NOT_VERB;		/* "no doubt": certainly */
+	if (TokIs(doc, i, "well") && (i == 0 || doc->toks[i - 1].kind == TK_PUNCT ||
+								  TokIs(doc, i - 1, "as") || TokIs(doc, i - 1, "oh")))
+		return R_NOT_VERB;		/* "as well", "Well, ...": not the adjective */
+	return 0;
+}
+
 /* The lexicon valence of word i in context, 0 when it is not used as a sentiment word */
 static double
 ContextValence(SocialDoc *doc, int i)
 {
-	SocialToken *t = &doc->toks[i];
-	uint16		cls = t->entry->cls;
+	uint32		rule = NeutralUse(doc, i);
 
-	if ((cls & SC_BOOSTER) && ModifiesNext(doc, i))
-		return t->rules |= R_MODIFIER, 0.0;
-	if (TokIs(doc, i, "no") && NoIsDeterminer(doc, i))
-		return t->rules |= R_MODIFIER, 0.0;
-	if (TokIs(doc, i, "kind") &&
-		(TokIs(doc, i + 1, "of") || (TokClass(doc, i - 1) & SC_DETERMINER)))
-		return t->rules |= R_NOT_VERB, 0.0;
-	if (TokIs(doc, i, "like") && !LikeIsVerb(doc, i))
-		return t->rules |= R_NOT_VERB, 0.0;
-	if (TokIs(doc, i, "well") && (TokIs(doc, i - 1, "as") || i == 0 ||
-								  doc->toks[i - 1].kind == TK_PUNCT || TokIs(doc, i - 1, "oh")))
-		return t->rules |= R_NOT_VERB, 0.0;
-	return t->entry->valence;
+	if (rule != 0)
+	{
+		doc->toks[i].rules |= rule;
+		return 0.0;
+	}
+	return doc->toks[i].entry->valence;
 }
 
 /* Add the boosters and dampeners before word i (VADER's distance decay) */
@@ -1039,6 +1137,23 @@ ApplyCounterfactual(SocialDoc *doc, int i, double v)
 	return v;
 }
 
+/*
+ * True when word i is irrealis: after a desire or expectation ("I want a hug",
+ * "hope it gets better") or in a condition ("if it is good").
+ */
+static bool
+Irrealis(const SocialDoc *doc, int i)
+{
+	for (int j = i - 1; j >= 0 && j >= i - 8; j--)
+	{
+		if (ClauseBreak(doc, j))
+			return TokIs(doc, j, "if") || TokIs(doc, j, "unless") || TokIs(doc, j, "whether");
+		if ((TokClass(doc, j) & SC_DESIRE) && j >= i - 4)
+			return true;
+	}
+	return false;
+}
+
 /* The valence of sentiment token i after the rules of its clause */
 static double
 ScoreToken(SocialDoc *doc, int i)
@@ -1070,7 +1185,7 @@ ScoreToken(SocialDoc *doc, int i)
 	v = ApplyNegation(doc, i, v);
 	v = ApplyLeast(doc, i, v);
 	v = ApplyCounterfactual(doc, i, v);
-	if (InQuestion(doc, i))
+	if (InQuestion(doc, i) || Irrealis(doc, i))
 	{
 		t->rules |= R_IRREALIS;
 		v *= IRREALIS;
@@ -1198,6 +1313,30 @@ ApplyConcession(SocialDoc *doc, int c)
 		}
 }
 
+/* "wow", "omg" react to something: with other sentiment they take its sign, at half strength */
+static void
+ApplySurprise(SocialDoc *doc)
+{
+	double		others = 0;
+	bool		any = false;
+
+	for (int i = 0; i < doc->ntoks; i++)
+	{
+		if (TokClass(doc, i) & SC_SURPRISE)
+			any = true;
+		else
+			others += doc->toks[i].valence;
+	}
+	if (!any || others == 0)
+		return;
+	for (int i = 0; i < doc->ntoks; i++)
+		if ((TokClass(doc, i) & SC_SURPRISE) && doc->toks[i].valence != 0)
+		{
+			doc->toks[i].valence = (float) (0.5 * fabs(doc->toks[i].valence) * (others > 0 ? 1 : -1));
+			doc->toks[i].rules |= R_SURPRISE;
+		}
+}
+
 /* Score every token, then apply contrast weights and laughter softening */
 static void
 ScoreTokens(SocialDoc *doc)
@@ -1227,6 +1366,7 @@ ScoreTokens(SocialDoc *doc)
 				other_sentiment = true;
 		}
 	}
+	ApplySurprise(doc);
 	/* the last contrast of each sentence, the first concession (linear in the text) */
 	for (int i = doc->ntoks - 1, seen = -1; i >= 0; i--)
 		if ((TokClass(doc, i) & SC_CONTRAST) && doc->toks[i].sstart != seen)
@@ -1285,9 +1425,10 @@ static void
 InitDoc(SocialDoc *doc, int len)
 {
 	memset(doc, 0, sizeof(*doc));
-	doc->cb = palloc(len + 1);
-	doc->nb = palloc(len + 16);
-	doc->maxtoks = len + 2;
+	doc->cb = MemoryContextAllocHuge(CurrentMemoryContext, (Size) len + 1);
+	doc->nbcap = len + 16;
+	doc->nb = MemoryContextAllocHuge(CurrentMemoryContext, (Size) doc->nbcap);
+	doc->maxtoks = Min(len / 4 + 64, len + 2);
 	doc->toks = palloc(sizeof(SocialToken) * doc->maxtoks);
 }
 
@@ -1321,12 +1462,6 @@ SocialAnalyze(const char *text, int len, SentimentScore *out)
 	out->subjectivity = 0;
 	if (len <= 0)
 		return;
-	if (len >= MaxAllocSize / (int) sizeof(SocialToken) - 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("text too long for the social sentiment analyzer"),
-				 errdetail("The text has %d bytes; the limit is %d.", len,
-						   (int) (MaxAllocSize / sizeof(SocialToken) - 3))));
 	AnalyzeDoc(&doc, text, len);
 	Summarize(&doc, out);
 	FreeDoc(&doc);
@@ -1334,12 +1469,12 @@ SocialAnalyze(const char *text, int len, SentimentScore *out)
 
 /* The names of the rules applied to a token, comma-separated */
 static void
-RuleNames(uint16 rules, StringInfo buf)
+RuleNames(uint32 rules, StringInfo buf)
 {
 	static const char *const names[] = {"negated", "boosted", "dampened", "caps",
 		"elongated", "before but", "after but", "concession", "counterfactual",
 		"laughter softened", "modifier", "phrase", "least", "never so", "not a verb",
-	"irrealis"};
+	"irrealis", "surprise"};
 
 	for (int b = 0; b < lengthof(names); b++)
 		if (rules & (1 << b))

@@ -82,6 +82,8 @@ static const BuiltinWord builtin_words[] = {
 	{"unusually", SC_BOOSTER, B_INCR}, {"utterly", SC_BOOSTER, B_INCR},
 	{"very", SC_BOOSTER, B_INCR}, {"vry", SC_BOOSTER, B_INCR},
 	{"damn", SC_BOOSTER, B_INCR}, {"bloody", SC_BOOSTER, B_INCR},
+	{"terribly", SC_BOOSTER, B_INCR}, {"horribly", SC_BOOSTER, B_INCR},
+	{"dreadfully", SC_BOOSTER, B_INCR},
 	/* dampeners */
 	{"almost", SC_BOOSTER, B_DECR}, {"barely", SC_BOOSTER, B_DECR},
 	{"kinda", SC_BOOSTER, B_DECR}, {"kindof", SC_BOOSTER, B_DECR},
@@ -105,7 +107,7 @@ static const BuiltinWord builtin_words[] = {
 	{"while", SC_SCOPE_END}, {"which", SC_SCOPE_END | SC_DETERMINER},
 	{"who", SC_SCOPE_END | SC_FUNCTION}, {"how", SC_SCOPE_END | SC_FUNCTION},
 	{"if", SC_SCOPE_END | SC_FUNCTION}, {"unless", SC_SCOPE_END}, {"until", SC_SCOPE_END},
-	{"whereas", SC_SCOPE_END},
+	{"whereas", SC_SCOPE_END}, {"whether", SC_SCOPE_END},
 	/* subjects and auxiliaries before a verb ("I like", "would like", "to like") */
 	{"i", SC_PRONOUN | SC_FUNCTION}, {"you", SC_PRONOUN | SC_FUNCTION},
 	{"we", SC_PRONOUN | SC_FUNCTION}, {"they", SC_PRONOUN | SC_FUNCTION},
@@ -140,6 +142,14 @@ static const BuiltinWord builtin_words[] = {
 	{"lol", SC_LAUGH}, {"lolz", SC_LAUGH}, {"lool", SC_LAUGH}, {"lmao", SC_LAUGH},
 	{"lmfao", SC_LAUGH}, {"rofl", SC_LAUGH}, {"roflmao", SC_LAUGH}, {"haha", SC_LAUGH},
 	{"hahaha", SC_LAUGH}, {"hehe", SC_LAUGH}, {"hihi", SC_LAUGH}, {"xd", SC_LAUGH},
+	/* surprise interjections */
+	{"wow", SC_SURPRISE}, {"whoa", SC_SURPRISE}, {"woah", SC_SURPRISE}, {"omg", SC_SURPRISE},
+	{"omfg", SC_SURPRISE}, {"gosh", SC_SURPRISE}, {"wowza", SC_SURPRISE},
+	/* desire and expectation: irrealis markers */
+	{"want", SC_DESIRE}, {"wants", SC_DESIRE}, {"wanted", SC_DESIRE}, {"wanna", SC_DESIRE},
+	{"need", SC_DESIRE}, {"needs", SC_DESIRE}, {"hope", SC_DESIRE}, {"hoping", SC_DESIRE},
+	{"hopefully", SC_DESIRE}, {"expect", SC_DESIRE}, {"expected", SC_DESIRE},
+	{"expecting", SC_DESIRE},
 	/* frequent words of hashtags ("#epicfail", "#mondaymotivation") */
 	{"is", SC_FUNCTION}, {"am", SC_FUNCTION}, {"are", SC_FUNCTION}, {"was", SC_FUNCTION},
 	{"be", SC_FUNCTION}, {"me", SC_FUNCTION}, {"it", SC_FUNCTION}, {"of", SC_FUNCTION},
@@ -190,6 +200,7 @@ typedef struct SocialCache
 	uint8	   *emoji_start;	/* bitmap over code points < 0x40000 */
 	int			max_emoji;		/* longest emoji, in bytes */
 	int			max_emoticon;	/* longest emoticon, in bytes */
+	uint8	   *emoticon_start; /* bitmap of the first two bytes of emoticons */
 	int			max_phrase;		/* most words in a phrase */
 } SocialCache;
 
@@ -298,7 +309,12 @@ SocialAddWord(const char *token, double valence)
 		cache.max_phrase = Max(cache.max_phrase, words);
 	}
 	else if (IsEmoticonToken(token, len))
+	{
+		uint32		pair = ((uint8) token[0] << 8) | (uint8) token[1];
+
 		cache.max_emoticon = Max(cache.max_emoticon, len);
+		cache.emoticon_start[pair >> 3] |= (uint8) (1 << (pair & 7));
+	}
 }
 
 /* Decode the code point of a valid UTF-8 sequence */
@@ -407,6 +423,7 @@ SocialLexiconLoad(void)
 								ALLOCSET_DEFAULT_SIZES);
 	cache.cxt = cxt;
 	cache.emoji_start = MemoryContextAllocZero(cxt, EMOJI_START_LIMIT / 8);
+	cache.emoticon_start = MemoryContextAllocZero(cxt, 65536 / 8);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	SocialLoadRows("SELECT token, valence FROM tweetlda.social_lexicon",
@@ -417,7 +434,12 @@ SocialLexiconLoad(void)
 	SocialAddBuiltins();
 }
 
-/* Load the lexicons when they are missing or their tables changed */
+/*
+ * Load the lexicons when they are missing or their tables changed.  The caches
+ * are marked valid before the tables are read, so that an invalidation that
+ * arrives while they are read (SPI takes locks, which processes invalidation
+ * messages) marks them stale again instead of being lost.
+ */
 void
 SocialLexiconEnsureLoaded(void)
 {
@@ -426,11 +448,19 @@ SocialLexiconEnsureLoaded(void)
 
 	if (!stale1 && !stale2 && cache.cxt != NULL)
 		return;
-	lexicon_table.valid = false;
-	emoji_table.valid = false;
-	SocialLexiconLoad();
 	lexicon_table.valid = true;
 	emoji_table.valid = true;
+	PG_TRY();
+	{
+		SocialLexiconLoad();
+	}
+	PG_CATCH();
+	{
+		lexicon_table.valid = false;
+		emoji_table.valid = false;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 }
 
 /* Look up a normalized word, emoticon or phrase */
@@ -472,6 +502,15 @@ SocialLookupEmoji(const char *s, int len, int *matched)
 		}
 	}
 	return NULL;
+}
+
+/* True when bytes c1 c2 (lowercased) start some emoticon of the lexicon */
+bool
+SocialEmoticonStart(unsigned char c1, unsigned char c2)
+{
+	uint32		pair = (c1 << 8) | c2;
+
+	return (cache.emoticon_start[pair >> 3] & (1 << (pair & 7))) != 0;
 }
 
 /* True when code point cp starts some emoji of the emoji table */

@@ -21,6 +21,8 @@
 #define SC_SARCASM		0x0200	/* #sarcasm, #not: flips a positive text */
 #define SC_PHRASE_HEAD	0x0400	/* first word of a phrase in the lexicon */
 #define SC_LAUGH		0x0800	/* lol, haha: laughter */
+#define SC_SURPRISE		0x1000	/* wow, omg: takes the polarity of what it reacts to */
+#define SC_DESIRE		0x2000	/* want, need, hope: what follows is not (yet) real */
 
 #define SOCIAL_MAX_KEY	100		/* longest token looked up, in bytes */
 
@@ -43,6 +45,9 @@ extern const SocialEntry *SocialLookupWord(const char *key, int len);
 
 /* Longest emoji at s (at most len bytes); its byte length in *matched, or NULL */
 extern const SocialEntry *SocialLookupEmoji(const char *s, int len, int *matched);
+
+/* True when bytes c1 c2 (lowercased) start some emoticon of the lexicon */
+extern bool SocialEmoticonStart(unsigned char c1, unsigned char c2);
 
 /* True when code point cp starts some emoji of the emoji table */
 extern bool SocialEmojiStart(uint32 cp);
