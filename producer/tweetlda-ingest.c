@@ -634,6 +634,16 @@ permanent_connect_error(const char *msg)
 		strstr(msg, "permission denied") || strstr(msg, "invalid");
 }
 
+/* Open one connection: -d is a database name, a connection string or a URI, as for psql */
+static PGconn *
+connect_once(void)
+{
+	const char *keywords[] = {"dbname", "fallback_application_name", NULL};
+	const char *values[] = {conninfo, PROGNAME, NULL};
+
+	return PQconnectdbParams(keywords, values, 1);
+}
+
 /* Connect, retrying with exponential backoff for up to retry_timeout seconds */
 static void
 connect_with_retry(void)
@@ -646,7 +656,7 @@ connect_with_retry(void)
 	{
 		const char *msg;
 
-		conn = PQconnectdb(conninfo);
+		conn = connect_once();
 		if (PQstatus(conn) == CONNECTION_OK)
 			return;
 		msg = PQerrorMessage(conn);
@@ -1083,6 +1093,18 @@ main(int argc, char **argv)
 	int			nfiles = argc - first;
 	int			rc = 0;
 
+	if (strchr(conninfo, '=') != NULL || strncmp(conninfo, "postgres", 8) == 0)
+	{
+		char	   *errmsg = NULL;
+		PQconninfoOption *opts = PQconninfoParse(conninfo, &errmsg);
+
+		if (opts == NULL)
+		{
+			message("invalid connection string: %s", errmsg ? errmsg : "out of memory");
+			exit(EXIT_USAGE);
+		}
+		PQconninfoFree(opts);
+	}
 	if (loop_input)
 	{
 		for (int i = first; i < argc; i++)

@@ -47,7 +47,7 @@ RESET ROLE;
 
 SELECT id, text FROM tweetlda.tweets ORDER BY id;
 SELECT reason, raw FROM tweetlda.rejected;
-SELECT retention FROM tweetlda.ingest_settings;
+SELECT count(*) AS retention_set FROM tweetlda.ingest_settings WHERE retention IS NOT NULL;
 
 DROP ROLE regress_ingest_producer;
 REVOKE USAGE ON SCHEMA tweetlda FROM regress_ingest_nobody;

@@ -171,13 +171,19 @@ CREATE TABLE tweetlda.rejected (
 );
 CREATE INDEX rejected_received_at_idx ON tweetlda.rejected (received_at);
 
--- Ingest settings (one row): the retention of raw tweets, NULL = keep forever.
+-- Ingest settings (at most one row, none = defaults): the retention of raw tweets, NULL =
+-- keep forever.
 CREATE TABLE tweetlda.ingest_settings (
     singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     retention   interval CHECK (retention > '0'::interval)
 );
-INSERT INTO tweetlda.ingest_settings (singleton, retention) VALUES (true, NULL);
+
+-- pg_dump dumps the data of these (the partitions of tweets are ordinary tables for it).
 SELECT pg_catalog.pg_extension_config_dump('tweetlda.ingest_settings', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.tweet_ids', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.rejected', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.rejected_rejected_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.tweets_seq', '');
 
 -- The COPY target of the set-based path: rows COPYed or INSERTed here are landed (or
 -- rejected) by a statement trigger in the same statement and never stay in it.
@@ -383,7 +389,9 @@ BEGIN
             MESSAGE = format('retention must be positive, not %s', retention),
             HINT = 'Use NULL to keep landed tweets forever.';
     END IF;
-    UPDATE tweetlda.ingest_settings s SET retention = set_retention.retention;
+    INSERT INTO tweetlda.ingest_settings AS s (singleton, retention)
+        VALUES (true, set_retention.retention)
+        ON CONFLICT (singleton) DO UPDATE SET retention = excluded.retention;
     RETURN tweetlda.apply_retention();
 END
 $$;

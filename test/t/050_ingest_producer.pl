@@ -65,6 +65,9 @@ like($err, qr/invalid format "xml"/, 'bad --format is named');
 is($rc, 1, '--batch-size=0: exit 1');
 ($rc, undef, $err) = producer([ '--loop', '-d', $db ]);
 is($rc, 1, '--loop on standard input: exit 1');
+($rc, undef, $err) = producer([ '-d', 'host=x bogus=1' ]);
+is($rc, 1, 'invalid connection string: exit 1');
+like($err, qr/invalid connection option "bogus"/, 'invalid connection string is reported');
 ($rc, undef, $err) = producer([ '-q', '-d', $db, "$tmp/does-not-exist.ndjson" ]);
 is($rc, 3, 'missing input file: exit 3');
 like($err, qr/could not open/, 'missing input file is reported');
@@ -175,6 +178,34 @@ is($c->{read}, $n, 'it read every record');
 is(query("SELECT count(*) || ' ' || count(DISTINCT id) || ' ' || min(id) || ' ' || max(id) FROM tweetlda.tweets WHERE id BETWEEN 5000001 AND " . (5000000 + $n)),
 	"$n $n 5000001 " . (5000000 + $n), 'every tweet landed exactly once');
 is(query("SELECT count(*) FROM tweetlda.ingest_staging"), '0', 'nothing left staged');
+
+# ---- four producers at once sending the same tweets: each lands once, no deadlock ----
+my $shuffled = write_file('shuffled.ndjson',
+	join('', map { qq({"id": ${\ (7000000 + ($_ * 7919) % 5000)}, "text": "t $_"}\n) } 1 .. 5000));
+my @hs;
+my @errs = ('', '', '', '');
+for my $i (0 .. 3)
+{
+	push @hs, IPC::Run::start([ 'tweetlda-ingest', '-d', $db, '--batch-size=' . (100 + 37 * $i),
+		$i % 2 ? $many : $shuffled ], '>', \my $o, '2>', \$errs[$i]);
+}
+my @codes;
+for my $hh (@hs) { $hh->finish; push @codes, $? >> 8; }
+is(join(',', @codes), '0,0,0,0', 'four concurrent producers: all exit 0');
+my $total = 0;
+$total += done_counts($_)->{ingested} for @errs;
+is($total, 5000, 'four concurrent producers: 5000 new tweets landed in total');
+is(query("SELECT count(*) || ' ' || count(DISTINCT id) FROM tweetlda.tweets WHERE id BETWEEN 7000000 AND 7004999"),
+	'5000 5000', 'four concurrent producers: each tweet once');
+
+# ---- -d with a plain database name, like psql ----
+$node->safe_psql('plain', 'CREATE EXTENSION tweetlda');
+{
+	local $ENV{PGPORT} = $node->port;
+	($rc, undef, $err) = producer([ '-d', 'plain' ], qq({"id": 1, "text": "x"}\n));
+}
+is($rc, 0, '-d DBNAME with PG* variables for the rest');
+is($node->safe_psql('plain', 'SELECT count(*) FROM tweetlda.tweets'), '1', '-d DBNAME lands there');
 
 # ---- --loop until SIGTERM: the input again and again, all duplicates after the first pass ----
 ($bg_out, $bg_err) = ('', '');
