@@ -487,7 +487,10 @@ ExtractTweetFields(Jsonb *doc, TweetFields *f)
 
 	memset(f, 0, sizeof(*f));
 	if (doc == NULL || !JB_ROOT_IS_OBJECT(doc))
-		return SetError(f, "22000", "not a JSON object", NULL);
+	{
+		SetError(f, "22000", "not a JSON object", NULL);
+		return;
+	}
 	root = &doc->root;
 	data = GetObject(root, "data");
 	o = data ? data : root;
@@ -497,25 +500,24 @@ ExtractTweetFields(Jsonb *doc, TweetFields *f)
 		V11TextAuthor(o, f);
 	f->lang = GetText(o, "lang");
 	created = GetKey(o, "created_at");
-
 	id_text = IdText(o);
+
 	if (id_text == NULL)
-		return SetError(f, "22000", "missing id", NULL);
-	if (!ParseTweetId(id_text, &f->id))
-		return SetError(f, "22P02", "invalid id: %.100s", id_text);
-	if (f->text == NULL)
-		return SetError(f, "22000", "missing text", NULL);
-	if (created != NULL && created->type != jbvNull)
-	{
-		if (created->type != jbvString)
-			return SetError(f, "22P02", "invalid created_at: not a string", NULL);
-		if (!ParseTimestampNoError(created->val.string.val, created->val.string.len,
-								   &f->created_at))
-			return SetError(f, "22P02", "invalid created_at: %.100s",
-							pnstrdup(created->val.string.val,
-									 Min(created->val.string.len, 100)));
+		SetError(f, "22000", "missing id", NULL);
+	else if (!ParseTweetId(id_text, &f->id))
+		SetError(f, "22P02", "invalid id: %.100s", id_text);
+	else if (f->text == NULL)
+		SetError(f, "22000", "missing text", NULL);
+	else if (created == NULL || created->type == jbvNull)
+		return;
+	else if (created->type != jbvString)
+		SetError(f, "22P02", "invalid created_at: not a string", NULL);
+	else if (!ParseTimestampNoError(created->val.string.val, created->val.string.len,
+									&f->created_at))
+		SetError(f, "22P02", "invalid created_at: %s",
+				 pnstrdup(created->val.string.val, Min(created->val.string.len, 100)));
+	else
 		f->has_created_at = true;
-	}
 }
 
 /* Form the result row: id, created_at, lang, author, text[, doc], error, sqlstate */
@@ -582,7 +584,7 @@ ingest_parse_tweet(PG_FUNCTION_ARGS)
 	else if ((doc = ParseJsonbNoError(PG_GETARG_TEXT_PP(0), &error)) == NULL)
 	{
 		memset(&f, 0, sizeof(f));
-		SetError(&f, "22P02", "invalid JSON: %s", error);
+		SetError(&f, "22P02", "invalid JSON: %.200s", error);
 	}
 	else
 		ExtractTweetFields(doc, &f);
