@@ -207,6 +207,34 @@ $node->safe_psql('plain', 'CREATE EXTENSION tweetlda');
 is($rc, 0, '-d DBNAME with PG* variables for the rest');
 is($node->safe_psql('plain', 'SELECT count(*) FROM tweetlda.tweets'), '1', '-d DBNAME lands there');
 
+# ---- no connection option: PG* variables, like psql ----
+{
+	local $ENV{PGPORT} = $node->port;
+	local $ENV{PGDATABASE} = 'plain';
+	($rc, undef, $err) = producer([], qq({"id": 2, "text": "from PG* variables"}\n));
+}
+is($rc, 0, 'no -d: exit 0');
+is($node->safe_psql('plain', 'SELECT text FROM tweetlda.tweets WHERE id = 2'), 'from PG* variables',
+	'no -d: connected from PGPORT/PGDATABASE');
+
+# ---- a live stream on stdin: a partial batch is sent after --flush-interval, before EOF ----
+my $live_in = '';
+($bg_out, $bg_err) = ('', '');
+$h = IPC::Run::start([ 'tweetlda-ingest', '-d', $db, '--batch-size=1000', '--flush-interval=100' ],
+	'<', \$live_in, '>', \$bg_out, '2>', \$bg_err);
+$live_in .= qq({"id": 40, "text": "live one"}\n{"id": 41, "text": "live two"}\n);
+my $live = 0;
+for (1 .. 100)
+{
+	$h->pump_nb;
+	$live = query("SELECT count(*) FROM tweetlda.tweets WHERE id IN (40, 41)");
+	last if $live == 2;
+	usleep(50_000);
+}
+is($live, '2', 'a live stream is landed while stdin is still open');
+$h->finish;
+is($? >> 8, 0, 'the live stream ends with exit 0 at EOF');
+
 # ---- --loop until SIGTERM: the input again and again, all duplicates after the first pass ----
 ($bg_out, $bg_err) = ('', '');
 $h = IPC::Run::start([ 'tweetlda-ingest', '-d', $db, '--loop', '--rate=2000',
