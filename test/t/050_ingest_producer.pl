@@ -248,6 +248,24 @@ cmp_ok($c->{read}, '>', 100, '--loop read the file many times');
 is($c->{ingested}, 0, '--loop: nothing new');
 is($c->{duplicates}, $c->{read}, '--loop: every record sent and ignored as a duplicate');
 
+# ---- --loop --id-offset: every pass lands new tweets (CSV) ----
+my $small_csv = write_file('small.csv', "corpus,tweet_id,created_at_utc,lang,text,source_ref\n"
+	. join('', map { "t,${\ (80000000 + $_)},2012-06-08T10:23:20Z,en,\"text, $_\",x\n" } 1 .. 50));
+($bg_out, $bg_err) = ('', '');
+$h = IPC::Run::start([ 'tweetlda-ingest', '-d', $db, '--loop', '--id-offset=1000000', '--rate=500',
+	'--batch-size=20', $small_csv ], '>', \$bg_out, '2>', \$bg_err);
+usleep(1_500_000);
+$h->signal('TERM');
+$h->finish;
+is($? >> 8, 0, '--loop --id-offset: exit 0 on SIGTERM');
+$c = done_counts($bg_err);
+cmp_ok($c->{read}, '>', 100, '--loop --id-offset: more than two passes');
+is($c->{ingested} . ' ' . $c->{duplicates}, "$c->{read} 0", '--loop --id-offset: every record is a new tweet');
+is(query("SELECT count(*) || ' ' || count(DISTINCT text) || ' ' || min(id) FROM tweetlda.tweets WHERE raw->>'corpus' = 't'"),
+	"$c->{read} 50 80000001", '--loop --id-offset: same texts under shifted ids');
+($rc, undef, $err) = producer([ '--id-offset=-5', '-d', $db ]);
+is($rc, 1, 'negative --id-offset: exit 1');
+
 # ---- the ingest-only role ----
 $node->safe_psql('postgres', 'CREATE ROLE producer LOGIN IN ROLE tweetlda_ingest');
 ($rc, undef, $err) = producer([ '-d', $node->connstr('postgres') . ' user=producer' ],
