@@ -978,7 +978,9 @@ ingest_input(const char *name)
 		}
 		handle_record(&rec, fmt, first);
 		first = false;
-		if (batch_rows >= batch_size)
+		/* a full batch, or a slow stream whose first record has waited long enough */
+		if (batch_rows >= batch_size ||
+			(batch_rows > 0 && now_seconds() >= batch_started + flush_ms / 1000.0))
 			send_batch();
 	}
 	reader_close(&r);
