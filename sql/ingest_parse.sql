@@ -8,6 +8,9 @@ SELECT * FROM tweetlda.parse_json('{"id": 1, "text": "a"}');
 SELECT * FROM tweetlda.parse_json('{"id": 1, "text": "a"');
 SELECT * FROM tweetlda.parse_json('');
 SELECT * FROM tweetlda.parse_json('{"text": "\u0000"}');
+SELECT v, (tweetlda.parse_json(v)).* FROM unnest(ARRAY[
+    '["\u0000"]', '["\\u0000 is an escaped backslash"]', '["\ud83d\ude00"]', '["\ud83d"]',
+    '["\ud83d x"]', '["\ude00"]', '["\ud83d\u0041"]', '["\u00e9\"\n"]', '["\q"]', '["\u12"]']) v;
 SELECT * FROM tweetlda.parse_json('{"n": 1e999999}');
 SELECT * FROM tweetlda.parse_json('{"n": "1e999999 inside a string is fine"}');
 SELECT (p).error, length(s) FROM (SELECT tweetlda.parse_json(s) p, s FROM repeat('[', 100000) s) x;

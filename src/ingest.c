@@ -72,10 +72,80 @@ CheckNumberToken(const char *s, int len)
 	return i > 0 ? i : 1;
 }
 
+/* The value of 4 hex digits at s (the lexer checks that they are hex digits), or -1 */
+static int
+HexValue(const char *s, int len)
+{
+	int			v = 0;
+
+	if (len < 4)
+		return -1;
+	for (int k = 0; k < 4; k++)
+	{
+		char		c = s[k];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
 /*
- * Scan the text for nesting deeper than INGEST_MAX_DEPTH and for numbers that
- * numeric cannot hold; return an error message or NULL.  Strings are skipped
- * (escapes included), so brackets inside strings do not count.
+ * Skip the JSON string starting at s[*pos] (the opening quote), checking the
+ * \u escapes that jsonb cannot store but the lexer accepts when it does not
+ * de-escape: \u0000, unpaired surrogates, and non-ASCII code points when the
+ * database encoding is not UTF8.  Returns an error message or NULL.
+ */
+static const char *
+CheckStringEscapes(const char *s, int len, int *pos)
+{
+	int			i = *pos + 1;
+	bool		utf8 = GetDatabaseEncoding() == PG_UTF8;
+
+	for (; i < len && s[i] != '"'; i++)
+	{
+		int			cp;
+
+		if (s[i] != '\\')
+			continue;
+		i++;
+		if (i >= len || s[i] != 'u')
+			continue;
+		cp = HexValue(s + i + 1, len - i - 1);
+		if (cp < 0)
+			continue;			/* a syntax error the lexer reports */
+		i += 4;
+		if (cp == 0)
+			return "\\u0000 cannot be converted to text.";
+		if (cp >= 0xDC00 && cp <= 0xDFFF)
+			return "Unicode low surrogate must follow a high surrogate.";
+		if (cp >= 0xD800 && cp <= 0xDBFF)
+		{
+			int			lo = (i + 2 < len && s[i + 1] == '\\' && s[i + 2] == 'u') ?
+				HexValue(s + i + 3, len - i - 3) : -1;
+
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return "Unicode high surrogate must not follow a high surrogate or end the string.";
+			i += 6;
+		}
+		if (cp > 0x7F && !utf8)
+			return "Unicode escape values cannot be used for code points above 007F when the server encoding is not UTF8.";
+	}
+	*pos = i + 1;
+	return NULL;
+}
+
+/*
+ * Scan the text for nesting deeper than INGEST_MAX_DEPTH, for numbers that
+ * numeric cannot hold and for \u escapes jsonb cannot store; return an error
+ * message or NULL.  Brackets inside strings do not count.
  */
 static const char *
 PrecheckJson(const char *s, int len)
@@ -89,10 +159,10 @@ PrecheckJson(const char *s, int len)
 
 		if (c == '"')
 		{
-			for (i++; i < len && s[i] != '"'; i++)
-				if (s[i] == '\\')
-					i++;
-			i++;
+			const char *err = CheckStringEscapes(s, len, &i);
+
+			if (err != NULL)
+				return err;
 		}
 		else if (c == '[' || c == '{')
 		{
@@ -138,8 +208,8 @@ ParseJsonbNoError(text *raw, char **error)
 		*error = pstrdup(precheck);
 		return NULL;
 	}
-	/* need_escapes = true makes the lexer reject \u0000, which jsonb cannot store */
-	lex = makeJsonLexContextCstringLen(str, len, GetDatabaseEncoding(), true);
+	/* the escapes jsonb cannot store were checked above: validate without de-escaping */
+	lex = makeJsonLexContextCstringLen(str, len, GetDatabaseEncoding(), false);
 	result = pg_parse_json(lex, &nullSemAction);
 	if (result != JSON_SUCCESS)
 	{
