@@ -78,6 +78,17 @@ INSERT INTO tweetlda.ingest_staging VALUES ('{"id": 310, "text": "kept"}');
 SELECT current_setting('tweetlda_ingest.last_batch');
 COMMIT;
 SELECT id, text FROM tweetlda.tweets WHERE id BETWEEN 309 AND 310 ORDER BY id;
+-- a large statement lands in chunks of 10,000 records from the row trigger; counts add up
+BEGIN;
+INSERT INTO tweetlda.ingest_staging
+    SELECT CASE WHEN i % 5000 = 0 THEN 'bad ' || i
+                ELSE '{"id": ' || (i % 24000) + 500000 || ', "text": "bulk ' || i || '"}' END
+    FROM generate_series(1, 25000) i;
+SELECT current_setting('tweetlda_ingest.last_batch');
+COMMIT;
+SELECT count(*), min(seq) < max(seq) AS in_order,
+       (array_agg(text ORDER BY seq))[1] AS first, (array_agg(text ORDER BY seq DESC))[1] AS last
+FROM tweetlda.tweets WHERE id >= 500000 AND id < 600000;
 -- the trigger functions refuse to be anything else
 SELECT tweetlda.staged_records();
 CREATE TEMP TABLE not_staging (raw text);

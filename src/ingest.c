@@ -13,6 +13,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "executor/spi.h"
 #include "common/jsonapi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -678,10 +679,21 @@ ingest_parse_tweet(PG_FUNCTION_ARGS)
  */
 static MemoryContext StashContext = NULL;
 static List *Stash = NIL;
+static Size StashBytes = 0;
+
+/*
+ * A statement with more records than this (or more bytes) lands them in
+ * chunks from the row trigger, so that a huge COPY does not hold every record
+ * in memory; the counts of those chunks are added up here.
+ */
+#define STASH_MAX_RECORDS	10000
+#define STASH_MAX_BYTES		(64 * 1024 * 1024)
+static int64 FlushedCounts[3];
 
 PG_FUNCTION_INFO_V1(ingest_stash_reset);
 PG_FUNCTION_INFO_V1(ingest_stash_row);
 PG_FUNCTION_INFO_V1(ingest_staged_records);
+PG_FUNCTION_INFO_V1(ingest_staged_counts);
 
 /* Empty the stash */
 static void
@@ -692,6 +704,56 @@ StashReset(void)
 											 ALLOCSET_DEFAULT_SIZES);
 	MemoryContextReset(StashContext);
 	Stash = NIL;
+	StashBytes = 0;
+}
+
+/* The stashed records as text[] (NULL elements kept); empties the stash */
+static ArrayType *
+StashTakeArray(void)
+{
+	int			n = list_length(Stash);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+	ListCell   *lc;
+	int			i = 0;
+	ArrayType  *result;
+
+	foreach(lc, Stash)
+	{
+		nulls[i] = lfirst(lc) == NULL;
+		elems[i++] = PointerGetDatum(lfirst(lc));
+	}
+	result = n == 0 ? construct_empty_array(TEXTOID)
+		: construct_md_array(elems, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT);
+	StashReset();
+	return result;
+}
+
+/* Land the stash now with tweetlda.ingest_batch and add up its counts */
+static void
+StashFlush(void)
+{
+	Oid			argtypes[1] = {TEXTARRAYOID};
+	Datum		values[1];
+
+	values[0] = PointerGetDatum(StashTakeArray());
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT ingested, duplicates, rejected FROM tweetlda.ingest_batch($1)",
+							  1, argtypes, values, NULL, false, 0) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "tweetlda.ingest_batch did not return one row");
+	for (int k = 0; k < 3; k++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, k + 1, &isnull);
+
+		if (!isnull)
+			FlushedCounts[k] += DatumGetInt64(d);
+	}
+	SPI_finish();
 }
 
 /* Check that a function is called as the expected kind of trigger */
@@ -716,6 +778,7 @@ ingest_stash_reset(PG_FUNCTION_ARGS)
 {
 	CheckStashTrigger(fcinfo, false);
 	StashReset();
+	memset(FlushedCounts, 0, sizeof(FlushedCounts));
 	return PointerGetDatum(NULL);
 }
 
@@ -738,6 +801,9 @@ ingest_stash_row(PG_FUNCTION_ARGS)
 	old = MemoryContextSwitchTo(StashContext);
 	Stash = lappend(Stash, isnull ? NULL : DatumGetTextPCopy(value));
 	MemoryContextSwitchTo(old);
+	StashBytes += isnull ? 0 : VARSIZE_ANY(DatumGetPointer(value));
+	if (list_length(Stash) >= STASH_MAX_RECORDS || StashBytes >= STASH_MAX_BYTES)
+		StashFlush();
 	return PointerGetDatum(NULL);
 }
 
@@ -745,22 +811,22 @@ ingest_stash_row(PG_FUNCTION_ARGS)
 Datum
 ingest_staged_records(PG_FUNCTION_ARGS)
 {
-	int			n = list_length(Stash);
-	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
-	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
-	int			dims[1] = {n};
-	int			lbs[1] = {1};
-	ListCell   *lc;
-	int			i = 0;
-	ArrayType  *result;
+	PG_RETURN_ARRAYTYPE_P(StashTakeArray());
+}
 
-	foreach(lc, Stash)
-	{
-		nulls[i] = lfirst(lc) == NULL;
-		elems[i++] = PointerGetDatum(lfirst(lc));
-	}
-	result = n == 0 ? construct_empty_array(TEXTOID)
-		: construct_md_array(elems, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT);
-	StashReset();
-	PG_RETURN_ARRAYTYPE_P(result);
+/* The counts (ingested, duplicates, rejected) of the chunks landed during the statement; resets them */
+Datum
+ingest_staged_counts(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	for (int k = 0; k < 3; k++)
+		values[k] = Int64GetDatum(FlushedCounts[k]);
+	memset(FlushedCounts, 0, sizeof(FlushedCounts));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

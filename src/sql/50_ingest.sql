@@ -235,6 +235,13 @@ CREATE FUNCTION tweetlda.staged_records() RETURNS text[]
     AS 'MODULE_PATHNAME', 'ingest_staged_records'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 
+-- The counts of the chunks a large statement landed from the row trigger (every 10,000 records
+-- or 64 MB), resetting them.
+CREATE FUNCTION tweetlda.staged_counts(OUT ingested bigint, OUT duplicates bigint,
+                                       OUT rejected bigint)
+    AS 'MODULE_PATHNAME', 'ingest_staged_counts'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
 -- AFTER INSERT FOR EACH STATEMENT trigger of ingest_staging: land the stashed records and leave
 -- the counts in tweetlda_ingest.last_batch ('ingested duplicates rejected', transaction-local)
 -- for the client.
@@ -244,10 +251,13 @@ CREATE FUNCTION tweetlda.ingest_staged() RETURNS trigger
 AS $$
 DECLARE
     r record;
+    c record;
 BEGIN
     SELECT * INTO r FROM tweetlda.ingest_batch(tweetlda.staged_records());
+    SELECT * INTO c FROM tweetlda.staged_counts();
     PERFORM set_config('tweetlda_ingest.last_batch',
-                       format('%s %s %s', r.ingested, r.duplicates, r.rejected), true);
+                       format('%s %s %s', r.ingested + c.ingested, r.duplicates + c.duplicates,
+                              r.rejected + c.rejected), true);
     RETURN NULL;
 END
 $$;
@@ -335,6 +345,7 @@ REVOKE ALL ON FUNCTION tweetlda.ingest_staged() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest_stash_reset() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest_stash_row() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.staged_records() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.staged_counts() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.apply_retention() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.set_retention(interval) FROM PUBLIC;
 
