@@ -154,6 +154,19 @@ CompareInputElements(const void *a, const void *b)
 	return (ia > ib) - (ia < ib);
 }
 
+/* Report a NaN or infinite value in termvec text, with its position */
+static void
+TermVecValueError(const char *lit, const TermVecInputElement *e)
+{
+	int			pos = pg_mbstrlen_with_len(lit, e->pos) + 1;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 isnan(e->value) ? errmsg("NaN not allowed in termvec") :
+			 errmsg("infinite value not allowed in termvec"),
+			 errdetail("The element at position %d is not finite.", pos)));
+}
+
 /* Parse the elements between the braces; returns the position after '}' */
 static char *
 ParseElements(const char *lit, char *pt, TermVecInputElement *elements,
@@ -176,7 +189,8 @@ ParseElements(const char *lit, char *pt, TermVecInputElement *elements,
 			TermVecSyntaxError(lit, pt, "\":\"");
 		pt = SkipSpace(pt + 1);
 		pt = ParseValue(lit, pt, &e->value);
-		CheckTermVecElement(e->value);
+		if (isnan(e->value) || isinf(e->value))
+			TermVecValueError(lit, e);
 		(*n)++;
 		pt = SkipSpace(pt);
 		if (*pt == '}')
@@ -187,7 +201,7 @@ ParseElements(const char *lit, char *pt, TermVecInputElement *elements,
 	}
 }
 
-/* Report an index problem of the element at byte offset pos of the literal */
+/* Report an index problem (out of bounds or duplicated) of an element of termvec text */
 static void
 TermVecIndexError(const char *lit, const TermVecInputElement *e, int dim, bool duplicate)
 {
@@ -195,12 +209,12 @@ TermVecIndexError(const char *lit, const TermVecInputElement *e, int dim, bool d
 
 	if (duplicate)
 		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("termvec indices must not contain duplicates"),
 				 errdetail("Index %lld at position %d appears more than once.",
 						   (long long) e->index, pos)));
 	ereport(ERROR,
-			(errcode(ERRCODE_DATA_EXCEPTION),
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("termvec index %lld is out of bounds for dimension %d",
 					(long long) e->index, dim),
 			 errdetail("The index at position %d must be between 1 and %d (indices are 1-based).",
