@@ -354,14 +354,31 @@ static int64
 VocabJsonInteger(const char *lit, const JsonbValue *jv, int term, const char *what)
 {
 	Datum		num;
+	Datum		trunc;
+	char	   *digits;
+	long long	val;
 
 	if (jv == NULL || jv->type != jbvNumeric)
 		VocabSyntaxError(lit, what, term);
 	num = NumericGetDatum(jv->val.numeric);
-	if (!DatumGetBool(DirectFunctionCall2(numeric_eq, num,
-										  DirectFunctionCall2(numeric_trunc, num, Int32GetDatum(0)))))
+	trunc = DirectFunctionCall2(numeric_trunc, num, Int32GetDatum(0));
+	if (!DatumGetBool(DirectFunctionCall2(numeric_eq, num, trunc)))
 		VocabSyntaxError(lit, what, term);
-	return DatumGetInt64(DirectFunctionCall1(numeric_int8, num));
+	digits = DatumGetCString(DirectFunctionCall1(numeric_out, trunc));
+	errno = 0;
+	val = strtoll(digits, NULL, 10);
+	if (errno == ERANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("number %s is out of range for type vocab", digits)));
+	return (int64) val;
+}
+
+/* Error context of vocab text input (JSON syntax errors come from the JSON parser) */
+static void
+VocabInputContext(void *arg)
+{
+	errcontext("input of type tweetlda.vocab");
 }
 
 /* Parse one ["term", df] element; returns the term */
@@ -393,7 +410,8 @@ Datum
 vocab_in(PG_FUNCTION_ARGS)
 {
 	char	   *lit = PG_GETARG_CSTRING(0);
-	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(lit)));
+	ErrorContextCallback context;
+	Jsonb	   *jb;
 	JsonbValue *jdocs;
 	JsonbValue *jterms;
 	JsonbContainer *terms;
@@ -405,6 +423,12 @@ vocab_in(PG_FUNCTION_ARGS)
 	Vocab	   *v;
 	uint32	   *off;
 
+	context.callback = VocabInputContext;
+	context.arg = NULL;
+	context.previous = error_context_stack;
+	error_context_stack = &context;
+	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(lit)));
+	error_context_stack = context.previous;
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_COUNT(jb) != 2)
 		VocabSyntaxError(lit, "Expected an object with the keys \"documents\" and \"terms\".", 0);
 	jdocs = getKeyJsonValueFromContainer(&jb->root, "documents", 9, NULL);
