@@ -125,6 +125,41 @@ for my $c (@vo_cases)
 	like(copy_in('vo', $c->[0]), $c->[1], "vocab recv rejects: $c->[2]");
 }
 
+# Random corruption of valid values: every byte string is either accepted (and then prints and
+# reads back as the same value) or refused with an error; the server never fails.
+srand(20261125);
+my $valid_tv = tv(40, 3, 0, [2, 7, 39], [1.5, -2, 3]);
+my $valid_vo = vo(1, 9, 3, 2, 'storm', 9, 'flood', 0, "caf\xc3\xa9");
+my ($accepted, $refused) = (0, 0);
+for my $i (1 .. 60)
+{
+	for my $case ([ 'tv', $valid_tv ], [ 'vo', $valid_vo ])
+	{
+		my ($table, $bytes) = @$case;
+		my $n = 1 + int(rand(3));
+		for (1 .. $n)
+		{
+			substr($bytes, int(rand(length($bytes))), 1) = chr(int(rand(256)));
+		}
+		$bytes = substr($bytes, 0, int(rand(length($bytes)))) if rand() < 0.2;
+		my $err = copy_in($table, $bytes);
+		if ($err eq '')
+		{
+			my $cast = $table eq 'tv' ? 'tweetlda.termvec' : 'tweetlda.vocab';
+			my $same = $node->safe_psql('postgres',
+				"SELECT bool_and(v::text::${cast}::text = v::text) FROM $table");
+			is($same, 't', "accepted corrupted $table value round-trips (case $i)");
+			$accepted++;
+		}
+		else
+		{
+			$refused++;
+			unlike($err, qr/server closed|terminated|PANIC/, "corrupted $table value refused cleanly (case $i)");
+		}
+	}
+}
+note("random corruptions: $accepted accepted, $refused refused");
+
 # The server survived every case.
 is($node->safe_psql('postgres', 'SELECT 1'), '1', 'server still up');
 $node->stop;
