@@ -47,6 +47,17 @@ SELECT * FROM termvec_elements('{}/10');
 SELECT * FROM termvec_elements(NULL);
 SELECT t.id, e.* FROM termvec_t t, termvec_elements(t.v) e ORDER BY 1, 2;
 
+-- Inner product and cosine similarity; different dimensions are an error.
+SELECT inner_product('{1:1,3:2,5:3}/5', '{3:4,4:7,5:0.5}/5'),
+       cosine_similarity('{1:1,3:2}/5', '{1:2,3:4}/5'),
+       cosine_similarity('{1:1}/5', '{2:1}/5'),
+       cosine_similarity('{1:1}/5', '{1:-3}/5');
+SELECT inner_product('{}/5', '{1:1}/5'), cosine_similarity('{}/5', '{1:1}/5');
+SELECT inner_product('{1:1}/3', '{1:1}/4');
+SELECT cosine_similarity('{1:1}/3', '{1:1}/4');
+SELECT inner_product('{1:3e38}/1', '{1:3e38}/1');
+SELECT inner_product(NULL, '{1:1}/4') IS NULL AS is_null;
+
 -- Equality: same dimension and same elements.
 SELECT '{1:1}/3'::termvec = '{1:1}/3', '{1:1}/3'::termvec = '{1:1}/4',
        '{1:1}/3'::termvec = '{1:2}/3', '{1:1}/3'::termvec <> '{2:1}/3',

@@ -616,3 +616,79 @@ termvec_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(!TermVectorEqual(PG_GETARG_TERMVEC_P(0), PG_GETARG_TERMVEC_P(1)));
 }
+
+/* Ensure two term vectors have the same dimension */
+static inline void
+CheckSameDims(const TermVector *a, const TermVector *b)
+{
+	if (a->dim != b->dim)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("different termvec dimensions %d and %d", a->dim, b->dim),
+				 errhint("Vectors built over different vocabularies cannot be compared.")));
+}
+
+/* Dot product of two term vectors (merge of the sorted indices), in double precision */
+static double
+TermVectorDot(const TermVector *a, const TermVector *b)
+{
+	const float *av = TERMVEC_VALUES(a);
+	const float *bv = TERMVEC_VALUES(b);
+	double		dot = 0.0;
+	int			i = 0;
+	int			j = 0;
+
+	while (i < a->nnz && j < b->nnz)
+	{
+		if (a->indices[i] < b->indices[j])
+			i++;
+		else if (a->indices[i] > b->indices[j])
+			j++;
+		else
+			dot += (double) av[i++] * (double) bv[j++];
+	}
+	return dot;
+}
+
+/* Sum of squares, in double precision */
+static double
+TermVectorSquares(const TermVector *v)
+{
+	const float *values = TERMVEC_VALUES(v);
+	double		sum = 0.0;
+
+	for (int i = 0; i < v->nnz; i++)
+		sum += (double) values[i] * (double) values[i];
+	return sum;
+}
+
+/* Inner product of two term vectors of the same dimension */
+PG_FUNCTION_INFO_V1(termvec_inner_product);
+Datum
+termvec_inner_product(PG_FUNCTION_ARGS)
+{
+	TermVector *a = PG_GETARG_TERMVEC_P(0);
+	TermVector *b = PG_GETARG_TERMVEC_P(1);
+
+	CheckSameDims(a, b);
+	PG_RETURN_FLOAT8(TermVectorDot(a, b));
+}
+
+/* Cosine similarity of two term vectors of the same dimension (NaN if one is empty) */
+PG_FUNCTION_INFO_V1(termvec_cosine_similarity);
+Datum
+termvec_cosine_similarity(PG_FUNCTION_ARGS)
+{
+	TermVector *a = PG_GETARG_TERMVEC_P(0);
+	TermVector *b = PG_GETARG_TERMVEC_P(1);
+	double		norms;
+	double		sim;
+
+	CheckSameDims(a, b);
+	norms = sqrt(TermVectorSquares(a) * TermVectorSquares(b));
+	if (norms == 0)
+		PG_RETURN_FLOAT8(get_float8_nan());
+	sim = TermVectorDot(a, b) / norms;
+	/* Keep in range despite rounding, like pgvector's cosine distance */
+	PG_RETURN_FLOAT8(Max(-1.0, Min(1.0, sim)));
+}

@@ -71,6 +71,14 @@ CREATE FUNCTION tweetlda.l2_norm(tweetlda.termvec) RETURNS double precision
     AS 'MODULE_PATHNAME', 'termvec_l2_norm'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION tweetlda.inner_product(tweetlda.termvec, tweetlda.termvec) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'termvec_inner_product'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.cosine_similarity(tweetlda.termvec, tweetlda.termvec) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'termvec_cosine_similarity'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION tweetlda.termvec_elements(tweetlda.termvec, OUT index integer, OUT value real)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'termvec_elements'
