@@ -63,6 +63,18 @@ SELECT '{1:1}/3'::termvec = '{1:1}/3', '{1:1}/3'::termvec = '{1:1}/4',
        '{1:1}/3'::termvec = '{1:2}/3', '{1:1}/3'::termvec <> '{2:1}/3',
        '{1:1,2:0}/3'::termvec = '{1:1}/3';
 
+-- Hashing: DISTINCT, GROUP BY and joins (the planner may hash).
+SELECT v, count(*) FROM (VALUES ('{1:1}/3'::termvec), ('{1:1,2:0}/3'), ('{1:1}/4'), ('{}/3'), ('{1:1}/3'))
+  s(v) GROUP BY v ORDER BY v::text;
+SELECT count(*) FROM (SELECT DISTINCT v FROM (VALUES ('{1:1}/3'::termvec), ('{1:1}/3'), ('{2:1}/3')) s(v)) d;
+SELECT termvec_hash('{1:1}/3') = termvec_hash('{1:1,2:0}/3') AS same_hash;
+SET enable_mergejoin = off;
+SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM termvec_t a JOIN termvec_t b ON a.v = b.v;
+SELECT count(*) FROM termvec_t a JOIN termvec_t b ON a.v = b.v;
+RESET enable_mergejoin;
+RESET enable_nestloop;
+
 -- Stored values (also compressed / out of line) read back unchanged.
 CREATE TABLE termvec_big (v termvec);
 INSERT INTO termvec_big SELECT ('{' || string_agg(i || ':' || (i * 0.5), ',') || '}/100000')::termvec

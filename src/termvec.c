@@ -12,6 +12,7 @@
 #include <limits.h>
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -691,4 +692,16 @@ termvec_cosine_similarity(PG_FUNCTION_ARGS)
 	sim = TermVectorDot(a, b) / norms;
 	/* Keep in range despite rounding, like pgvector's cosine distance */
 	PG_RETURN_FLOAT8(Max(-1.0, Min(1.0, sim)));
+}
+
+/* Hash of a term vector, consistent with = (which compares dimension and elements bytewise) */
+PG_FUNCTION_INFO_V1(termvec_hash);
+Datum
+termvec_hash(PG_FUNCTION_ARGS)
+{
+	TermVector *v = PG_GETARG_TERMVEC_P(0);
+
+	/* dim, nnz, unused (always 0), indices and values: everything after the header */
+	PG_RETURN_DATUM(hash_any((const unsigned char *) &v->dim,
+							 (int) (VARSIZE(v) - offsetof(TermVector, dim))));
 }
