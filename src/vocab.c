@@ -1042,9 +1042,16 @@ vocabulary_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(s1);
 	}
-	/* s2 may live in a short-lived context: always copy it into the aggregate context */
+	/*
+	 * s2 may live in a short-lived context: always copy it into the aggregate
+	 * context; size the table for more partial states to come (fewer regrowths)
+	 */
 	if (s1 == NULL)
-		s1 = InitVocabState(aggcxt, &s2->params, s2->hash ? s2->hash->members : s2->nflat);
+	{
+		uint64		n = s2->hash ? s2->hash->members : (uint64) s2->nflat;
+
+		s1 = InitVocabState(aggcxt, &s2->params, (int) Min(2 * n, (uint64) VOCAB_MAX_TERMS));
+	}
 	VocabStateMerge(s1, s2);
 	PG_RETURN_POINTER(s1);
 }
