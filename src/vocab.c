@@ -55,7 +55,8 @@ typedef struct VocabStateEntry
 	char		status;
 	int64		df;				/* documents containing the term */
 	int64		count;			/* occurrences in every document */
-	int64		lastdoc;		/* last document (state-local number) counted in df */
+	int64		lastdoc;		/* last document (state-local number) counted in df, or
+								 * the (negative) stamp of the last merge that added to it */
 } VocabStateEntry;
 
 #define SH_PREFIX vstate
