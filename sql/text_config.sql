@@ -134,3 +134,16 @@ SELECT count(*) AS calls, count(DISTINCT cfg) AS configs,
 FROM c;
 SELECT l, tweetlda.tokenize('The runners are running to the stations', l)
 FROM tweetlda.languages() l, generate_series(1, 2) r WHERE l IN ('english', 'porter', 'dutch') ORDER BY 1;
+
+-- a frozen configuration is IMMUTABLE: usable in an index expression (the table-reading
+-- variants are STABLE and are not)
+CREATE TABLE tc_docs (doc text);
+INSERT INTO tc_docs SELECT 'Flooding in Calgary ' || g FROM generate_series(1, 100) g;
+INSERT INTO tc_docs VALUES ('Wildfire near Boulder');
+SELECT tweetlda.text_config_freeze(tweetlda.text_config('english')) AS tc \gset
+CREATE INDEX tc_docs_tokens ON tc_docs USING gin (tweetlda.tokenize(doc, :'tc'::bytea));
+CREATE INDEX ON tc_docs USING gin (tweetlda.tokenize(doc));
+SET enable_seqscan = off;
+SELECT doc FROM tc_docs WHERE tweetlda.tokenize(doc, :'tc'::bytea) @> '{wildfir}';
+RESET enable_seqscan;
+DROP TABLE tc_docs;

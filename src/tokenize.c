@@ -14,6 +14,7 @@
 #include <wctype.h>
 
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "common/hashfn.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -373,7 +374,8 @@ ResetMemo(Tokenizer *tok)
 			pfree(tok->memo);
 			pfree(tok->arena);
 		}
-		tok->memo_slots = tok->memo == NULL ? MEMO_MIN_SLOTS : tok->memo_slots * 4;
+		tok->memo_slots = tok->memo == NULL ? MEMO_MIN_SLOTS :
+			Min(tok->memo_slots * 4, MEMO_MAX_SLOTS);
 		tok->memo = MemoryContextAlloc(cxt, sizeof(MemoEntry) * tok->memo_slots);
 		/* room for at least one raw token and its stem */
 		tok->arena_size = Max(tok->memo_slots * MEMO_ARENA_PER_SLOT, 4 * TOKBUF_SIZE);
@@ -723,6 +725,7 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 {
 	const unsigned char *p = (const unsigned char *) text;
 	const unsigned char *end = p + len;
+	const unsigned char *next_check = p + 1024 * 1024;
 	TokState   *st = palloc(sizeof(TokState));
 
 	InitAsciiClasses();
@@ -734,6 +737,13 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 	while (p < end)
 	{
 		unsigned char c = *p;
+
+		/* let a query over huge documents be cancelled (every 1 MB) */
+		if (p >= next_check)
+		{
+			CHECK_FOR_INTERRUPTS();
+			next_check = p + 1024 * 1024;
+		}
 
 		if (c < 0x80)
 		{
