@@ -344,13 +344,12 @@ CheckVocab(const Vocab *v, Size size)
 				 errmsg("invalid vocabulary: fingerprint does not match the content")));
 }
 
-/* Check the content of a vocabulary just built from input, then fingerprint it */
+/* Fingerprint a vocabulary just built from input and check all of it (CheckVocab) */
 static void
 FinishInputVocab(Vocab *v)
 {
-	CheckVocabEncoding(v);
-	CheckVocabUnique(v);
 	VocabFinish(v);
+	CheckVocab(v, VARSIZE(v));
 }
 
 /* Report a structural problem in vocab text */
