@@ -503,13 +503,20 @@ SegmentHashtag(const char *w, int len, int *ends)
 		return 0;
 	best[0] = 0;
 	for (int i = 1; i <= len; i++)
-	{
 		best[i] = INT_MAX;
-		for (int j = Max(0, i - 20); j < i; j++)
+	/* from every reachable start, extend the piece one byte at a time (hash built as we go) */
+	for (int j = 0; j < len; j++)
+	{
+		uint32		h = SOCIAL_HASH_INIT;
+
+		if (best[j] == INT_MAX)
+			continue;
+		for (int i = j + 1; i <= len && i - j <= 20; i++)
 		{
-			if (best[j] == INT_MAX || best[j] + 1 >= best[i])
+			h = SocialHashStep(h, w[i - 1]);
+			if (best[j] + 1 >= best[i])
 				continue;
-			if (KnownPiece(SocialLookupWord(w + j, i - j), i - j))
+			if (KnownPiece(SocialLookupWordHashed(w + j, i - j, h), i - j))
 			{
 				best[i] = best[j] + 1;
 				prev[i] = j;
