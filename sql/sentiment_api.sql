@@ -48,6 +48,14 @@ SELECT doc, (s).polarity = c.polarity AS polarity_ok, (s).subjectivity = c.subje
 FROM (SELECT c, tweetlda.sentiment(c.doc) AS s FROM sentiment_cases c) x, LATERAL (SELECT (x.c).*) c;
 DROP TABLE sentiment_cases;
 
+-- the assessments behind a score, as TextBlob's sentiment_assessments
+SELECT * FROM tweetlda.textblob_assessments('really not good! very very good :) (!) not very bad damn');
+SELECT * FROM tweetlda.textblob_assessments('crap, very crap');
+SELECT count(*) AS none FROM tweetlda.textblob_assessments('');
+SELECT count(*) AS none FROM tweetlda.textblob_assessments(NULL);
+SELECT (SELECT avg(polarity) FROM tweetlda.textblob_assessments(d)) = tweetlda.polarity(d) AS mean_is_polarity
+FROM (VALUES ('good, great and bad :( !')) v(d);
+
 -- unknown analyzers are errors listing the analyzers; NULL gives NULL
 SELECT tweetlda.polarity('good', 'vader');
 SELECT tweetlda.sentiment('good', '');
@@ -57,7 +65,8 @@ SELECT tweetlda.sentiment(NULL) IS NULL AS null_doc, tweetlda.polarity('good', N
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
 FROM pg_proc p
 WHERE p.pronamespace = 'tweetlda'::regnamespace
-  AND p.proname IN ('sentiment', 'polarity', 'subjectivity', 'sentiment_label', 'analyzers')
+  AND p.proname IN ('sentiment', 'polarity', 'subjectivity', 'sentiment_label', 'analyzers',
+                    'textblob_assessments')
 ORDER BY 1::text;
 
 -- a parallel plan over the bundled sample: workers load the lexicon themselves

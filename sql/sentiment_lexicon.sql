@@ -59,3 +59,15 @@ SELECT * FROM tweetlda.sentiment('sick');
 DELETE FROM tweetlda.sentiment_lexicon WHERE NOT builtin;
 SELECT * FROM tweetlda.sentiment('sick'), tweetlda.sentiment('terribly good') t;
 SELECT count(*) AS user_rows FROM tweetlda.sentiment_lexicon WHERE NOT builtin;
+
+-- any role may score texts (it reads the lexicon); editing needs privileges on the table
+CREATE ROLE regress_sentiment_reader;
+GRANT USAGE ON SCHEMA tweetlda TO regress_sentiment_reader;
+INSERT INTO tweetlda.sentiment_lexicon (word, polarity, subjectivity) VALUES ('meh', -0.2, 0.4);
+SET ROLE regress_sentiment_reader;
+SELECT * FROM tweetlda.sentiment('meh, good');   -- loads the lexicon as this role
+INSERT INTO tweetlda.sentiment_lexicon (word, polarity, subjectivity) VALUES ('yay', 0.5, 0.5);
+RESET ROLE;
+DELETE FROM tweetlda.sentiment_lexicon WHERE NOT builtin;
+REVOKE USAGE ON SCHEMA tweetlda FROM regress_sentiment_reader;
+DROP ROLE regress_sentiment_reader;

@@ -52,7 +52,7 @@ is($node->safe_psql('restored',
 
 SKIP:
 {
-	skip "TextBlob golden data not found at $golden (../shared is absent): parity not checked", 4
+	skip "TextBlob golden data not found at $golden (../shared is absent): parity not checked", 6
 	  unless -f "$golden/edge_cases.tsv" && -f "$golden/tweets_textblob.tsv";
 
 	$node->safe_psql('postgres', q{
@@ -89,6 +89,23 @@ SKIP:
 	note "tweets: $tweets";
 	is((split /\n/, $tweets)[0], '29282 rows, 0 not bit-identical, 0 differ', 'every fixture tweet equals TextBlob')
 	  or diag $tweets;
+
+	# the assessments themselves: words, values and labels of every edge case (TextBlob's JSON),
+	# and the number of assessments of every tweet
+	is($node->safe_psql('postgres', q{
+		SELECT string_agg(text || ': expected ' || assessments || ' got ' || ours::text, E'\n')
+		FROM (SELECT e.text, e.assessments,
+		             (SELECT coalesce(jsonb_agg(jsonb_build_array(to_jsonb(a.words), a.polarity,
+		                                                          a.subjectivity, a.label) ORDER BY a.ord), '[]')
+		              FROM tweetlda.textblob_assessments(e.text)
+		                   WITH ORDINALITY AS a(words, polarity, subjectivity, label, ord)) AS ours
+		      FROM edge e) x
+		WHERE ours <> assessments::jsonb}),
+		'', 'textblob_assessments() equals TextBlob on every edge case');
+	is($node->safe_psql('postgres', q{
+		SELECT count(*) FROM tweets t
+		WHERE (SELECT count(*) FROM tweetlda.textblob_assessments(t.text)) <> t.n_assessments}),
+		'0', 'every fixture tweet has as many assessments as in TextBlob');
 
 	# the same through polarity() and subjectivity(), and in a parallel plan
 	is($node->safe_psql('postgres', q{
