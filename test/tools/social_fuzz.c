@@ -4,7 +4,7 @@
  *		the server, under AddressSanitizer and UBSan: random texts of exact-size buffers
  *		mixing tweet features with arbitrary bytes (malformed, truncated, overlong and
  *		surrogate UTF-8).  The backend functions it needs are stubbed; the lexicon is
- *		read from data/*.tsv into a simple hash with a few built-in word classes.
+ *		read from the data/ TSV files into a simple hash with a few built-in word classes.
  *		Build and run with test/tools/social-fuzz.
  */
 #include "postgres.h"
