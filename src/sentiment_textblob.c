@@ -33,6 +33,10 @@
  * The mean is a left-to-right sum divided by the count, as Python computes
  * it, so results are the same doubles.  Only the last assessment is ever
  * modified, so earlier ones are summed as soon as the next one starts.
+ *
+ * tweetlda.textblob_assessments() runs the same code in "collect" mode, which
+ * also records the words and label of each assessment (TextBlob's
+ * sentiment_assessments); the scoring path never allocates per token.
  */
 #include "postgres.h"
 
