@@ -13,3 +13,7 @@ COMMENT ON SCHEMA tweetlda IS 'tweetlda: tweet topics (LDA) and sentiment';
 CREATE FUNCTION tweetlda.table_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'table_changed'
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+-- Every role may use the schema; tables grant their own privileges (least privilege), and
+-- functions are executable by PUBLIC as usual.
+GRANT USAGE ON SCHEMA tweetlda TO PUBLIC;
