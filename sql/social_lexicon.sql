@@ -55,6 +55,17 @@ INSERT INTO tweetlda.social_lexicon (token, valence) VALUES (repeat('x', 101), 1
 INSERT INTO tweetlda.social_emoji (emoji, valence) VALUES (':)', 1);
 INSERT INTO tweetlda.social_emoji (emoji, valence) VALUES ('😀', -5);
 
+-- any role may score texts (it reads the lexicons); editing needs privileges on the tables
+CREATE ROLE regress_social_reader;
+INSERT INTO tweetlda.social_lexicon (token, valence) VALUES ('zorbtastic', 3.0);
+SET ROLE regress_social_reader;
+SELECT tweetlda.polarity('zorbtastic 👍', 'social') > 0.5 AS reader_scores;   -- loads the lexicons as this role
+INSERT INTO tweetlda.social_lexicon (token, valence) VALUES ('yay2', 1.0);
+UPDATE tweetlda.social_emoji SET valence = 0 WHERE emoji = '👍';
+RESET ROLE;
+DELETE FROM tweetlda.social_lexicon WHERE token = 'zorbtastic';
+DROP ROLE regress_social_reader;
+
 -- the analyzer works in parallel workers, which load the lexicon themselves
 CREATE TABLE social_docs AS
 SELECT format('tweet %s: %s', g, (ARRAY['I love it :)', 'not good at all', 'SO bad!!', '😂 #blessed',

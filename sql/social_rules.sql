@@ -103,7 +103,9 @@ SELECT pol('lol') > 0 AS lol, pol('luv it') > 0 AS luv, pol('fml') < 0 AS fml,
 -- counterfactual modals and wishes
 SELECT pol('It should have been great.') < 0 AS should_have_been,
        pol('It could have been worse.') > 0 AS could_have_been_worse,
-       pol('I wish it was good.') < 0 AS wish;
+       pol('I wish it was good.') < 0 AS wish,
+       pol('It could be better.') < 0 AS could_be_better, pol('Could be worse.') > 0 AS could_be_worse,
+       pol('It should be fun.') BETWEEN 0.05 AND pol('It is fun.') - 0.1 AS modal_irrealis;
 
 -- irrealis: questions, desires and conditions weaken; "no doubt" means certainly
 SELECT pol('Is it good?') < pol('It is good.') AS question, pol('Is it good??') > pol('Is it good?') AS emphatic_question,

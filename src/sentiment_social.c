@@ -503,13 +503,20 @@ SegmentHashtag(const char *w, int len, int *ends)
 		return 0;
 	best[0] = 0;
 	for (int i = 1; i <= len; i++)
-	{
 		best[i] = INT_MAX;
-		for (int j = Max(0, i - 20); j < i; j++)
+	/* from every reachable start, extend the piece one byte at a time (hash built as we go) */
+	for (int j = 0; j < len; j++)
+	{
+		uint32		h = SOCIAL_HASH_INIT;
+
+		if (best[j] == INT_MAX)
+			continue;
+		for (int i = j + 1; i <= len && i - j <= 20; i++)
 		{
-			if (best[j] == INT_MAX || best[j] + 1 >= best[i])
+			h = SocialHashStep(h, w[i - 1]);
+			if (best[j] + 1 >= best[i])
 				continue;
-			if (KnownPiece(SocialLookupWord(w + j, i - j), i - j))
+			if (KnownPiece(SocialLookupWordHashed(w + j, i - j, h), i - j))
 			{
 				best[i] = best[j] + 1;
 				prev[i] = j;
@@ -1128,7 +1135,10 @@ ApplyCounterfactual(SocialDoc *doc, int i, double v)
 		if (!(TokClass(doc, j) & SC_MODAL))
 			continue;
 		if (doc->toks[j].entry->boost > 0 || TokIs(doc, j + 1, "have") ||
-			TokIs(doc, j + 1, "of") || TokIs(doc, j + 1, "'ve"))
+			TokIs(doc, j + 1, "of") || TokIs(doc, j + 1, "'ve") ||
+			/* "could be better": it is not good; "could be worse": it is not bad */
+			(TokIs(doc, j + 1, "be") && j + 2 == i &&
+			 (TokIs(doc, i, "better") || TokIs(doc, i, "worse"))))
 		{
 			doc->toks[i].rules |= R_COUNTERFACT;
 			return v * COUNTERFACTUAL;
@@ -1139,7 +1149,8 @@ ApplyCounterfactual(SocialDoc *doc, int i, double v)
 
 /*
  * True when word i is irrealis: after a desire or expectation ("I want a hug",
- * "hope it gets better") or in a condition ("if it is good").
+ * "hope it gets better"), a modal ("it might be good") or in a condition ("if
+ * it is good").
  */
 static bool
 Irrealis(const SocialDoc *doc, int i)
@@ -1149,6 +1160,10 @@ Irrealis(const SocialDoc *doc, int i)
 		if (ClauseBreak(doc, j))
 			return TokIs(doc, j, "if") || TokIs(doc, j, "unless") || TokIs(doc, j, "whether");
 		if ((TokClass(doc, j) & SC_DESIRE) && j >= i - 4)
+			return true;
+		/* "it should be fun", "might be good": a modal before be */
+		if (((TokClass(doc, j) & SC_MODAL) || TokIs(doc, j, "may")) && TokIs(doc, j + 1, "be") &&
+			j >= i - 4)
 			return true;
 	}
 	return false;

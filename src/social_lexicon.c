@@ -214,10 +214,10 @@ static TableCache emoji_table = {"social_emoji"};
 static inline uint32
 SocialHashBytes(const char *s, int len)
 {
-	uint32		h = 2166136261u;
+	uint32		h = SOCIAL_HASH_INIT;
 
 	for (int i = 0; i < len; i++)
-		h = (h ^ (uint8) s[i]) * 16777619u;
+		h = SocialHashStep(h, s[i]);
 	return h;
 }
 
@@ -470,6 +470,15 @@ SocialLookupWord(const char *key, int len)
 	if (len <= 0 || len > SOCIAL_MAX_KEY)
 		return NULL;
 	return SocialHashFind(&cache.words, key, len, SocialHashBytes(key, len));
+}
+
+/* Look up a key whose hash the caller computed incrementally */
+const SocialEntry *
+SocialLookupWordHashed(const char *key, int len, uint32 hash)
+{
+	if (len <= 0 || len > SOCIAL_MAX_KEY)
+		return NULL;
+	return SocialHashFind(&cache.words, key, len, hash);
 }
 
 /* Longest emoji at s: try every code point boundary from the longest down */

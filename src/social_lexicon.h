@@ -40,8 +40,20 @@ typedef struct SocialEntry
 /* Load the lexicons when they are missing or their tables changed */
 extern void SocialLexiconEnsureLoaded(void);
 
+#define SOCIAL_HASH_INIT 2166136261u
+
+/* One step of the FNV-1a hash of the lexicon keys */
+static inline uint32
+SocialHashStep(uint32 h, char c)
+{
+	return (h ^ (uint8) c) * 16777619u;
+}
+
 /* Look up a normalized word, emoticon or phrase; NULL when unknown */
 extern const SocialEntry *SocialLookupWord(const char *key, int len);
+
+/* The same, with the key's hash already computed by SocialHashStep */
+extern const SocialEntry *SocialLookupWordHashed(const char *key, int len, uint32 hash);
 
 /* Longest emoji at s (at most len bytes); its byte length in *matched, or NULL */
 extern const SocialEntry *SocialLookupEmoji(const char *s, int len, int *matched);

@@ -37,6 +37,10 @@ COMMENT ON TABLE tweetlda.social_emoji IS
 -- @load data/social_extra.tsv INTO tweetlda.social_lexicon (token, valence, source)
 -- @load data/vader_emoji.tsv INTO tweetlda.social_emoji (emoji, description, valence, source)
 
+-- Every user who may call the sentiment functions reads the lexicons; who may edit them is up to
+-- the administrator (GRANT INSERT, UPDATE, DELETE ON tweetlda.social_lexicon TO ...).
+GRANT SELECT ON tweetlda.social_lexicon, tweetlda.social_emoji TO PUBLIC;
+
 CREATE TRIGGER social_lexicon_changed
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tweetlda.social_lexicon
     FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.table_changed();
