@@ -12,7 +12,7 @@ COMMENT ON SCHEMA tweetlda IS 'tweetlda: tweet topics (LDA) and sentiment';
 --   FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.table_changed();
 CREATE FUNCTION tweetlda.table_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'table_changed'
-    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+    LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 
 -- Every role may use the schema; tables grant their own privileges (least privilege), and
 -- functions are executable by PUBLIC as usual.

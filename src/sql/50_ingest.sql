@@ -223,12 +223,12 @@ $$;
 -- BEFORE INSERT FOR EACH STATEMENT trigger of ingest_staging: start an empty stash.
 CREATE FUNCTION tweetlda.ingest_stash_reset() RETURNS trigger
     AS 'MODULE_PATHNAME', 'ingest_stash_reset'
-    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+    LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 
 -- BEFORE INSERT FOR EACH ROW trigger of ingest_staging: stash the row and skip it.
 CREATE FUNCTION tweetlda.ingest_stash_row() RETURNS trigger
     AS 'MODULE_PATHNAME', 'ingest_stash_row'
-    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+    LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 
 -- The records stashed by the current statement (text[]), emptying the stash.
 CREATE FUNCTION tweetlda.staged_records() RETURNS text[]
