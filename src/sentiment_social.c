@@ -41,6 +41,7 @@
 #include "sentiment.h"
 #include "social_lexicon.h"
 #include "tweetlda.h"
+#include "utf8.h"
 
 /* Constants of VADER's rules (empirically derived there from human ratings) */
 #define N_SCALAR		(-0.74)	/* negation of a positive word */
@@ -129,35 +130,7 @@ typedef struct SocialDoc
 static inline int
 DecodeUtf8(const unsigned char *s, int n, uint32 *cp)
 {
-	int			l;
-	uint32		c;
-
-	if (s[0] < 0x80)
-	{
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		l = 2, c = s[0] & 0x1F;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		l = 3, c = s[0] & 0x0F;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		l = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (l > n)
-		return 0;
-	for (int i = 1; i < l; i++)
-	{
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((l == 3 && c < 0x800) || (l == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-		(c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return l;
+	return Utf8Decode(s, s + n, cp);
 }
 
 /* Replacement of an HTML entity at s (n bytes left); its length in *consumed, or 0 */

@@ -55,6 +55,7 @@
 #include "sentiment_textblob.h"
 #include "sentiment_textblob_case.h"
 #include "tweetlda.h"
+#include "utf8.h"
 
 /* Token classes for sentence splitting */
 #define TK_ENDER	0x01		/* . ! ? ... and the end-of-sentence mark */
@@ -214,74 +215,16 @@ TextBlobInitTables(void)
 
 /* Decode one UTF-8 character at s (before end); returns its length, at least 1 */
 static inline int
-Utf8Decode(const uint8 *s, const uint8 *end, uint32 *cp)
+DecodeChar(const uint8 *s, const uint8 *end, uint32 *cp)
 {
-	uint8		c = s[0];
-	int			n;
-	uint32		v;
+	int			n = Utf8Decode(s, end, cp);
 
-	if (c < 0x80)
-	{
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, v = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, v = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, v = c & 0x07;
-	else
-	{
-		*cp = 0xFFFD;			/* not reachable with valid UTF-8 */
-		return 1;
-	}
-	if (end - s < n)
-	{
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (int k = 1; k < n; k++)
-	{
-		if ((s[k] & 0xC0) != 0x80)
-		{
-			*cp = 0xFFFD;
-			return 1;
-		}
-		v = (v << 6) | (s[k] & 0x3F);
-	}
-	*cp = v;
-	return n;
+	if (n > 0)
+		return n;
+	*cp = 0xFFFD;				/* not reachable with valid UTF-8 */
+	return 1;
 }
 
-/* Encode one code point as UTF-8; returns its length */
-static inline int
-Utf8Encode(uint32 cp, char *out)
-{
-	if (cp < 0x80)
-	{
-		out[0] = (char) cp;
-		return 1;
-	}
-	if (cp < 0x800)
-	{
-		out[0] = (char) (0xC0 | (cp >> 6));
-		out[1] = (char) (0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000)
-	{
-		out[0] = (char) (0xE0 | (cp >> 12));
-		out[1] = (char) (0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char) (0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char) (0xF0 | (cp >> 18));
-	out[1] = (char) (0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char) (0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char) (0x80 | (cp & 0x3F));
-	return 4;
-}
 
 /* Python's str.isspace() for a non-ASCII code point */
 static inline bool
@@ -344,7 +287,7 @@ TextBlobLower(const char *s, int len, char *out, int *ncp)
 			n++;
 			continue;
 		}
-		l = Utf8Decode(p, end, &cp);
+		l = DecodeChar(p, end, &cp);
 		if (l == 1 && cp == 0xFFFD)
 		{
 			out[o++] = *p++;	/* invalid byte: copied as it is */
@@ -366,7 +309,7 @@ TextBlobLower(const char *s, int len, char *out, int *ncp)
 			uint32		next = 0;
 
 			if (p < end)
-				(void) Utf8Decode(p, end, &next);
+				(void) DecodeChar(p, end, &next);
 			/* final sigma when no cased letter follows */
 			o += Utf8Encode((p < end && IsCasedLetter(next)) ? 0x3C3 : 0x3C2, out + o);
 			n++;
@@ -981,7 +924,7 @@ ScanText(TextBlobState *st, const char *s, int len)
 				p = next > p ? next : p + 1;
 				break;
 			default:
-				l = Utf8Decode((const uint8 *) s + p, (const uint8 *) s + len, &cp);
+				l = DecodeChar((const uint8 *) s + p, (const uint8 *) s + len, &cp);
 				if (IsUnicodeSpace(cp))
 				{
 					END_RAW_TOKEN();

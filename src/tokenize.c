@@ -23,6 +23,7 @@
 
 #include "textconf.h"
 #include "tweetlda.h"
+#include "utf8.h"
 
 /* Raw bytes of one token before stemming; longer tokens are dropped */
 #define TOKBUF_SIZE (TEXTCONF_MAX_TOKEN_LEN * 4 + 4)
@@ -190,70 +191,15 @@ ClassifyCodepoint(pg_wchar cp, locale_t loc)
 	return CC_SEP;
 }
 
-/* Encode a code point as UTF-8; returns the byte count */
-static inline int
-EncodeUtf8(pg_wchar cp, char *out)
-{
-	if (cp < 0x80)
-	{
-		out[0] = cp;
-		return 1;
-	}
-	if (cp < 0x800)
-	{
-		out[0] = 0xC0 | (cp >> 6);
-		out[1] = 0x80 | (cp & 0x3F);
-		return 2;
-	}
-	if (cp < 0x10000)
-	{
-		out[0] = 0xE0 | (cp >> 12);
-		out[1] = 0x80 | ((cp >> 6) & 0x3F);
-		out[2] = 0x80 | (cp & 0x3F);
-		return 3;
-	}
-	out[0] = 0xF0 | (cp >> 18);
-	out[1] = 0x80 | ((cp >> 12) & 0x3F);
-	out[2] = 0x80 | ((cp >> 6) & 0x3F);
-	out[3] = 0x80 | (cp & 0x3F);
-	return 4;
-}
-
 /* Decode one UTF-8 sequence; invalid bytes decode as 0 (a separator) of length 1 */
 static inline int
 DecodeUtf8(const unsigned char *p, const unsigned char *end, pg_wchar *cp)
 {
-	unsigned char c = p[0];
-	int			n;
-	pg_wchar	v;
+	uint32		v;
+	int			n = Utf8Decode(p, end, &v);
 
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, v = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, v = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, v = c & 0x07;
-	else
-	{
-		*cp = 0;
-		return 1;
-	}
-	if (end - p < n)
-	{
-		*cp = 0;
-		return 1;
-	}
-	for (int i = 1; i < n; i++)
-	{
-		if ((p[i] & 0xC0) != 0x80)
-		{
-			*cp = 0;
-			return 1;
-		}
-		v = (v << 6) | (p[i] & 0x3F);
-	}
-	*cp = (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) ? 0 : v;
-	return n;
+	*cp = n > 0 ? v : 0;
+	return n > 0 ? n : 1;
 }
 
 /* Number of characters of UTF-8 bytes */
@@ -314,7 +260,7 @@ TextLower(const char *s, int len, int *outlen)
 		else
 			cp = towlower_l(cp, loc);
 		prev_letter = iswalpha_l(cp, loc);
-		appendBinaryStringInfo(&buf, enc, EncodeUtf8(cp, enc));
+		appendBinaryStringInfo(&buf, enc, Utf8Encode(cp, enc));
 		continue;
 	}
 	*outlen = buf.len;
@@ -569,13 +515,13 @@ HandleCodepoint(TokState *st, pg_wchar cp, const unsigned char *at)
 	}
 	if (cls == CC_MARK)
 	{
-		AppendChar(st, enc, EncodeUtf8(cp, enc), cls);
+		AppendChar(st, enc, Utf8Encode(cp, enc), cls);
 		return;
 	}
 	st->sigma_at = (cp == 0x03A3) ? st->nbytes : -1;
 	if (cls >= CC_LOWER)
 		cp = cp < 0x80 ? (pg_wchar) ((cls == CC_UPPER) ? cp + 32 : cp) : (pg_wchar) towlower_l(cp, loc);
-	AppendChar(st, enc, EncodeUtf8(cp, enc), cls);
+	AppendChar(st, enc, Utf8Encode(cp, enc), cls);
 }
 
 /* Decode an HTML entity at p ('&'); returns the bytes consumed (0 if none) and sets *cp */
