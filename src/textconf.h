@@ -88,4 +88,10 @@ extern Tokenizer *TokenizerForCall(FmgrInfo *flinfo, const TextConfig *cfg);
 /* Stopwords of tweetlda.stopwords for one language (cached per backend) */
 extern char **StopwordsForLanguage(const char *language, int *nwords);
 
+/* Changes whenever the stopword cache is reloaded (reloads it first if stale) */
+extern uint64 StopwordsGeneration(void);
+
+/* Full Unicode lowercase of UTF-8 text (whatever the database locale), NUL-terminated */
+extern char *TextLower(const char *s, int len, int *outlen);
+
 #endif							/* TEXTCONF_H */
