@@ -631,3 +631,17 @@ lda_agg_finalfn(PG_FUNCTION_ARGS)
 	PG_RETURN_LDA_MODEL_P(LdaModelBuild(res, st->params.k, st->vocab->nterms,
 										&st->textconf, st->vocab));
 }
+
+PG_FUNCTION_INFO_V1(lda_check_params);
+/* lda_check_params(params jsonb): validate training parameters (as the aggregate does) */
+Datum
+lda_check_params(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	LdaParams	p;
+	Jsonb	   *tc = ParseParams(jb, &p);
+
+	if (tc)
+		(void) TextConfigFromJsonb(tc);
+	PG_RETURN_JSONB_P(jb);
+}
