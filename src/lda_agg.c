@@ -451,10 +451,10 @@ SerializeCorpus(StringInfo buf, const LdaAggState *st)
 {
 	const LdaCorpus *c = &st->corpus;
 
-	pq_sendint64(buf, st->empty_documents);
-	pq_sendfloat8(buf, st->tokens);
-	pq_sendint64(buf, c->ndocs);
-	pq_sendint64(buf, c->nentries);
+	appendBinaryStringInfo(buf, (const char *) &st->empty_documents, sizeof(int64));
+	appendBinaryStringInfo(buf, (const char *) &st->tokens, sizeof(double));
+	appendBinaryStringInfo(buf, (const char *) &c->ndocs, sizeof(int64));
+	appendBinaryStringInfo(buf, (const char *) &c->nentries, sizeof(int64));
 	appendBinaryStringInfo(buf, (const char *) c->start, sizeof(int64) * (c->ndocs + 1));
 	if (c->ndocs > 0)
 	{

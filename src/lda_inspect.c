@@ -191,9 +191,9 @@ lda_model_info(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, "], \"eta\": ");
 	AppendJsonNumber(&buf, m->eta);
 	appendStringInfo(&buf, ", \"vocab_size\": %d, \"vocab_documents\": " INT64_FORMAT
-					 ", \"weighting\": \"%s\", \"format_version\": %d, \"text_config\": %s, \"training\": ",
+					 ", \"weighting\": \"%s\", \"format_version\": %d, \"fingerprint\": \"%016" INT64_MODIFIER "x\", \"text_config\": %s, \"training\": ",
 					 m->nterms, LDA_VOCAB(m)->ndocs, LdaWeightingName(m->info.weighting),
-					 m->version, JsonbToCString(NULL, &tc->root, VARSIZE(tc)));
+					 m->version, m->fingerprint, JsonbToCString(NULL, &tc->root, VARSIZE(tc)));
 	AppendTrainingInfo(&buf, m);
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));

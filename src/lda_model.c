@@ -57,17 +57,27 @@ LdaOptimizerName(LdaOptimizer o)
 	return o == LDA_OPTIMIZER_ONLINE ? "online" : "batch";
 }
 
-/* Hash of the whole model except the varlena header and the fingerprint itself */
+/*
+ * Hash of the whole model except the varlena header, the fingerprint itself and
+ * the wall-clock fields (training time and timestamp): models trained on the
+ * same data with the same parameters and seed have the same fingerprint.
+ */
 static uint64
 LdaModelFingerprint(LdaModel *m)
 {
 	uint64		saved = m->fingerprint;
+	double		seconds = m->info.seconds;
+	int64		trained_at = m->info.trained_at;
 	uint64		h;
 
 	m->fingerprint = 0;
+	m->info.seconds = 0.0;
+	m->info.trained_at = 0;
 	h = hash_bytes_extended((const unsigned char *) m + VARHDRSZ,
 							VARSIZE(m) - VARHDRSZ, LDA_MODEL_MAGIC);
 	m->fingerprint = saved;
+	m->info.seconds = seconds;
+	m->info.trained_at = trained_at;
 	return h;
 }
 
