@@ -14,7 +14,11 @@
 
 #include <stdint.h>
 
-/* Stop the per-document iteration when the mean absolute change of gamma is below this */
+/*
+ * Stop the per-document iteration when the mean absolute change of gamma is below
+ * this many times the document's mean term weight (1 for tf: the threshold of
+ * Spark, scikit-learn and gensim; tf-idf weights get the same relative precision).
+ */
 #define LDA_GAMMA_TOLERANCE 1e-3
 /* ... or after this many iterations */
 #define LDA_GAMMA_MAX_ITER 100
@@ -36,7 +40,10 @@ extern double LdaTrigamma(double x);
 /* Infer gamma for one document; returns the number of iterations used */
 extern int	LdaInferDoc(LdaScratch *s, const double *alpha,
 						const double *expElogbeta, int n,
-						const uint32_t *ids, const double *wts);
+						const uint32_t *ids, const double *wts, double tol);
+
+/* Convergence threshold of a document of n terms with weights wts and count tokens */
+extern double LdaDocTolerance(int n, const double *wts, double count);
 
 /* Add this document's sufficient statistics (before the expElogbeta factor) to sstats */
 extern void LdaAccumulateSstats(const LdaScratch *s, double *sstats, int n,

@@ -51,6 +51,7 @@ typedef struct LdaLane
 	double	   *elogtheta;		/* k: sum of E[log theta] of the documents */
 	double		bound;			/* document part of the bound */
 	double		tokens;			/* sum of the weights of the documents */
+	int64		inner;			/* E-step iterations of the documents */
 } LdaLane;
 
 /* Everything training needs */
@@ -247,12 +248,16 @@ LaneRun(LdaLane *lane)
 		const uint32 *ids = c->ids + c->start[d];
 		const uint16 *cnts = c->cnts + c->start[d];
 
+		double		count = 0.0;
+
 		for (int j = 0; j < n; j++)
 		{
 			lane->wts[j] = cnts[j] * tr->termWeight[ids[j]];
 			lane->tokens += lane->wts[j];
+			count += cnts[j];
 		}
-		LdaInferDoc(&lane->scratch, tr->alpha, tr->expElogbeta, n, ids, lane->wts);
+		lane->inner += LdaInferDoc(&lane->scratch, tr->alpha, tr->expElogbeta, n, ids, lane->wts,
+								   LdaDocTolerance(n, lane->wts, count));
 		LdaAccumulateSstats(&lane->scratch, lane->sstats, n, ids, lane->wts);
 		LdaAccumulateElogtheta(&lane->scratch, lane->elogtheta);
 		if (lane->want_bound)
@@ -296,6 +301,7 @@ ResetLanes(LdaTrainer *tr, bool want_bound)
 		memset(lane->elogtheta, 0, sizeof(double) * tr->k);
 		lane->bound = 0.0;
 		lane->tokens = 0.0;
+		lane->inner = 0;
 		lane->want_bound = want_bound;
 	}
 }
@@ -333,6 +339,7 @@ EStep(LdaTrainer *tr, const int64 *docs, int64 n, bool want_bound)
 			tr->lanes[0].elogtheta[t] += tr->lanes[l].elogtheta[t];
 		tr->lanes[0].bound += tr->lanes[l].bound;
 		tr->lanes[0].tokens += tr->lanes[l].tokens;
+		tr->lanes[0].inner += tr->lanes[l].inner;
 	}
 }
 
@@ -486,6 +493,7 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 	instr_time	start;
 	double		last_notice = 0.0;
 	double		bound = 0.0;
+	int64		inner = 0;
 	int			iter;
 
 	LdaCheckParams(p);
@@ -521,6 +529,7 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 			bound = (tr.lanes[0].bound * ((double) D / n) + TopicsBound(&tr))
 				/ (tr.lanes[0].tokens * ((double) D / n));
 		rho = online ? pow(p->learning_offset + iter, -p->learning_decay) : 1.0;
+		inner += tr.lanes[0].inner;
 		MStep(&tr, rho, (double) D / n);
 		if (p->optimize_doc_concentration)
 			UpdateAlpha(&tr, rho, (double) n);
@@ -552,6 +561,8 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 	res->info.seconds = Elapsed(start);
 	ereport(NOTICE,
 			(errmsg("lda: trained k=%d on " INT64_FORMAT " documents in %d iterations (%.2f passes), %.1f s, bound per token %.4f",
-					p->k, D, p->max_iter, res->info.passes, res->info.seconds, bound)));
+					p->k, D, p->max_iter, res->info.passes, res->info.seconds, bound),
+			 errdetail("The E-step took %.1f iterations per document on average.",
+					   (double) inner / Max(processed, 1))));
 	return res;
 }
