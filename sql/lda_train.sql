@@ -147,6 +147,14 @@ CREATE TABLE lda_vocab AS
 SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "max_iter": 3}'))->'k' AS k
 FROM lda_tweets;
 SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab)))->'k' AS default_k FROM lda_tweets;
+-- over token arrays (already tokenized with the same configuration): the same model
+SELECT tweetlda.model_info(tweetlda.lda(tweetlda.tokenize(text, tweetlda.text_config()), (SELECT v FROM lda_vocab),
+                                        '{"k": 4, "max_iter": 3}'))->'fingerprint' =
+       (SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "max_iter": 3}'))->'fingerprint'
+        FROM lda_tweets) AS same_model
+FROM lda_tweets;
+SELECT tweetlda.model_info(tweetlda.lda(t, (SELECT v FROM lda_vocab), '{"k": 2}'))->'training'->'documents' AS docs
+FROM (VALUES (ARRAY['flood', NULL, 'flood', 'queensland']), (NULL), (ARRAY[]::text[]), (ARRAY['boston'])) AS v(t);
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "iterations": 3}') FROM lda_tweets;
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '[4]') FROM lda_tweets;
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": "four"}') FROM lda_tweets;
