@@ -4,13 +4,17 @@
  *		used by training (lda_train.c) and by scoring and evaluation (lda_score.c).
  *
  * Everything here is plain C over caller-provided buffers: no palloc, no ereport,
- * no PostgreSQL state, so the training driver may run it in a helper thread.  The
+ * no PostgreSQL state (except CHECK_FOR_INTERRUPTS when the caller, running in
+ * the backend itself, asks for it), so the training driver may run it in a
+ * helper thread.  The
  * iteration is deterministic: gamma starts from alpha plus an even share of the
  * document's weight, not from random numbers.
  */
 #include "postgres.h"
 
 #include <math.h>
+
+#include "miscadmin.h"
 
 #include "lda_infer.h"
 
@@ -105,7 +109,8 @@ ComputePhinorm(const LdaScratch *s, const double *expElogbeta, int n,
  */
 int
 LdaInferDoc(LdaScratch *s, const double *alpha, const double *expElogbeta,
-			int n, const uint32_t *ids, const double *wts, double tol)
+			int n, const uint32_t *ids, const double *wts, double tol,
+			bool interruptible)
 {
 	int			k = s->k;
 	double		total = 0.0;
@@ -146,6 +151,9 @@ LdaInferDoc(LdaScratch *s, const double *alpha, const double *expElogbeta,
 		ComputeExpElogtheta(s);
 		if (change / k < tol)
 			break;
+		/* a long document scored in the backend (never in a helper thread) */
+		if (interruptible && (iter & 7) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	ComputePhinorm(s, expElogbeta, n, ids);
 	return Min(iter, LDA_GAMMA_MAX_ITER);

@@ -7,7 +7,8 @@
  * of term w are contiguous at [w * k], so that the E-step, which walks the terms
  * of one short document, touches one cache line per term.  A document is a
  * sparse list of (term id, weight) pairs.  Nothing here allocates memory,
- * reports errors or touches PostgreSQL state, so it may run in helper threads.
+ * reports errors or touches PostgreSQL state, so it may run in helper threads
+ * (LdaInferDoc checks for interrupts only when told it runs in the backend).
  */
 #ifndef LDA_INFER_H
 #define LDA_INFER_H
@@ -40,7 +41,8 @@ extern double LdaTrigamma(double x);
 /* Infer gamma for one document; returns the number of iterations used */
 extern int	LdaInferDoc(LdaScratch *s, const double *alpha,
 						const double *expElogbeta, int n,
-						const uint32_t *ids, const double *wts, double tol);
+						const uint32_t *ids, const double *wts, double tol,
+						bool interruptible);
 
 /* Convergence threshold of a document of n terms with weights wts and count tokens */
 extern double LdaDocTolerance(int n, const double *wts, double count);

@@ -197,7 +197,7 @@ LdaScorerInfer(LdaScorer *s, text *doc)
 	if (total <= 0.0)
 		return false;
 	LdaInferDoc(&s->scratch, s->alpha, s->expElogbeta, n, s->ids, s->wts,
-				LdaDocTolerance(n, s->wts, count));
+				LdaDocTolerance(n, s->wts, count), true);
 	return true;
 }
 

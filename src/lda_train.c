@@ -36,6 +36,7 @@
 
 #define LDA_LANES			2
 #define LDA_BLOCK_DOCS		4096	/* documents per block between interrupt checks */
+#define LDA_BLOCK_CELLS		(1 << 20)	/* ... or fewer, up to this many (term, topic) pairs */
 #define LDA_NOTICE_SECONDS	2.0		/* at most one progress notice this often */
 
 /* One lane of the E-step: its documents, scratch space and accumulators */
@@ -257,7 +258,7 @@ LaneRun(LdaLane *lane)
 			count += cnts[j];
 		}
 		lane->inner += LdaInferDoc(&lane->scratch, tr->alpha, tr->expElogbeta, n, ids, lane->wts,
-								   LdaDocTolerance(n, lane->wts, count));
+								   LdaDocTolerance(n, lane->wts, count), false);
 		LdaAccumulateSstats(&lane->scratch, lane->sstats, n, ids, lane->wts);
 		LdaAccumulateElogtheta(&lane->scratch, lane->elogtheta);
 		if (lane->want_bound)
@@ -306,18 +307,41 @@ ResetLanes(LdaTrainer *tr, bool want_bound)
 	}
 }
 
+/*
+ * Number of documents of the next block: at most LDA_BLOCK_DOCS and about
+ * LDA_BLOCK_CELLS (term, topic) pairs, so that a block takes a fraction of a
+ * second whatever k and the document lengths (depends on the data only).
+ */
+static int64
+BlockLength(const LdaTrainer *tr, const int64 *docs, int64 n)
+{
+	const LdaCorpus *c = tr->corpus;
+	int64		len = 0;
+	int64		cells = 0;
+
+	while (len < n && len < LDA_BLOCK_DOCS && cells < LDA_BLOCK_CELLS)
+	{
+		cells += (c->start[docs[len] + 1] - c->start[docs[len]]) * tr->k;
+		len++;
+	}
+	return len;
+}
+
 /* E-step over docs[0..n): blocks split between the lanes, interrupts checked between blocks */
 static void
 EStep(LdaTrainer *tr, const int64 *docs, int64 n, bool want_bound)
 {
+	int64		len;
+
 	ResetLanes(tr, want_bound);
-	for (int64 b = 0; b < n; b += LDA_BLOCK_DOCS)
+	for (int64 b = 0; b < n; b += len)
 	{
-		int64		len = Min(LDA_BLOCK_DOCS, n - b);
-		int64		half = len / 2;
+		int64		half;
 		pthread_t	th;
 		bool		threaded;
 
+		len = BlockLength(tr, docs + b, n - b);
+		half = len / 2;
 		tr->lanes[0].docs = docs + b;
 		tr->lanes[0].ndocs = half;
 		tr->lanes[1].docs = docs + b + half;
