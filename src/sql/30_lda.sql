@@ -208,7 +208,7 @@ BEGIN
         RAISE EXCEPTION 'name and source of tweetlda.train() must not be NULL'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name = train.name) THEN
+    IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train.name) THEN
         RAISE EXCEPTION 'LDA model "%" already exists', train.name
             USING ERRCODE = 'unique_violation',
                   HINT = 'Choose another name or delete the model from tweetlda.models.';
@@ -234,7 +234,7 @@ BEGIN
         RAISE EXCEPTION 'cannot train an LDA model on an empty corpus'
             USING ERRCODE = 'data_exception', DETAIL = 'The source query returned no rows.';
     END IF;
-    IF tweetlda.vocab_size(vocab) = 0 THEN
+    IF tweetlda.vocab_size(vocab) OPERATOR(pg_catalog.=) 0 THEN
         RAISE EXCEPTION 'cannot train an LDA model with an empty vocabulary'
             USING ERRCODE = 'data_exception',
                   DETAIL = pg_catalog.format('No term of the %s documents passes min_df %s and max_df %s.',
@@ -247,16 +247,16 @@ BEGIN
     LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
     INSERT INTO tweetlda.models (name, k, params, metrics, model, active)
     VALUES (train.name, train.k,
-            params || pg_catalog.jsonb_build_object('min_df', train.min_df, 'max_df', train.max_df,
+            params OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('min_df', train.min_df, 'max_df', train.max_df,
                                                     'max_terms', train.max_terms),
             pg_catalog.jsonb_build_object(
-                'vocab_size', info -> 'vocab_size',
-                'documents', info #> '{training,documents}',
-                'empty_documents', info #> '{training,empty_documents}',
-                'tokens', info #> '{training,tokens}',
-                'passes', info #> '{training,passes}',
-                'bound_per_token', info #> '{training,bound_per_token}',
-                'seconds', info #> '{training,seconds}'),
+                'vocab_size', info OPERATOR(pg_catalog.->) 'vocab_size',
+                'documents', info OPERATOR(pg_catalog.#>) '{training,documents}',
+                'empty_documents', info OPERATOR(pg_catalog.#>) '{training,empty_documents}',
+                'tokens', info OPERATOR(pg_catalog.#>) '{training,tokens}',
+                'passes', info OPERATOR(pg_catalog.#>) '{training,passes}',
+                'bound_per_token', info OPERATOR(pg_catalog.#>) '{training,bound_per_token}',
+                'seconds', info OPERATOR(pg_catalog.#>) '{training,seconds}'),
             result,
             NOT EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.active))
     RETURNING id INTO new_id;
@@ -380,9 +380,9 @@ DECLARE
     docs double precision;
 BEGIN
     EXECUTE pg_catalog.format(
-        'SELECT coalesce(sum(b[1]), 0) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
+        'SELECT coalesce(pg_catalog.sum(b[1]), 0) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
         source) INTO docs USING model;
-    RETURN docs + tweetlda.lda_topics_bound(model);
+    RETURN docs OPERATOR(pg_catalog.+) tweetlda.lda_topics_bound(model);
 END;
 $$;
 
@@ -397,12 +397,13 @@ DECLARE
     tokens double precision;
 BEGIN
     EXECUTE pg_catalog.format(
-        'SELECT coalesce(sum(b[1]), 0), sum(b[2]) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
+        'SELECT coalesce(pg_catalog.sum(b[1]), 0), pg_catalog.sum(b[2]) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
         source) INTO docs, tokens USING model;
-    IF tokens IS NULL OR tokens = 0 THEN
+    IF tokens IS NULL OR tokens OPERATOR(pg_catalog.=) 0 THEN
         RETURN NULL;
     END IF;
-    RETURN -(docs + tweetlda.lda_topics_bound(model)) / tokens;
+    RETURN OPERATOR(pg_catalog.-) (docs OPERATOR(pg_catalog.+) tweetlda.lda_topics_bound(model))
+        OPERATOR(pg_catalog./) tokens;
 END;
 $$;
 
