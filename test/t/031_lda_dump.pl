@@ -137,6 +137,22 @@ cmp_ok($elapsed, '<', 15, "training stopped soon after the cancel (${elapsed}s)"
 note("cancel: training stopped after ${elapsed}s");
 is($node->safe_psql('postgres', 'SELECT 1'), '1', 'server still answers');
 
+# Another session's change to tweetlda.models reaches the scoring cache of a running session.
+{
+	my $a = $node->background_psql('postgres', on_error_stop => 0);
+	my $id = $a->query_safe("SELECT id FROM tweetlda.models WHERE name = 'm1'");
+	is($a->query_safe("SELECT array_length(tweetlda.topics('m1', 'flood boston'), 1) || ',' || array_length(tweetlda.topics($id, 'flood boston'), 1)"),
+		'4,4', 'session A scores with m1 (k=4), by name and by id');
+	$node->safe_psql('postgres',
+		"UPDATE tweetlda.models SET model = (SELECT model FROM tweetlda.models WHERE name = 'm2') WHERE name = 'm1'");
+	is($a->query_safe("SELECT array_length(tweetlda.topics('m1', 'flood boston'), 1) || ',' || array_length(tweetlda.topics($id, 'flood boston'), 1)"),
+		'3,3', "session A sees session B's new model (k=3) at its next statement");
+	$node->safe_psql('postgres', "DELETE FROM tweetlda.models WHERE name = 'm1'");
+	my ($out, $ret) = $a->query("SELECT tweetlda.topics('m1', 'flood boston')");
+	like($a->{stderr}, qr/LDA model "m1" does not exist/, 'a deleted model is gone for session A too');
+	$a->quit;
+}
+
 $node->stop;
 done_testing();
 
