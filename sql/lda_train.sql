@@ -100,6 +100,10 @@ SELECT count(*) FILTER (WHERE active) AS active_models FROM tweetlda.models;
 SELECT tweetlda.activate('nope');
 -- the partial unique index allows one active model only
 UPDATE tweetlda.models SET active = true;
+-- a 1 MB tweet is scored like its words
+SELECT array_length(tweetlda.topics('t3', repeat('flood queensland boston ', 40000)), 1) AS k,
+       tweetlda.top_topic('t3', repeat('flood queensland boston ', 40000)) =
+       tweetlda.top_topic('t3', 'flood queensland boston') AS same_top;
 SELECT tweetlda.model_info('t3')->'training'->>'optimizer' AS optimizer,
        tweetlda.model_info('t3')->>'weighting' AS weighting;
 
