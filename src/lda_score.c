@@ -222,6 +222,9 @@ RefreshScorerCache(void)
 {
 	if (TableCacheIsStale(&models_table))
 	{
+		/* resolve the table again: DROP and CREATE EXTENSION give it a new OID */
+		models_table.relid = InvalidOid;
+		(void) TableCacheIsStale(&models_table);
 		FlushScorerCache();
 		models_table.valid = true;
 	}

@@ -150,6 +150,18 @@ is($node->safe_psql('postgres', 'SELECT 1'), '1', 'server still answers');
 	$node->safe_psql('postgres', "DELETE FROM tweetlda.models WHERE name = 'm1'");
 	my ($out, $ret) = $a->query("SELECT tweetlda.topics('m1', 'flood boston')");
 	like($a->{stderr}, qr/LDA model "m1" does not exist/, 'a deleted model is gone for session A too');
+	$a->{stderr} = '';
+
+	# DROP EXTENSION and CREATE EXTENSION in the session: the cache follows the new table
+	$a->query_safe("SET client_min_messages = warning");
+	$a->query_safe("DROP EXTENSION tweetlda CASCADE");
+	$a->query_safe("CREATE EXTENSION tweetlda");
+	$a->query_safe("SELECT tweetlda.train('n1', 'SELECT text FROM tweets', k => 2, max_iter => 2)");
+	is($a->query_safe("SELECT array_length(tweetlda.topics('n1', 'flood boston'), 1)"), '2',
+		'scoring works after DROP and CREATE EXTENSION in the same session');
+	$a->query_safe("UPDATE tweetlda.models SET model = (SELECT tweetlda.lda(text, (SELECT tweetlda.vocabulary(tweetlda.tokenize(text, tweetlda.text_config()), 3, 0.5, 1000) FROM tweets), '{\"k\": 6, \"max_iter\": 2}') FROM tweets) WHERE name = 'n1'");
+	is($a->query_safe("SELECT array_length(tweetlda.topics('n1', 'flood boston'), 1)"), '6',
+		'and notices changes of the new table');
 	$a->quit;
 }
 
