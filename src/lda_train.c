@@ -513,6 +513,37 @@ Elapsed(instr_time start)
 	return INSTR_TIME_GET_DOUBLE(now);
 }
 
+/* Per-token variational bound of the last batch, scaled to the corpus (scale = D / batch) */
+static double
+BatchBound(const LdaTrainer *tr, double scale)
+{
+	double		tokens = tr->lanes[0].tokens * scale;
+
+	if (tokens <= 0.0)
+		return 0.0;
+	return (tr->lanes[0].bound * scale + TopicsBound(tr)) / tokens;
+}
+
+/* The training metadata stored in the model */
+static void
+FillTrainingInfo(LdaTrainingInfo *info, const LdaParams *p, int64 documents,
+				 double passes, double bound)
+{
+	info->documents = documents;
+	info->iterations = p->max_iter;
+	info->max_iter = p->max_iter;
+	info->seed = p->seed;
+	info->learning_offset = p->learning_offset;
+	info->learning_decay = p->learning_decay;
+	info->subsampling_rate = p->subsampling_rate;
+	info->doc_concentration = p->doc_concentration > 0 ? p->doc_concentration : 1.0 / p->k;
+	info->passes = passes;
+	info->bound_per_token = bound;
+	info->optimizer = (uint8) p->optimizer;
+	info->optimize_doc_concentration = p->optimize_doc_concentration;
+	info->weighting = (uint8) p->weighting;
+}
+
 /*
  * Train on the corpus.  termWeight[w] multiplies the counts of term w (IDF, or
  * 1 for tf).  Returns lambda, alpha, eta and the training metadata.
@@ -565,8 +596,7 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 		pos += online ? n : 0;
 		processed += n;
 		if (notice)
-			bound = (tr.lanes[0].bound * ((double) D / n) + TopicsBound(&tr))
-				/ (tr.lanes[0].tokens * ((double) D / n));
+			bound = BatchBound(&tr, (double) D / n);
 		rho = online ? pow(p->learning_offset + iter, -p->learning_decay) : 1.0;
 		inner += tr.lanes[0].inner;
 		MStep(&tr, rho, (double) D / n);
@@ -584,19 +614,7 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 	res->lambda = tr.lambda;
 	res->alpha = tr.alpha;
 	res->eta = tr.eta;
-	res->info.documents = D;
-	res->info.iterations = p->max_iter;
-	res->info.max_iter = p->max_iter;
-	res->info.seed = p->seed;
-	res->info.learning_offset = p->learning_offset;
-	res->info.learning_decay = p->learning_decay;
-	res->info.subsampling_rate = p->subsampling_rate;
-	res->info.doc_concentration = p->doc_concentration > 0 ? p->doc_concentration : 1.0 / p->k;
-	res->info.passes = (double) processed / D;
-	res->info.bound_per_token = bound;
-	res->info.optimizer = (uint8) p->optimizer;
-	res->info.optimize_doc_concentration = p->optimize_doc_concentration;
-	res->info.weighting = (uint8) p->weighting;
+	FillTrainingInfo(&res->info, p, D, (double) processed / D, bound);
 	res->info.seconds = Elapsed(start);
 	ereport(NOTICE,
 			(errmsg("lda: trained k=%d on " INT64_FORMAT " documents in %d iterations (%.2f passes), %.1f s, bound per token %.4f",
