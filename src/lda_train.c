@@ -137,6 +137,10 @@ LdaParamsDefault(LdaParams *p)
 	p->seed = 42;
 	p->optimizer = LDA_OPTIMIZER_ONLINE;
 	p->weighting = LDA_WEIGHTING_TFIDF;
+	p->vocab_keys = false;
+	p->min_df = 3;
+	p->max_df = 0.5;
+	p->max_terms = 20000;
 }
 
 /* Report a parameter outside its domain */
@@ -171,6 +175,14 @@ LdaCheckParams(const LdaParams *p)
 	if (!(p->subsampling_rate > 0 && p->subsampling_rate <= 1.0))
 		BadParam("subsampling_rate", p->subsampling_rate,
 				 "subsampling_rate must be in (0, 1].");
+	if (isnan(p->min_df) || p->min_df < 0)
+		BadParam("min_df", p->min_df,
+				 "min_df must be a number >= 0: a value >= 1 is a document count, a value < 1 a fraction of the documents.");
+	if (isnan(p->max_df) || p->max_df < 0)
+		BadParam("max_df", p->max_df,
+				 "max_df must be a number >= 0: a value >= 1 is a document count, a value < 1 a fraction of the documents.");
+	if (p->max_terms < 1)
+		BadParam("max_terms", p->max_terms, "max_terms must be at least 1.");
 }
 
 /* Compare two documents by hash, then by content (a total order on contents) */
