@@ -1,7 +1,10 @@
 /*
  * lda_agg.c
- *		The training aggregate tweetlda.lda(doc text, vocab tweetlda.vocab
- *		[, params jsonb]) RETURNS tweetlda.lda_model.
+ *		The training aggregates: tweetlda.lda(doc text, vocab tweetlda.vocab
+ *		[, params jsonb]) RETURNS tweetlda.lda_model, its variant over documents
+ *		already tokenized, tweetlda.lda(tokens text[], vocab [, params]), and
+ *		tweetlda.lda_from_text(doc text [, params]), which builds the vocabulary
+ *		itself.
  *
  * Aggregate state (in the aggregate memory context): the parameters and text
  * configuration (parsed on the first row), the vocabulary (copied on the first
@@ -11,12 +14,21 @@
  * per-row work, happen in the transition function, so parallel workers do them;
  * the combine function appends corpora, and the final function trains.
  *
+ * lda_from_text has no vocabulary yet: the state numbers every term it meets
+ * ("local" numbers, a hash table term -> number with per-term document and
+ * occurrence counts), the corpus holds local numbers, the combine function
+ * merges the dictionaries and renumbers the appended corpus, and the final
+ * function chooses the vocabulary with tweetlda.vocabulary's rules, renumbers
+ * the corpus into it (dropping the other terms) and trains.
+ *
  * Serialized state (for parallel aggregation; version 1, native byte order, it
  * never leaves the cluster): int32 version, the LdaParams fields, int32 length
- * + text configuration bytes, the vocabulary varlena, int64 empty documents,
- * float8 tokens, int64 ndocs, int64 nentries, then start[ndocs + 1],
- * hashes[ndocs], ids[nentries], cnts[nentries].  Deserializing re-checks every
- * size and value before use.
+ * + text configuration bytes, bool build_vocab, then either the vocabulary
+ * varlena or the dictionary (int64 documents, int32 terms, per term int32
+ * length, int64 df, int64 count, bytes), then int64 empty documents, float8
+ * tokens, int64 ndocs, int64 nentries, start[ndocs + 1], hashes[ndocs],
+ * ids[nentries], cnts[nentries].  Deserializing re-checks every size and value
+ * before use.
  */
 #include "postgres.h"
 
