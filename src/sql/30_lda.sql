@@ -265,7 +265,7 @@ BEGIN
     info := tweetlda.model_info(result);
     LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
     INSERT INTO tweetlda.models (name, k, params, metrics, model, active)
-    VALUES (train.name, train.k, params,
+    VALUES (train.name, (info OPERATOR(pg_catalog.->>) 'k')::integer, params,
             pg_catalog.jsonb_build_object(
                 'vocab_size', info OPERATOR(pg_catalog.->) 'vocab_size',
                 'documents', info OPERATOR(pg_catalog.#>) '{training,documents}',
