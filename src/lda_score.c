@@ -116,17 +116,21 @@ LdaScorerCreate(const LdaModel *m, MemoryContext parent)
 	return s;
 }
 
-/* Elogbeta of a scorer, computed on first use (for bounds) */
+/* Elogbeta of a scorer, computed on first use (for bounds) from the model's lambda */
 const double *
 LdaScorerElogbeta(LdaScorer *s)
 {
 	if (s->Elogbeta == NULL)
 	{
 		Size		cells = (Size) s->k * s->nterms;
+		const float *lambda = LDA_LAMBDA(s->model);
+		double	   *tmp = MemoryContextAllocHuge(s->cxt, sizeof(double) * cells);
 		double	   *e = MemoryContextAllocHuge(s->cxt, sizeof(double) * cells);
 
 		for (Size i = 0; i < cells; i++)
-			e[i] = log(s->expElogbeta[i]);
+			tmp[i] = lambda[i];
+		LdaExpDirichletExpectation(s->k, s->nterms, tmp, NULL, e);
+		pfree(tmp);
 		s->Elogbeta = e;
 	}
 	return s->Elogbeta;
