@@ -678,6 +678,30 @@ AppendCorpus(LdaAggState *dst, const LdaAggState *src, const uint32 *map)
 	dst->tokens += src->tokens;
 }
 
+/* Release the big arrays of a state merged into another (it is not used again) */
+static void
+FreeCorpus(LdaAggState *st)
+{
+	LdaCorpus  *c = &st->corpus;
+
+	if (c->start)
+		pfree(c->start);
+	if (c->hashes)
+		pfree(c->hashes);
+	if (c->ids)
+		pfree(c->ids);
+	if (c->cnts)
+		pfree(c->cnts);
+	if (st->dict)
+		ldadict_destroy(st->dict);
+	if (st->terms)
+		pfree(st->terms);
+	memset(c, 0, sizeof(LdaCorpus));
+	st->dict = NULL;
+	st->terms = NULL;
+	st->nlocal = 0;
+}
+
 /* Same parameters, text configuration and vocabulary? */
 static bool
 SameSetup(const LdaAggState *a, const LdaAggState *b)
@@ -711,6 +735,7 @@ lda_agg_combinefn(PG_FUNCTION_ARGS)
 				 errmsg("the parameters and vocabulary must be the same for every row of tweetlda.lda()")));
 	old = MemoryContextSwitchTo(aggcxt);
 	AppendCorpus(a, b, a->build_vocab ? MergeDict(a, b) : NULL);
+	FreeCorpus(b);
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(a);
 }
