@@ -85,6 +85,31 @@ ComputeExpElogtheta(const LdaScratch *s)
 		s->expElogtheta[t] = ExpDigamma(s->gamma[t]);
 }
 
+/*
+ * sum_t a[t] * b[t] with four independent partial sums (they pipeline; the
+ * order of the additions is fixed, so results stay deterministic)
+ */
+static inline double
+Dot(const double *a, const double *b, int k)
+{
+	double		s0 = 0.0,
+				s1 = 0.0,
+				s2 = 0.0,
+				s3 = 0.0;
+	int			t = 0;
+
+	for (; t + 4 <= k; t += 4)
+	{
+		s0 += a[t] * b[t];
+		s1 += a[t + 1] * b[t + 1];
+		s2 += a[t + 2] * b[t + 2];
+		s3 += a[t + 3] * b[t + 3];
+	}
+	for (; t < k; t++)
+		s0 += a[t] * b[t];
+	return (s0 + s1) + (s2 + s3);
+}
+
 /* phinorm[i] = sum_t expElogtheta[t] * expElogbeta[ids[i], t] (never zero) */
 static inline void
 ComputePhinorm(const LdaScratch *s, const double *expElogbeta, int n,
@@ -93,14 +118,7 @@ ComputePhinorm(const LdaScratch *s, const double *expElogbeta, int n,
 	int			k = s->k;
 
 	for (int i = 0; i < n; i++)
-	{
-		const double *eb = expElogbeta + (size_t) ids[i] * k;
-		double		dot = 0.0;
-
-		for (int t = 0; t < k; t++)
-			dot += s->expElogtheta[t] * eb[t];
-		s->phinorm[i] = dot + 1e-100;
-	}
+		s->phinorm[i] = Dot(s->expElogtheta, expElogbeta + (size_t) ids[i] * k, k) + 1e-100;
 }
 
 /*
@@ -135,12 +153,8 @@ LdaInferDoc(LdaScratch *s, const double *alpha, const double *expElogbeta,
 		for (int i = 0; i < n; i++)
 		{
 			const double *eb = expElogbeta + (size_t) ids[i] * k;
-			double		dot = 0.0;
-			double		c;
+			double		c = wts[i] / (Dot(s->expElogtheta, eb, k) + 1e-100);
 
-			for (int t = 0; t < k; t++)
-				dot += s->expElogtheta[t] * eb[t];
-			c = wts[i] / (dot + 1e-100);
 			for (int t = 0; t < k; t++)
 				acc[t] += c * eb[t];
 		}
