@@ -10,4 +10,4 @@ FROM pg_proc p
 JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'tweetlda'
 WHERE p.proparallel <> 's'
-ORDER BY 1::text;
+ORDER BY p.oid::regprocedure::text;

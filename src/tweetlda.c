@@ -7,6 +7,7 @@
 
 #include "fmgr.h"
 
+#include "lda_score.h"
 #include "social_lexicon.h"
 #include "tablecache.h"
 #include "tweetlda.h"
@@ -19,4 +20,5 @@ _PG_init(void)
 {
 	TableCacheInit();
 	SocialLexiconInit();
+	LdaScoreInit();
 }

@@ -1,0 +1,296 @@
+/*
+ * lda_infer.c
+ *		The per-document variational E-step of LDA (Hoffman, Blei & Bach 2010),
+ *		used by training (lda_train.c) and by scoring and evaluation (lda_score.c).
+ *
+ * Everything here is plain C over caller-provided buffers: no palloc, no ereport,
+ * no PostgreSQL state (except CHECK_FOR_INTERRUPTS when the caller, running in
+ * the backend itself, asks for it), so the training driver may run it in a
+ * helper thread.  The
+ * iteration is deterministic: gamma starts from alpha plus an even share of the
+ * document's weight, not from random numbers.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+
+#include "lda_infer.h"
+
+/* Digamma function: recurrence up to x >= 6, then the asymptotic series */
+double
+LdaDigamma(double x)
+{
+	double		r = 0.0;
+	double		f;
+
+	while (x < 6.0)
+	{
+		r -= 1.0 / x;
+		x += 1.0;
+	}
+	f = 1.0 / (x * x);
+	return r + log(x) - 0.5 / x
+		- f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}
+
+/* Trigamma function: recurrence up to x >= 6, then the asymptotic series */
+double
+LdaTrigamma(double x)
+{
+	double		r = 0.0;
+	double		f;
+
+	while (x < 6.0)
+	{
+		r += 1.0 / (x * x);
+		x += 1.0;
+	}
+	f = 1.0 / (x * x);
+	return r + 1.0 / x + f / 2
+		+ f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)));
+}
+
+/*
+ * exp(digamma(x)) for x > 0 with one exp() and two divisions, no branch:
+ * digamma(x) = digamma(x + 6) - sum_{i<6} 1/(x + i) (the six fractions summed
+ * as one), and digamma(y) = log(y) + series(1/y) for y = x + 6 >= 6, so
+ * exp(digamma(x)) = y * exp(series - shift).
+ */
+static inline double
+ExpDigamma(double x)
+{
+	double		d1 = x * (x + 1.0),
+				d2 = (x + 2.0) * (x + 3.0),
+				d3 = (x + 4.0) * (x + 5.0);
+	double		n1 = 2.0 * x + 1.0,
+				n2 = 2.0 * x + 5.0,
+				n3 = 2.0 * x + 9.0;
+	double		shift = (n1 * d2 * d3 + n2 * d1 * d3 + n3 * d1 * d2) / (d1 * d2 * d3);
+	double		y = x + 6.0;
+	double		r = 1.0 / y;
+	double		f = r * r;
+
+	return y * exp(-0.5 * r
+				   - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))))
+				   - shift);
+}
+
+/* expElogtheta[t] = exp(digamma(gamma[t])); the common factor cancels everywhere it is used */
+static inline void
+ComputeExpElogtheta(const LdaScratch *s)
+{
+	for (int t = 0; t < s->k; t++)
+		s->expElogtheta[t] = ExpDigamma(s->gamma[t]);
+}
+
+/*
+ * sum_t a[t] * b[t] with four independent partial sums (they pipeline; the
+ * order of the additions is fixed, so results stay deterministic)
+ */
+static inline double
+Dot(const double *a, const double *b, int k)
+{
+	double		s0 = 0.0,
+				s1 = 0.0,
+				s2 = 0.0,
+				s3 = 0.0;
+	int			t = 0;
+
+	for (; t + 4 <= k; t += 4)
+	{
+		s0 += a[t] * b[t];
+		s1 += a[t + 1] * b[t + 1];
+		s2 += a[t + 2] * b[t + 2];
+		s3 += a[t + 3] * b[t + 3];
+	}
+	for (; t < k; t++)
+		s0 += a[t] * b[t];
+	return (s0 + s1) + (s2 + s3);
+}
+
+/* phinorm[i] = sum_t expElogtheta[t] * expElogbeta[ids[i], t] (never zero) */
+static inline void
+ComputePhinorm(const LdaScratch *s, const double *expElogbeta, int n,
+			   const uint32_t *ids)
+{
+	int			k = s->k;
+
+	for (int i = 0; i < n; i++)
+		s->phinorm[i] = Dot(s->expElogtheta, expElogbeta + (size_t) ids[i] * k, k) + 1e-100;
+}
+
+/*
+ * Infer the variational parameters gamma of one document; returns the iterations
+ * used.  Each iteration makes one pass over the document's terms: the term's
+ * normalizer phinorm under the current expElogtheta and its contribution to the
+ * new gamma.  Iteration stops when the mean absolute change of gamma is below
+ * tol.  On return phinorm matches the final expElogtheta (for the statistics).
+ */
+int
+LdaInferDoc(LdaScratch *s, const double *alpha, const double *expElogbeta,
+			int n, const uint32_t *ids, const double *wts, double tol,
+			bool interruptible)
+{
+	int			k = s->k;
+	double		total = 0.0;
+	double	   *acc = s->gammaOld;
+	int			iter;
+
+	for (int i = 0; i < n; i++)
+		total += wts[i];
+	for (int t = 0; t < k; t++)
+		s->gamma[t] = alpha[t] + total / k;
+	ComputeExpElogtheta(s);
+
+	for (iter = 1; iter <= LDA_GAMMA_MAX_ITER; iter++)
+	{
+		double		change = 0.0;
+
+		for (int t = 0; t < k; t++)
+			acc[t] = 0.0;
+		for (int i = 0; i < n; i++)
+		{
+			const double *eb = expElogbeta + (size_t) ids[i] * k;
+			double		c = wts[i] / (Dot(s->expElogtheta, eb, k) + 1e-100);
+
+			for (int t = 0; t < k; t++)
+				acc[t] += c * eb[t];
+		}
+		for (int t = 0; t < k; t++)
+		{
+			double		g = alpha[t] + s->expElogtheta[t] * acc[t];
+
+			change += fabs(g - s->gamma[t]);
+			s->gamma[t] = g;
+		}
+		ComputeExpElogtheta(s);
+		if (change / k < tol)
+			break;
+		/* a long document scored in the backend (never in a helper thread) */
+		if (interruptible && (iter & 7) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	ComputePhinorm(s, expElogbeta, n, ids);
+	return Min(iter, LDA_GAMMA_MAX_ITER);
+}
+
+/* The convergence threshold of a document: LDA_GAMMA_TOLERANCE in units of its mean term weight */
+double
+LdaDocTolerance(int n, const double *wts, double count)
+{
+	double		total = 0.0;
+
+	for (int i = 0; i < n; i++)
+		total += wts[i];
+	return count > 0 && total > 0 ? LDA_GAMMA_TOLERANCE * total / count : LDA_GAMMA_TOLERANCE;
+}
+
+/* sstats[w, t] += expElogtheta[t] * wts / phinorm (the expElogbeta factor comes later) */
+void
+LdaAccumulateSstats(const LdaScratch *s, double *sstats, int n,
+					const uint32_t *ids, const double *wts)
+{
+	int			k = s->k;
+
+	for (int i = 0; i < n; i++)
+	{
+		double	   *row = sstats + (size_t) ids[i] * k;
+		double		c = wts[i] / s->phinorm[i];
+
+		for (int t = 0; t < k; t++)
+			row[t] += c * s->expElogtheta[t];
+	}
+}
+
+/* acc[t] += digamma(gamma[t]) - digamma(sum gamma) */
+void
+LdaAccumulateElogtheta(const LdaScratch *s, double *acc)
+{
+	double		sum = 0.0;
+	double		psisum;
+
+	for (int t = 0; t < s->k; t++)
+		sum += s->gamma[t];
+	psisum = LdaDigamma(sum);
+	for (int t = 0; t < s->k; t++)
+		acc[t] += LdaDigamma(s->gamma[t]) - psisum;
+}
+
+/*
+ * The document's part of the variational bound, as Spark's logLikelihoodBound:
+ * sum_w wts_w * logsumexp_t(Elogtheta_t + Elogbeta[w,t])
+ * + sum_t (alpha_t - gamma_t) Elogtheta_t + lgamma(gamma_t) - lgamma(alpha_t)
+ * + lgamma(sum alpha) - lgamma(sum gamma).
+ * Uses s->gammaOld as scratch for Elogtheta; lgamma_r keeps it thread-safe.
+ */
+double
+LdaDocBound(const LdaScratch *s, const double *alpha, const double *Elogbeta,
+			int n, const uint32_t *ids, const double *wts)
+{
+	int			k = s->k;
+	double	   *Elogtheta = s->gammaOld;
+	double		sumgamma = 0.0;
+	double		sumalpha = 0.0;
+	double		bound = 0.0;
+	int			sign;
+
+	for (int t = 0; t < k; t++)
+		sumgamma += s->gamma[t];
+	for (int t = 0; t < k; t++)
+		Elogtheta[t] = LdaDigamma(s->gamma[t]) - LdaDigamma(sumgamma);
+	for (int i = 0; i < n; i++)
+	{
+		const double *eb = Elogbeta + (size_t) ids[i] * k;
+		double		mx = -INFINITY;
+		double		acc = 0.0;
+
+		for (int t = 0; t < k; t++)
+			mx = Max(mx, Elogtheta[t] + eb[t]);
+		for (int t = 0; t < k; t++)
+			acc += exp(Elogtheta[t] + eb[t] - mx);
+		bound += wts[i] * (mx + log(acc));
+	}
+	for (int t = 0; t < k; t++)
+	{
+		bound += (alpha[t] - s->gamma[t]) * Elogtheta[t]
+			+ lgamma_r(s->gamma[t], &sign) - lgamma_r(alpha[t], &sign);
+		sumalpha += alpha[t];
+	}
+	bound += lgamma_r(sumalpha, &sign) - lgamma_r(sumgamma, &sign);
+	return bound;
+}
+
+/*
+ * From lambda (V x k, term-major) compute expElogbeta = exp(E[log beta]) where
+ * E[log beta[t,w]] = digamma(lambda[w,t]) - digamma(sum_w lambda[w,t]); Elogbeta
+ * (optional, may be NULL) receives E[log beta] itself.
+ */
+void
+LdaExpDirichletExpectation(int k, int nterms, const double *lambda,
+						   double *expElogbeta, double *Elogbeta)
+{
+	double		psisum[1024];	/* k is at most LDA_MAX_K (1000) */
+
+	for (int t = 0; t < k; t++)
+		psisum[t] = 0.0;
+	for (int w = 0; w < nterms; w++)
+		for (int t = 0; t < k; t++)
+			psisum[t] += lambda[(size_t) w * k + t];
+	for (int t = 0; t < k; t++)
+		psisum[t] = LdaDigamma(psisum[t]);
+	for (int w = 0; w < nterms; w++)
+	{
+		for (int t = 0; t < k; t++)
+		{
+			size_t		i = (size_t) w * k + t;
+			double		e = LdaDigamma(lambda[i]) - psisum[t];
+
+			if (Elogbeta)
+				Elogbeta[i] = e;
+			if (expElogbeta)
+				expElogbeta[i] = exp(e);
+		}
+	}
+}
