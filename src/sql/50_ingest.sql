@@ -1,0 +1,410 @@
+-- tweetlda install script, part 50: ingestion (the landing table, ingest functions, retention,
+-- the rejected table and the ingest-only role).  Reference: doc/ingest.md.
+--
+-- Design: tweetlda.tweets is range-partitioned by received_at in UTC days, so that retention
+-- drops whole partitions instead of deleting rows.  A partitioned table's primary key must
+-- contain the partition key, so the uniqueness of a tweet id across partitions is kept by the
+-- narrow table tweetlda.tweet_ids (id PRIMARY KEY): every path inserts the id there first
+-- (ON CONFLICT DO NOTHING) and lands only the rows whose id was new, in the same statement.
+
+-- ---- error-free parsing helpers (C, src/ingest.c) ----
+
+-- Parse text as JSON without raising an error: (doc, NULL) or (NULL, error message).
+CREATE FUNCTION tweetlda.parse_json(raw text, OUT doc jsonb, OUT error text)
+    AS 'MODULE_PATHNAME', 'ingest_parse_json'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Convert text to timestamptz like a cast, but NULL instead of an error for bad input.
+CREATE FUNCTION tweetlda.try_timestamptz(value text) RETURNS timestamptz
+    AS 'MODULE_PATHNAME', 'ingest_try_timestamptz'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- The string value of a JSON string, NULL for any other JSON type.
+CREATE FUNCTION tweetlda.json_string(value jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN pg_catalog.jsonb_typeof(value) OPERATOR(pg_catalog.=) 'string'
+                THEN value OPERATOR(pg_catalog.#>>) '{}' END;
+
+-- The elements of a JSON array, none for any other JSON type.
+CREATE FUNCTION tweetlda.json_elements(value jsonb) RETURNS SETOF jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN pg_catalog.jsonb_array_elements(
+        CASE WHEN pg_catalog.jsonb_typeof(value) OPERATOR(pg_catalog.=) 'array'
+             THEN value ELSE '[]'::jsonb END);
+
+-- A tweet id from its JSON text (id_str or id): digits that fit a bigint, else NULL.
+CREATE FUNCTION tweetlda.tweet_id_from_text(value text) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN value OPERATOR(pg_catalog.~) '^[0-9]{1,19}$'
+                 AND (pg_catalog.length(value) OPERATOR(pg_catalog.<) 19
+                      OR value COLLATE "C" OPERATOR(pg_catalog.<=) '9223372036854775807')
+                THEN value::bigint END;
+
+-- The landing fields of one tweet object (Twitter API v1.1 status, API v2 {"data", "includes"}
+-- incl. the filtered-stream form, or a minimal {"id", "text", "created_at"} object).  Never
+-- raises for bad input: error/sqlstate say why the object is not a tweet (NULL when it is).
+CREATE FUNCTION tweetlda.tweet_fields(doc jsonb)
+    RETURNS TABLE (id bigint, created_at timestamptz, lang text, author text, text text,
+                   error text, sqlstate text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+SELECT f.id, f.created_at, f.lang, f.author, f.text,
+       CASE WHEN f.o IS NULL THEN 'not a JSON object'
+            WHEN f.id_text IS NULL THEN 'missing id'
+            WHEN f.id IS NULL THEN 'invalid id: ' || pg_catalog.left(f.id_text, 100)
+            WHEN f.text IS NULL THEN 'missing text'
+            WHEN f.created_type NOT IN ('string', 'null')
+                THEN 'invalid created_at: not a string'
+            WHEN f.created_text IS NOT NULL AND f.created_at IS NULL
+                THEN 'invalid created_at: ' || pg_catalog.left(f.created_text, 100)
+       END,
+       CASE WHEN f.o IS NULL OR f.id_text IS NULL OR f.text IS NULL THEN '22000'
+            WHEN f.id IS NULL OR f.created_type NOT IN ('string', 'null')
+                 OR (f.created_text IS NOT NULL AND f.created_at IS NULL) THEN '22P02'
+       END
+FROM (
+    SELECT b.o, b.v2, b.id_text, tweetlda.tweet_id_from_text(b.id_text) AS id,
+           b.created_text, pg_catalog.jsonb_typeof(b.o -> 'created_at') AS created_type, tweetlda.try_timestamptz(b.created_text) AS created_at,
+           tweetlda.json_string(b.o -> 'lang') AS lang,
+           CASE WHEN b.v2 THEN
+                    (SELECT tweetlda.json_string(u -> 'username')
+                     FROM tweetlda.json_elements(doc -> 'includes' -> 'users') u
+                     WHERE u ->> 'id' = b.o ->> 'author_id' LIMIT 1)
+                ELSE coalesce(tweetlda.json_string(b.o -> 'user' -> 'screen_name'),
+                              tweetlda.json_string(b.o -> 'author'))
+           END AS author,
+           CASE WHEN b.v2 THEN
+                    coalesce(
+                        (SELECT 'RT @' || tweetlda.json_string(u -> 'username') || ': '
+                                || coalesce(tweetlda.json_string(t -> 'note_tweet' -> 'text'),
+                                            tweetlda.json_string(t -> 'text'))
+                         FROM tweetlda.json_elements(b.o -> 'referenced_tweets') r
+                         JOIN tweetlda.json_elements(doc -> 'includes' -> 'tweets') t
+                           ON t ->> 'id' = r ->> 'id'
+                         JOIN tweetlda.json_elements(doc -> 'includes' -> 'users') u
+                           ON u ->> 'id' = t ->> 'author_id'
+                         WHERE r ->> 'type' = 'retweeted' LIMIT 1),
+                        tweetlda.json_string(b.o -> 'note_tweet' -> 'text'),
+                        tweetlda.json_string(b.o -> 'text'))
+                ELSE
+                    coalesce(
+                        'RT @' || tweetlda.json_string(b.o -> 'retweeted_status' -> 'user' -> 'screen_name')
+                        || ': ' || coalesce(
+                            tweetlda.json_string(b.o -> 'retweeted_status' -> 'extended_tweet' -> 'full_text'),
+                            tweetlda.json_string(b.o -> 'retweeted_status' -> 'full_text'),
+                            tweetlda.json_string(b.o -> 'retweeted_status' -> 'text')),
+                        tweetlda.json_string(b.o -> 'extended_tweet' -> 'full_text'),
+                        tweetlda.json_string(b.o -> 'full_text'),
+                        tweetlda.json_string(b.o -> 'text'))
+           END AS text
+    FROM (
+        SELECT a.o, a.v2,
+               coalesce(tweetlda.json_string(a.o -> 'id_str'),
+                        CASE WHEN pg_catalog.jsonb_typeof(a.o -> 'id') IN ('string', 'number')
+                             THEN a.o ->> 'id' END) AS id_text,
+               tweetlda.json_string(a.o -> 'created_at') AS created_text
+        FROM (
+            SELECT CASE WHEN pg_catalog.jsonb_typeof(doc -> 'data') = 'object' THEN doc -> 'data'
+                        WHEN pg_catalog.jsonb_typeof(doc) = 'object' THEN doc END AS o,
+                   coalesce(pg_catalog.jsonb_typeof(doc -> 'data') = 'object', false) AS v2
+        ) a
+    ) b
+) f
+$$;
+
+-- The landing fields of one raw record (text): tweet_fields of the parsed JSON, or the JSON
+-- parse error.
+CREATE FUNCTION tweetlda.parse_tweet(raw text)
+    RETURNS TABLE (id bigint, created_at timestamptz, lang text, author text, text text,
+                   doc jsonb, error text, sqlstate text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+SELECT f.id, f.created_at, f.lang, f.author, f.text, p.doc,
+       CASE WHEN raw IS NULL THEN 'null record'
+            WHEN p.error IS NOT NULL THEN 'invalid JSON: ' || p.error
+            ELSE f.error END,
+       CASE WHEN raw IS NULL THEN '22004'
+            WHEN p.error IS NOT NULL THEN '22P02'
+            ELSE f.sqlstate END
+FROM (SELECT NULL::int) AS one(x)
+LEFT JOIN tweetlda.parse_json(raw) p ON true
+LEFT JOIN LATERAL tweetlda.tweet_fields(p.doc) f ON p.doc IS NOT NULL
+$$;
+
+-- ---- tables ----
+
+-- Arrival order of landed tweets.  seq is assigned when the row is inserted, so it is NOT
+-- commit order: a transaction that took a smaller seq may commit after one that took a larger.
+CREATE SEQUENCE tweetlda.tweets_seq AS bigint;
+
+-- One row per landed tweet id: enforces "a duplicate id is ignored" across partitions and
+-- tells which partition (received_at) holds the tweet.
+CREATE TABLE tweetlda.tweet_ids (
+    id          bigint PRIMARY KEY,
+    received_at timestamptz NOT NULL
+);
+
+-- The landing table: the stream buffer and the raw archive.
+CREATE TABLE tweetlda.tweets (
+    id          bigint NOT NULL,
+    seq         bigint NOT NULL DEFAULT pg_catalog.nextval('tweetlda.tweets_seq'),
+    received_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_at  timestamptz,
+    lang        text,
+    author      text,
+    text        text NOT NULL,
+    raw         jsonb NOT NULL,
+    PRIMARY KEY (id, received_at)
+) PARTITION BY RANGE (received_at);
+CREATE INDEX tweets_seq_idx ON tweetlda.tweets (seq);
+CREATE INDEX tweets_received_at_idx ON tweetlda.tweets USING brin (received_at);
+COMMENT ON TABLE tweetlda.tweets IS
+    'Landed tweets, one row per id (unique through tweetlda.tweet_ids), partitioned by received_at in UTC days';
+
+-- Records that could not be landed, with the reason; never stops a batch.
+CREATE TABLE tweetlda.rejected (
+    rejected_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    received_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    reason      text NOT NULL,
+    raw         text,
+    tweet_id    bigint
+);
+CREATE INDEX rejected_received_at_idx ON tweetlda.rejected (received_at);
+
+-- Ingest settings (one row): the retention of raw tweets, NULL = keep forever.
+CREATE TABLE tweetlda.ingest_settings (
+    singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    retention   interval CHECK (retention > '0'::interval)
+);
+INSERT INTO tweetlda.ingest_settings (singleton, retention) VALUES (true, NULL);
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.ingest_settings', '');
+
+-- The COPY target of the set-based path: rows COPYed or INSERTed here are landed (or
+-- rejected) by a statement trigger in the same statement and never stay in it.
+CREATE UNLOGGED TABLE tweetlda.ingest_staging (
+    raw text
+);
+
+-- ---- partitions ----
+
+-- Make sure the partitions holding time ts and the next UTC day exist; create them (CREATE TABLE
+-- + ATTACH PARTITION, which does not block concurrent inserts and reads of tweetlda.tweets).
+CREATE FUNCTION tweetlda.ensure_partition(ts timestamptz) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    SET "TimeZone" = 'UTC'
+    SET "DateStyle" = 'ISO, YMD'
+AS $$
+DECLARE
+    day  date;
+    name text;
+BEGIN
+    FOR day IN SELECT (ts AT TIME ZONE 'UTC')::date + k FROM generate_series(0, 1) k LOOP
+        name := 'tweets_' || to_char(day, 'YYYYMMDD');
+        CONTINUE WHEN to_regclass('tweetlda.' || quote_ident(name)) IS NOT NULL;
+        -- Serialize creators; taking the lock also makes this backend see a concurrent
+        -- creator's committed table in the check below.
+        LOCK TABLE tweetlda.tweets IN SHARE UPDATE EXCLUSIVE MODE;
+        CONTINUE WHEN to_regclass('tweetlda.' || quote_ident(name)) IS NOT NULL;
+        EXECUTE format('CREATE TABLE tweetlda.%I (LIKE tweetlda.tweets INCLUDING DEFAULTS '
+                       'INCLUDING STORAGE INCLUDING COMPRESSION)', name);
+        EXECUTE format('ALTER TABLE tweetlda.tweets ATTACH PARTITION tweetlda.%I '
+                       'FOR VALUES FROM (%L) TO (%L)',
+                       name, day::timestamp AT TIME ZONE 'UTC',
+                       (day + 1)::timestamp AT TIME ZONE 'UTC');
+    END LOOP;
+END
+$$;
+
+-- ---- ingest ----
+
+-- Ingest many raw records (text, one tweet object each) in one statement: valid tweets with a
+-- new id are landed, duplicates ignored, unparsable records go to tweetlda.rejected.
+CREATE FUNCTION tweetlda.ingest_batch(raws text[],
+                                      OUT ingested bigint, OUT duplicates bigint,
+                                      OUT rejected bigint)
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM tweetlda.ensure_partition(now());
+    WITH parsed AS MATERIALIZED (
+        SELECT r.ord, r.raw, p.*
+        FROM unnest(raws) WITH ORDINALITY AS r(raw, ord),
+             LATERAL tweetlda.parse_tweet(r.raw) p
+    ), bad AS (
+        INSERT INTO tweetlda.rejected (reason, raw, tweet_id)
+        SELECT p.error, p.raw, p.id FROM parsed p WHERE p.error IS NOT NULL ORDER BY p.ord
+        RETURNING 1
+    ), good AS MATERIALIZED (
+        SELECT DISTINCT ON (p.id) p.* FROM parsed p WHERE p.error IS NULL ORDER BY p.id, p.ord
+    ), fresh AS (
+        INSERT INTO tweetlda.tweet_ids (id, received_at)
+        SELECT g.id, now() FROM good g ORDER BY g.id
+        ON CONFLICT DO NOTHING
+        RETURNING tweet_ids.id
+    ), landed AS (
+        INSERT INTO tweetlda.tweets (id, received_at, created_at, lang, author, text, raw)
+        SELECT g.id, now(), g.created_at, g.lang, g.author, g.text, g.doc
+        FROM good g JOIN fresh f ON f.id = g.id
+        ORDER BY g.ord
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM landed),
+           (SELECT count(*) FROM parsed p WHERE p.error IS NULL) - (SELECT count(*) FROM landed),
+           (SELECT count(*) FROM bad)
+    INTO ingested, duplicates, rejected;
+END
+$$;
+
+-- Ingest many tweets given as jsonb.
+CREATE FUNCTION tweetlda.ingest_batch(raws jsonb[],
+                                      OUT ingested bigint, OUT duplicates bigint,
+                                      OUT rejected bigint)
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    RETURN tweetlda.ingest_batch(raws::text[]);
+
+-- Ingest one tweet: returns its id, or NULL when the id was already landed (duplicate ignored).
+-- A record that is not a tweet raises an error (nothing goes to tweetlda.rejected, since the
+-- error aborts the caller's transaction).
+CREATE FUNCTION tweetlda.ingest(raw jsonb) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f record;
+BEGIN
+    IF raw IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'tweet must not be null';
+    END IF;
+    SELECT * INTO f FROM tweetlda.tweet_fields(raw);
+    IF f.error IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = f.sqlstate,
+            MESSAGE = 'invalid tweet object: ' || f.error,
+            DETAIL = 'A tweet is a Twitter API v1.1 status object, an API v2 object {"data": {...}} or an object with "id" and "text".',
+            HINT = 'Use tweetlda.ingest_batch() or COPY into tweetlda.ingest_staging to send bad records to tweetlda.rejected instead.';
+    END IF;
+    PERFORM tweetlda.ensure_partition(now());
+    INSERT INTO tweetlda.tweet_ids (id, received_at) VALUES (f.id, now())
+        ON CONFLICT DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO tweetlda.tweets (id, received_at, created_at, lang, author, text, raw)
+        VALUES (f.id, now(), f.created_at, f.lang, f.author, f.text, raw);
+    RETURN f.id;
+END
+$$;
+
+-- Statement trigger of tweetlda.ingest_staging: ingest the rows the statement inserted, remove
+-- them, and leave the counts in tweetlda_ingest.last_batch ('ingested duplicates rejected',
+-- transaction-local) for the client.
+CREATE FUNCTION tweetlda.ingest_staged() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+BEGIN
+    SELECT * INTO r FROM tweetlda.ingest_batch(ARRAY(SELECT s.raw FROM staged s));
+    DELETE FROM tweetlda.ingest_staging;
+    PERFORM set_config('tweetlda_ingest.last_batch',
+                       format('%s %s %s', r.ingested, r.duplicates, r.rejected), true);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER ingest_staging_land AFTER INSERT ON tweetlda.ingest_staging
+    REFERENCING NEW TABLE AS staged
+    FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.ingest_staged();
+
+-- ---- retention ----
+
+-- Remove landed tweets (and rejected records) older than the retention: drop the partitions
+-- entirely older, delete the older rows of the boundary partition, forget their ids.  Returns
+-- the number of tweets removed.  Run it periodically (pg_cron, the stream worker).
+CREATE FUNCTION tweetlda.apply_retention() RETURNS bigint
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET "TimeZone" = 'UTC'
+AS $$
+DECLARE
+    keep    interval;
+    cutoff  timestamptz;
+    part    record;
+    n       bigint;
+    removed bigint := 0;
+BEGIN
+    SELECT s.retention INTO keep FROM tweetlda.ingest_settings s;
+    IF keep IS NULL THEN
+        RETURN 0;
+    END IF;
+    cutoff := now() - keep;
+    FOR part IN
+        SELECT c.oid::regclass AS rel
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'tweetlda.tweets'::regclass
+          AND c.relname ~ '^tweets_[0-9]{8}$'
+          AND (to_date(substr(c.relname, 8), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC' <= cutoff
+        ORDER BY c.relname
+    LOOP
+        EXECUTE format('DELETE FROM tweetlda.tweet_ids t USING %s p WHERE t.id = p.id', part.rel);
+        EXECUTE format('SELECT count(*) FROM %s', part.rel) INTO n;
+        EXECUTE format('DROP TABLE %s', part.rel);
+        removed := removed + n;
+    END LOOP;
+    WITH gone AS (
+        DELETE FROM tweetlda.tweets t WHERE t.received_at < cutoff RETURNING t.id
+    ), forgot AS (
+        DELETE FROM tweetlda.tweet_ids t USING gone g WHERE t.id = g.id RETURNING 1
+    )
+    SELECT count(*) INTO n FROM gone;
+    removed := removed + n;
+    DELETE FROM tweetlda.rejected r WHERE r.received_at < cutoff;
+    RETURN removed;
+END
+$$;
+
+-- Set the retention of landed tweets (NULL = keep forever) and apply it now; returns the number
+-- of tweets removed now.
+CREATE FUNCTION tweetlda.set_retention(retention interval) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF retention IS NOT NULL AND retention <= '0'::interval THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = format('retention must be positive, not %s', retention),
+            HINT = 'Use NULL to keep landed tweets forever.';
+    END IF;
+    UPDATE tweetlda.ingest_settings s SET retention = set_retention.retention;
+    RETURN tweetlda.apply_retention();
+END
+$$;
+
+-- ---- privileges: the ingest-only role ----
+
+-- Only owners (and roles granted below) may ingest or change retention.
+REVOKE ALL ON FUNCTION tweetlda.ensure_partition(timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.ingest_batch(text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.ingest_batch(jsonb[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.ingest(jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.ingest_staged() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.apply_retention() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.set_retention(interval) FROM PUBLIC;
+
+-- tweetlda_ingest (NOLOGIN group role, cluster-wide, kept by DROP EXTENSION): may call the
+-- ingest functions and COPY/INSERT into tweetlda.ingest_staging, and nothing else.  Grant it to
+-- a login role: CREATE ROLE producer LOGIN IN ROLE tweetlda_ingest.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tweetlda_ingest') THEN
+        CREATE ROLE tweetlda_ingest NOLOGIN;
+    END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA tweetlda TO tweetlda_ingest;
+GRANT INSERT ON tweetlda.ingest_staging TO tweetlda_ingest;
+GRANT EXECUTE ON FUNCTION tweetlda.ingest(jsonb) TO tweetlda_ingest;
+GRANT EXECUTE ON FUNCTION tweetlda.ingest_batch(text[]) TO tweetlda_ingest;
+GRANT EXECUTE ON FUNCTION tweetlda.ingest_batch(jsonb[]) TO tweetlda_ingest;
