@@ -7,6 +7,7 @@
 
 #include "fmgr.h"
 
+#include "lda_score.h"
 #include "stream.h"
 #include "tablecache.h"
 #include "tweetlda.h"
@@ -18,5 +19,6 @@ void
 _PG_init(void)
 {
 	TableCacheInit();
+	LdaScoreInit();
 	StreamInit();
 }
