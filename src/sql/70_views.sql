@@ -25,10 +25,10 @@ COMMENT ON VIEW tweetlda.tweet_topics IS 'topic weights of every scored tweet, o
 
 -- One row per topic of the active model: top terms, tweets, share and sentiment.
 CREATE VIEW tweetlda.topic_summary AS
-WITH m AS (SELECT id FROM tweetlda.models WHERE active),
+WITH m AS (SELECT id, model FROM tweetlda.models WHERE active),
 terms AS (
-    SELECT tt.topic, array_agg(tt.term ORDER BY tt.weight DESC, tt.term) AS top_terms
-    FROM m CROSS JOIN LATERAL tweetlda.topic_terms(m.id, 10) tt
+    SELECT tt.topic, array_agg(tt.term ORDER BY tt.rank) AS top_terms
+    FROM m CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 10) tt
     GROUP BY tt.topic),
 counts AS (
     SELECT s.top_topic AS topic, count(*) AS tweets, avg(s.polarity) AS avg_polarity,
@@ -51,8 +51,8 @@ COMMENT ON VIEW tweetlda.topic_summary IS
 
 -- Tweets per topic of the active model and sentiment label (every combination, zeros included).
 CREATE VIEW tweetlda.topic_sentiment AS
-WITH m AS (SELECT id FROM tweetlda.models WHERE active),
-topics AS (SELECT DISTINCT tt.topic FROM m CROSS JOIN LATERAL tweetlda.topic_terms(m.id, 1) tt),
+WITH m AS (SELECT id, k FROM tweetlda.models WHERE active),
+topics AS (SELECT g.topic FROM m CROSS JOIN LATERAL generate_series(1, m.k) AS g(topic)),
 counts AS (
     SELECT s.top_topic AS topic, s.sentiment, count(*) AS tweets
     FROM tweetlda.tweet_scores s JOIN m ON s.model_id = m.id
@@ -79,8 +79,8 @@ COMMENT ON VIEW tweetlda.topic_timeline IS
     'tweets and average polarity per hour and topic of the active model';
 
 -- The wide form BI tools like: (re)create a view with one column per topic of the active
--- model (topic_1 ... topic_k), readable by the dashboard role. Call it again after activating
--- a model with another number of topics.
+-- model (topic_1 ... topic_k), readable by the dashboard role; returns its qualified name.
+-- Call it again after activating another model. An unqualified name is put in schema public.
 CREATE FUNCTION tweetlda.create_wide_view(view_name text DEFAULT 'public.scored_tweets_wide')
     RETURNS text
     LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
@@ -104,11 +104,14 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Pass a view name, optionally schema-qualified.';
     END IF;
-    target := CASE cardinality(parts) WHEN 2 THEN quote_ident(parts[1]) || '.' ELSE '' END
+    -- an unqualified name goes to schema public (the function runs with a fixed search_path)
+    target := quote_ident(CASE cardinality(parts) WHEN 2 THEN parts[1] ELSE 'public' END) || '.'
               || quote_ident(parts[cardinality(parts)]);
     SELECT string_agg(format('s.topics[%s] AS topic_%s', i, i), ', ' ORDER BY i) INTO cols
     FROM generate_series(1, k) AS i;
-    EXECUTE format('DROP VIEW IF EXISTS %s', target);
+    IF to_regclass(target) IS NOT NULL THEN
+        EXECUTE format('DROP VIEW %s', target);
+    END IF;
     EXECUTE format('CREATE VIEW %s AS SELECT s.tweet_id, s.created_at, t.text, s.top_topic, %s, '
                    's.polarity, s.subjectivity, s.sentiment, s.model_id '
                    'FROM tweetlda.tweet_scores s '
