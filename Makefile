@@ -54,3 +54,20 @@ demo-stop:
 bench: deps
 	$(MAKE) all
 	bench/run
+
+# ---- The producer tweetlda-ingest (doc/ingest.md): a libpq client built with the extension
+# and installed into PostgreSQL's bindir.  (SCRIPTS_built would have to be set before the
+# PGXS include, so the install rule is spelled out here.)
+PRODUCER = producer/tweetlda-ingest
+EXTRA_CLEAN += $(PRODUCER)
+all: $(PRODUCER)
+$(PRODUCER): producer/tweetlda-ingest.c
+	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) $< -o $@ -L$(shell $(PG_CONFIG) --libdir) -lpq
+install: install-producer
+install-producer: $(PRODUCER)
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) $(PRODUCER) '$(DESTDIR)$(bindir)/'
+uninstall: uninstall-producer
+uninstall-producer:
+	rm -f '$(DESTDIR)$(bindir)/tweetlda-ingest'
+.PHONY: install-producer uninstall-producer

@@ -225,6 +225,12 @@ CREATE FUNCTION tweetlda.ingest_batch(raws text[],
                                       OUT rejected bigint)
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    -- The row counts of the CTEs are unknown at plan time: a nested loop between "good" and
+    -- "fresh" would be quadratic, and the sorts hold whole documents.  (The disabled nested loops
+    -- of the lateral parse inflate the cost estimate: JIT would then compile for seconds.)
+    SET enable_nestloop = off
+    SET jit = off
+    SET work_mem = '64MB'
 AS $$
 BEGIN
     PERFORM tweetlda.ensure_partition(now());
