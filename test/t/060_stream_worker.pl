@@ -106,6 +106,29 @@ is($node->safe_psql($db, 'SELECT count(*) FROM tweetlda.pending'), '0',
 	'process_all_pending empties the queue');
 check_exactly_once($node, $db);
 
+# Concurrent micro-batches (the stream is stopped): a batch never waits for another one's
+# claimed tweets (SKIP LOCKED), a rolled-back batch gives its tweets back, and a tweet whose
+# inserting transaction commits after later ones is still scored.
+land_tweets($node, $db, 8001, 8100);
+my $a = $node->background_psql($db);
+$a->query_safe('BEGIN');
+is($a->query_safe('SELECT tweetlda.process_pending(60)'), '60', 'session A claims 60 tweets');
+is($node->safe_psql($db, "SET statement_timeout = '10s'; SELECT tweetlda.process_pending(1000)"),
+	'40', 'session B scores the other 40 without waiting for A');
+$a->query_safe('ROLLBACK');
+is($node->safe_psql($db, 'SELECT tweetlda.process_pending(1000)'), '60',
+	'the tweets of the rolled-back batch are scored by the next one');
+$a->query_safe('BEGIN');
+$a->query_safe("SELECT tweetlda.ingest('{\"id\": 7500, \"text\": \"landed late\"}')");
+land_tweets($node, $db, 8101, 8110);
+is($node->safe_psql($db, 'SELECT tweetlda.process_pending(1000)'), '10',
+	'later tweets are scored while an earlier id is not committed');
+$a->query_safe('COMMIT');
+is($node->safe_psql($db, 'SELECT tweetlda.process_pending(1000)'), '1',
+	'the tweet committed late is scored too');
+$a->quit;
+check_exactly_once($node, $db);
+
 my $log = slurp_file($node->logfile);
 like($log, qr/tweetlda stream worker started in database "postgres"/, 'the start is logged');
 like($log, qr/no active model/, 'the batch error is logged');
