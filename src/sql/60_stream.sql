@@ -118,7 +118,8 @@ BEGIN
         FROM (SELECT DISTINCT u.id FROM unnest(tweet_ids) AS u(id)) c
         JOIN tweetlda.tweet_ids i ON i.id = c.id
         JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at
-        CROSS JOIN LATERAL (SELECT tweetlda.topics(model_id, t.text) AS topics) tp
+        -- OFFSET 0 keeps the subquery, so that topics() runs once per tweet, not once per use
+        CROSS JOIN LATERAL (SELECT tweetlda.topics(model_id, t.text) AS topics OFFSET 0) tp
         CROSS JOIN LATERAL tweetlda.sentiment(t.text, analyzer) se
         ON CONFLICT (tweet_id) DO UPDATE
             SET model_id = excluded.model_id, topics = excluded.topics,
@@ -166,10 +167,11 @@ BEGIN
                   HINT = 'Train a model with tweetlda.train() and activate it with tweetlda.activate().';
     END IF;
     WITH claimed AS (
+        -- = ANY(ARRAY(...)): primary key lookups, never a scan of a long queue
         DELETE FROM tweetlda.pending
-        WHERE tweet_id IN (SELECT p.tweet_id FROM tweetlda.pending p
-                           ORDER BY p.tweet_id LIMIT max_rows
-                           FOR UPDATE SKIP LOCKED)
+        WHERE tweet_id = ANY (ARRAY(SELECT p.tweet_id FROM tweetlda.pending p
+                                    ORDER BY p.tweet_id LIMIT max_rows
+                                    FOR UPDATE SKIP LOCKED))
         RETURNING tweet_id)
     SELECT array_agg(tweet_id) INTO ids FROM claimed;
     IF ids IS NULL THEN
