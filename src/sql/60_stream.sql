@@ -269,7 +269,8 @@ CREATE FUNCTION tweetlda.stream_launch() RETURNS integer
     AS 'MODULE_PATHNAME', 'stream_launch'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 
--- Start (or reconfigure) the stream worker of this database; returns its pid.
+-- Start (or reconfigure) the stream worker of this database; returns the pid of the running
+-- worker, else of the one launched.
 CREATE FUNCTION tweetlda.start_stream(trigger_interval interval DEFAULT '1 second',
                                       batch_size integer DEFAULT 10000)
     RETURNS integer
@@ -293,12 +294,10 @@ BEGIN
     UPDATE tweetlda.stream_state s
     SET enabled = true, trigger_interval = start_stream.trigger_interval,
         batch_size = start_stream.batch_size, started_at = now();
-    pid := tweetlda.stream_worker_pid();
-    IF pid IS NULL THEN
-        -- the new worker waits for this transaction to commit, then takes over
-        pid := tweetlda.stream_launch();
-    END IF;
-    RETURN pid;
+    -- Launch a worker even when one runs: it waits for this transaction to end, then takes
+    -- over only if the running one is gone by then (one that was just stopping, say).
+    pid := tweetlda.stream_launch();
+    RETURN coalesce(tweetlda.stream_worker_pid(), pid);
 END
 $$;
 
