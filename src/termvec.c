@@ -12,6 +12,7 @@
 #include <limits.h>
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -154,6 +155,19 @@ CompareInputElements(const void *a, const void *b)
 	return (ia > ib) - (ia < ib);
 }
 
+/* Report a NaN or infinite value in termvec text, with its position */
+static void
+TermVecValueError(const char *lit, const TermVecInputElement *e)
+{
+	int			pos = pg_mbstrlen_with_len(lit, e->pos) + 1;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 isnan(e->value) ? errmsg("NaN not allowed in termvec") :
+			 errmsg("infinite value not allowed in termvec"),
+			 errdetail("The element at position %d is not finite.", pos)));
+}
+
 /* Parse the elements between the braces; returns the position after '}' */
 static char *
 ParseElements(const char *lit, char *pt, TermVecInputElement *elements,
@@ -176,7 +190,8 @@ ParseElements(const char *lit, char *pt, TermVecInputElement *elements,
 			TermVecSyntaxError(lit, pt, "\":\"");
 		pt = SkipSpace(pt + 1);
 		pt = ParseValue(lit, pt, &e->value);
-		CheckTermVecElement(e->value);
+		if (isnan(e->value) || isinf(e->value))
+			TermVecValueError(lit, e);
 		(*n)++;
 		pt = SkipSpace(pt);
 		if (*pt == '}')
@@ -187,7 +202,7 @@ ParseElements(const char *lit, char *pt, TermVecInputElement *elements,
 	}
 }
 
-/* Report an index problem of the element at byte offset pos of the literal */
+/* Report an index problem (out of bounds or duplicated) of an element of termvec text */
 static void
 TermVecIndexError(const char *lit, const TermVecInputElement *e, int dim, bool duplicate)
 {
@@ -195,12 +210,12 @@ TermVecIndexError(const char *lit, const TermVecInputElement *e, int dim, bool d
 
 	if (duplicate)
 		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("termvec indices must not contain duplicates"),
 				 errdetail("Index %lld at position %d appears more than once.",
 						   (long long) e->index, pos)));
 	ereport(ERROR,
-			(errcode(ERRCODE_DATA_EXCEPTION),
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("termvec index %lld is out of bounds for dimension %d",
 					(long long) e->index, dim),
 			 errdetail("The index at position %d must be between 1 and %d (indices are 1-based).",
@@ -601,4 +616,92 @@ Datum
 termvec_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(!TermVectorEqual(PG_GETARG_TERMVEC_P(0), PG_GETARG_TERMVEC_P(1)));
+}
+
+/* Ensure two term vectors have the same dimension */
+static inline void
+CheckSameDims(const TermVector *a, const TermVector *b)
+{
+	if (a->dim != b->dim)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("different termvec dimensions %d and %d", a->dim, b->dim),
+				 errhint("Vectors built over different vocabularies cannot be compared.")));
+}
+
+/* Dot product of two term vectors (merge of the sorted indices), in double precision */
+static double
+TermVectorDot(const TermVector *a, const TermVector *b)
+{
+	const float *av = TERMVEC_VALUES(a);
+	const float *bv = TERMVEC_VALUES(b);
+	double		dot = 0.0;
+	int			i = 0;
+	int			j = 0;
+
+	while (i < a->nnz && j < b->nnz)
+	{
+		if (a->indices[i] < b->indices[j])
+			i++;
+		else if (a->indices[i] > b->indices[j])
+			j++;
+		else
+			dot += (double) av[i++] * (double) bv[j++];
+	}
+	return dot;
+}
+
+/* Sum of squares, in double precision */
+static double
+TermVectorSquares(const TermVector *v)
+{
+	const float *values = TERMVEC_VALUES(v);
+	double		sum = 0.0;
+
+	for (int i = 0; i < v->nnz; i++)
+		sum += (double) values[i] * (double) values[i];
+	return sum;
+}
+
+/* Inner product of two term vectors of the same dimension */
+PG_FUNCTION_INFO_V1(termvec_inner_product);
+Datum
+termvec_inner_product(PG_FUNCTION_ARGS)
+{
+	TermVector *a = PG_GETARG_TERMVEC_P(0);
+	TermVector *b = PG_GETARG_TERMVEC_P(1);
+
+	CheckSameDims(a, b);
+	PG_RETURN_FLOAT8(TermVectorDot(a, b));
+}
+
+/* Cosine similarity of two term vectors of the same dimension (NaN if one is empty) */
+PG_FUNCTION_INFO_V1(termvec_cosine_similarity);
+Datum
+termvec_cosine_similarity(PG_FUNCTION_ARGS)
+{
+	TermVector *a = PG_GETARG_TERMVEC_P(0);
+	TermVector *b = PG_GETARG_TERMVEC_P(1);
+	double		norms;
+	double		sim;
+
+	CheckSameDims(a, b);
+	norms = sqrt(TermVectorSquares(a) * TermVectorSquares(b));
+	if (norms == 0)
+		PG_RETURN_FLOAT8(get_float8_nan());
+	sim = TermVectorDot(a, b) / norms;
+	/* Keep in range despite rounding, like pgvector's cosine distance */
+	PG_RETURN_FLOAT8(Max(-1.0, Min(1.0, sim)));
+}
+
+/* Hash of a term vector, consistent with = (which compares dimension and elements bytewise) */
+PG_FUNCTION_INFO_V1(termvec_hash);
+Datum
+termvec_hash(PG_FUNCTION_ARGS)
+{
+	TermVector *v = PG_GETARG_TERMVEC_P(0);
+
+	/* dim, nnz, unused (always 0), indices and values: everything after the header */
+	PG_RETURN_DATUM(hash_any((const unsigned char *) &v->dim,
+							 (int) (VARSIZE(v) - offsetof(TermVector, dim))));
 }

@@ -8,9 +8,11 @@
 
 #include <libstemmer.h>
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
@@ -301,6 +303,18 @@ TextConfigSerialize(StringInfo buf, const TextConfig *cfg)
 
 	if (!cfg->has_snapshot)
 		words = CollectStopwords(cfg, &nwords);
+	/* refuse what TextConfigDeserialize would reject */
+	if (nwords > TEXTCONF_MAX_STOPWORDS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many stopwords for a text configuration"),
+				 errdetail("The configuration has %d stopwords; the limit is %d.",
+						   nwords, TEXTCONF_MAX_STOPWORDS)));
+	for (int i = 0; i < nwords; i++)
+		if (strlen(words[i]) > TEXTCONF_MAX_WORD_BYTES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("stopword longer than %d bytes", TEXTCONF_MAX_WORD_BYTES)));
 	appendBinaryStringInfo(buf, TC_MAGIC, 4);
 	pq_sendbyte(buf, TC_VERSION);
 	pq_sendbyte(buf, len);
@@ -477,4 +491,50 @@ Datum
 tweetlda_text_config_jsonb(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_JSONB_P(TextConfigToJsonb(TextConfigFromJsonb(PG_GETARG_JSONB_P(0))));
+}
+
+PG_FUNCTION_INFO_V1(tweetlda_text_config_freeze);
+
+/* The binary form of a configuration with a snapshot of the current stopwords */
+Datum
+tweetlda_text_config_freeze(PG_FUNCTION_ARGS)
+{
+	TextConfig *cfg = TextConfigFromJsonb(PG_GETARG_JSONB_P(0));
+	StringInfoData buf;
+	bytea	   *result;
+
+	CheckDatabaseEncoding();
+	initStringInfo(&buf);
+	TextConfigSerialize(&buf, cfg);
+	result = palloc(VARHDRSZ + buf.len);
+	SET_VARSIZE(result, VARHDRSZ + buf.len);
+	memcpy(VARDATA(result), buf.data, buf.len);
+	PG_RETURN_BYTEA_P(result);
+}
+
+PG_FUNCTION_INFO_V1(tweetlda_text_config_thaw);
+
+/* The jsonb options of a frozen configuration, after validating every byte */
+Datum
+tweetlda_text_config_thaw(PG_FUNCTION_ARGS)
+{
+	bytea	   *frozen = PG_GETARG_BYTEA_PP(0);
+	TextConfig *cfg = TextConfigDeserialize(VARDATA_ANY(frozen), VARSIZE_ANY_EXHDR(frozen));
+
+	PG_RETURN_JSONB_P(TextConfigToJsonb(cfg));
+}
+
+PG_FUNCTION_INFO_V1(tweetlda_text_config_stopwords);
+
+/* The stopword snapshot of a frozen configuration */
+Datum
+tweetlda_text_config_stopwords(PG_FUNCTION_ARGS)
+{
+	bytea	   *frozen = PG_GETARG_BYTEA_PP(0);
+	TextConfig *cfg = TextConfigDeserialize(VARDATA_ANY(frozen), VARSIZE_ANY_EXHDR(frozen));
+	Datum	   *elems = palloc(sizeof(Datum) * (cfg->nwords + 1));
+
+	for (int i = 0; i < cfg->nwords; i++)
+		elems[i] = CStringGetTextDatum(cfg->words[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, cfg->nwords, TEXTOID, -1, false, TYPALIGN_INT));
 }

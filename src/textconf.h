@@ -16,6 +16,10 @@
  * Memory: every function allocates in CurrentMemoryContext.  A Tokenizer owns
  * a Snowball stemmer (malloc'ed by libstemmer) that is freed by a reset
  * callback of the context it was created in.
+ *
+ * Threads: none of this is thread-safe (palloc, ereport, and a Tokenizer
+ * mutates its stemmer and memo): call it from the backend's own thread only.
+ * Parallel workers are processes and may each build their own Tokenizer.
  */
 #ifndef TEXTCONF_H
 #define TEXTCONF_H
@@ -65,21 +69,44 @@ typedef struct Tokenizer Tokenizer;
 /* Receives each token: UTF-8 bytes, not NUL-terminated, valid during the call */
 typedef void (*TokenSink) (void *arg, const char *tok, int len);
 
-/* Configuration */
+/* The default configuration of a language (error if the language is unknown) */
 extern TextConfig *TextConfigDefault(const char *language);
+
+/* Parse and validate the jsonb form (text_config()); missing keys take defaults */
 extern TextConfig *TextConfigFromJsonb(Jsonb *jb);
+
+/* The complete jsonb form: the options only, not the stopword snapshot */
 extern Jsonb *TextConfigToJsonb(const TextConfig *cfg);
+
+/* Copy the current stopwords (table cache) into cfg; a no-op if it has a snapshot */
 extern void TextConfigTakeSnapshot(TextConfig *cfg);
+
+/*
+ * Append the self-contained binary form, with the stopword snapshot (taken
+ * from the table now if cfg has none), to buf; this is what
+ * tweetlda.text_config_freeze() returns.  TextConfigDeserialize checks every
+ * byte (ERRCODE_INVALID_BINARY_REPRESENTATION, never a crash) and returns a
+ * configuration with has_snapshot set.
+ */
 extern void TextConfigSerialize(StringInfo buf, const TextConfig *cfg);
 extern TextConfig *TextConfigDeserialize(const char *data, Size len);
 
 /* Languages: error (INVALID_PARAMETER_VALUE, hint lists them) unless known */
 extern const char *CheckLanguage(const char *language);
 
-/* Tokenizer */
+/*
+ * Prepare a tokenizer (stemmer, stopword hash, memo) in CurrentMemoryContext.
+ * With a snapshot it never reads the table; without one it uses the table's
+ * current stopwords (and TokenizerForCall rebuilds it when they change).
+ * Errors if the database encoding is not UTF8.
+ */
 extern Tokenizer *TokenizerCreate(const TextConfig *cfg);
+
+/* Tokenize len bytes of UTF-8 text, calling sink once per token, in order */
 extern void TokenizeText(Tokenizer *tok, const char *text, int len,
 						 TokenSink sink, void *arg);
+
+/* Tokenize into a text[] (empty array when no token is left) */
 extern ArrayType *TokenizeToArray(Tokenizer *tok, const char *text, int len);
 
 /* A tokenizer cached in flinfo->fn_extra, rebuilt when cfg or the stopwords change */

@@ -14,6 +14,7 @@
 #include <wctype.h>
 
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "common/hashfn.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -43,7 +44,34 @@ struct Tokenizer
 	const char **slot_word;		/* NULL for an empty slot */
 	uint32	   *slot_hash;
 	int		   *slot_len;
+	/* memo of recent raw tokens and their outcome (stem, or dropped) */
+	struct MemoEntry *memo;		/* memo_slots entries, allocated on first use */
+	int			memo_slots;		/* a power of 2, grows up to MEMO_MAX_SLOTS */
+	int			memo_used;
+	char	   *arena;			/* raw and stemmed bytes of the memo entries */
+	int			arena_size;
+	int			arena_used;
 };
+
+/*
+ * The memo: tweets repeat words, so the outcome of each distinct raw token
+ * (stopword test, stemming, length test) is remembered.  It starts small (a
+ * tokenizer used for a few rows stays cheap), grows when it fills up, and is
+ * emptied when full at its largest size, so memory stays bounded; results
+ * never depend on its state.
+ */
+#define MEMO_MIN_SLOTS	512		/* powers of 2 */
+#define MEMO_MAX_SLOTS	16384
+#define MEMO_ARENA_PER_SLOT 16	/* arena bytes per slot */
+
+typedef struct MemoEntry
+{
+	uint32		hash;
+	int32		raw_off;		/* offset of the raw token in the arena */
+	int16		raw_len;		/* 0 for an empty slot */
+	int16		out_len;		/* -1 when the token is dropped */
+	int32		out_off;
+} MemoEntry;
 
 /* Scanner state of one TokenizeText call */
 typedef struct TokState
@@ -62,6 +90,7 @@ typedef struct TokState
 	int			prev_class;
 	int			prev2_class;
 	int			prev_byte;		/* byte offset of the previous character */
+	int			sigma_at;		/* byte offset of a capital sigma just appended, or -1 */
 	int			nsplits;
 	int			splits[TOKBUF_SIZE];
 	char		buf[TOKBUF_SIZE];
@@ -124,7 +153,7 @@ IsUnicodeDigit(pg_wchar cp)
 
 /* True for combining marks that glibc does not class as alpha (virama, accents) */
 static inline bool
-IsCombiningMark(pg_wchar cp, locale_t loc)
+IsCombiningMark(pg_wchar cp)
 {
 	if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0483 && cp <= 0x0489) ||
 		(cp >= 0x0591 && cp <= 0x05C7) || (cp >= 0x0610 && cp <= 0x061A) ||
@@ -133,8 +162,19 @@ IsCombiningMark(pg_wchar cp, locale_t loc)
 		(cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||
 		(cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE20 && cp <= 0xFE2F))
 		return true;
-	/* Indic scripts: signs that are neither punctuation nor space */
-	return cp >= 0x0900 && cp <= 0x0DFF && !iswpunct_l(cp, loc) && !iswspace_l(cp, loc);
+	/*
+	 * Indic scripts: glibc classes the vowel signs it does not call alpha
+	 * (virama, nukta, ...) as punct, so list the real punctuation and symbols
+	 * (dandas, currency and number signs) instead.
+	 */
+	if (cp < 0x0900 || cp > 0x0DFF)
+		return false;
+	return !(cp == 0x0964 || cp == 0x0965 || cp == 0x0970 ||
+			 (cp >= 0x09F2 && cp <= 0x09FB) || cp == 0x0AF0 || cp == 0x0AF1 ||
+			 (cp >= 0x0B70 && cp <= 0x0B77 && cp != 0x0B71) ||
+			 (cp >= 0x0BF0 && cp <= 0x0BFA) || (cp >= 0x0C77 && cp <= 0x0C7F) ||
+			 cp == 0x0D4F || (cp >= 0x0D58 && cp <= 0x0D5E) ||
+			 (cp >= 0x0D70 && cp <= 0x0D79) || cp == 0x0DF4);
 }
 
 /* Class of a non-ASCII code point */
@@ -145,7 +185,7 @@ ClassifyCodepoint(pg_wchar cp, locale_t loc)
 		return CC_DIGIT;
 	if (iswalpha_l(cp, loc))
 		return iswupper_l(cp, loc) ? CC_UPPER : CC_LOWER;
-	if (IsCombiningMark(cp, loc))
+	if (IsCombiningMark(cp))
 		return CC_MARK;
 	return CC_SEP;
 }
@@ -227,6 +267,20 @@ Utf8Chars(const char *s, int len)
 	return n;
 }
 
+/* True when the code point at p is a letter or combining mark */
+static bool
+NextIsLetter(const unsigned char *p, const unsigned char *end, locale_t loc)
+{
+	pg_wchar	cp;
+
+	if (p >= end)
+		return false;
+	if (*p < 0x80)
+		return ascii_class[*p] >= CC_LOWER;
+	DecodeUtf8(p, end, &cp);
+	return cp != 0 && (iswalpha_l(cp, loc) || IsCombiningMark(cp));
+}
+
 /* Full Unicode lowercase of UTF-8 text; the result is NUL-terminated */
 char *
 TextLower(const char *s, int len, int *outlen)
@@ -235,7 +289,9 @@ TextLower(const char *s, int len, int *outlen)
 	const unsigned char *p = (const unsigned char *) s;
 	const unsigned char *end = p + len;
 	StringInfoData buf;
+	bool		prev_letter = false;
 
+	InitAsciiClasses();
 	initStringInfo(&buf);
 	enlargeStringInfo(&buf, len + 1);
 	while (p < end)
@@ -246,27 +302,33 @@ TextLower(const char *s, int len, int *outlen)
 		if (*p < 0x80)
 		{
 			appendStringInfoChar(&buf, (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+			prev_letter = ascii_class[*p] >= CC_LOWER;
 			p++;
 			continue;
 		}
 		p += DecodeUtf8(p, end, &cp);
-		if (cp != 0)
-			appendBinaryStringInfo(&buf, enc, EncodeUtf8(towlower_l(cp, loc), enc));
+		if (cp == 0)
+			continue;
+		if (cp == 0x03A3 && prev_letter && !NextIsLetter(p, end, loc))
+			cp = 0x03C2;		/* final sigma, as the tokenizer does */
+		else
+			cp = towlower_l(cp, loc);
+		prev_letter = iswalpha_l(cp, loc);
+		appendBinaryStringInfo(&buf, enc, EncodeUtf8(cp, enc));
+		continue;
 	}
 	*outlen = buf.len;
 	return buf.data;
 }
 
-/* True when the stopword set holds the token */
+/* True when the stopword set holds the token, whose hash_bytes() is h */
 static inline bool
-IsStopword(Tokenizer *tok, const char *s, int len)
+IsStopword(Tokenizer *tok, const char *s, int len, uint32 h)
 {
-	uint32		h,
-				i;
+	uint32		i;
 
 	if (tok->slot_word == NULL)
 		return false;
-	h = hash_bytes((const unsigned char *) s, len);
 	for (i = h & tok->mask; tok->slot_word[i] != NULL; i = (i + 1) & tok->mask)
 		if (tok->slot_hash[i] == h && tok->slot_len[i] == len &&
 			memcmp(tok->slot_word[i], s, len) == 0)
@@ -274,31 +336,105 @@ IsStopword(Tokenizer *tok, const char *s, int len)
 	return false;
 }
 
-/* Filter, stem and hand one token to the sink */
-static void
-EmitToken(TokState *st, const char *s, int len, int nchars)
+/* Filter and stem one raw token; returns its final form, or NULL when it is dropped */
+static const char *
+ProcessToken(Tokenizer *tok, const char *s, int *len, int nchars, uint32 h)
 {
-	Tokenizer  *tok = st->tok;
-
-	if (len == 2 && s[0] == 'r' && s[1] == 't')
-		return;					/* the retweet marker, in any case */
-	if (IsStopword(tok, s, len))
-		return;
+	if (*len == 2 && s[0] == 'r' && s[1] == 't')
+		return NULL;			/* the retweet marker, in any case */
+	if (IsStopword(tok, s, *len, h))
+		return NULL;
 	if (tok->stemmer != NULL)
 	{
-		const sb_symbol *out = sb_stemmer_stem(tok->stemmer, (const sb_symbol *) s, len);
+		const sb_symbol *out = sb_stemmer_stem(tok->stemmer, (const sb_symbol *) s, *len);
 
 		if (out == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory in the Snowball stemmer")));
-		len = sb_stemmer_length(tok->stemmer);
+		*len = sb_stemmer_length(tok->stemmer);
 		s = (const char *) out;
-		nchars = Utf8Chars(s, len);
+		nchars = Utf8Chars(s, *len);
 	}
 	if (nchars < tok->cfg.min_length || nchars > tok->cfg.max_length)
-		return;
-	st->sink(st->arg, s, len);
+		return NULL;
+	return s;
+}
+
+/* Empty the memo, allocating it on first use and growing it while it is small */
+static void
+ResetMemo(Tokenizer *tok)
+{
+	if (tok->memo == NULL || tok->memo_slots < MEMO_MAX_SLOTS)
+	{
+		MemoryContext cxt = GetMemoryChunkContext(tok);
+
+		if (tok->memo != NULL)
+		{
+			pfree(tok->memo);
+			pfree(tok->arena);
+		}
+		tok->memo_slots = tok->memo == NULL ? MEMO_MIN_SLOTS :
+			Min(tok->memo_slots * 4, MEMO_MAX_SLOTS);
+		tok->memo = MemoryContextAlloc(cxt, sizeof(MemoEntry) * tok->memo_slots);
+		/* room for at least one raw token and its stem */
+		tok->arena_size = Max(tok->memo_slots * MEMO_ARENA_PER_SLOT, 4 * TOKBUF_SIZE);
+		tok->arena = MemoryContextAlloc(cxt, tok->arena_size);
+	}
+	memset(tok->memo, 0, sizeof(MemoEntry) * tok->memo_slots);
+	tok->memo_used = 0;
+	tok->arena_used = 0;
+}
+
+/* Remember the outcome of a raw token in the free memo slot e */
+static void
+MemoStore(Tokenizer *tok, MemoEntry *e, uint32 h, const char *raw, int len,
+		  const char *out, int out_len)
+{
+	e->hash = h;
+	e->raw_off = tok->arena_used;
+	e->raw_len = len;
+	memcpy(tok->arena + tok->arena_used, raw, len);
+	tok->arena_used += len;
+	e->out_len = out == NULL ? -1 : out_len;
+	e->out_off = tok->arena_used;
+	if (out != NULL)
+	{
+		memcpy(tok->arena + tok->arena_used, out, out_len);
+		tok->arena_used += out_len;
+	}
+	tok->memo_used++;
+}
+
+/* Filter, stem and hand one token to the sink, through the memo */
+static void
+EmitToken(TokState *st, const char *s, int len, int nchars)
+{
+	Tokenizer  *tok = st->tok;
+	uint32		h = hash_bytes((const unsigned char *) s, len);
+	MemoEntry  *e;
+	const char *out;
+	int			out_len = len;
+
+	if (tok->memo == NULL || tok->memo_used >= tok->memo_slots / 2 ||
+		tok->arena_used + 2 * TOKBUF_SIZE > tok->arena_size)
+		ResetMemo(tok);
+	for (e = &tok->memo[h & (tok->memo_slots - 1)]; e->raw_len != 0;
+		 e = (e == &tok->memo[tok->memo_slots - 1]) ? tok->memo : e + 1)
+	{
+		if (e->hash == h && e->raw_len == len &&
+			memcmp(tok->arena + e->raw_off, s, len) == 0)
+		{
+			if (e->out_len >= 0)
+				st->sink(st->arg, tok->arena + e->out_off, e->out_len);
+			return;
+		}
+	}
+	out = ProcessToken(tok, s, &out_len, nchars, h);
+	if (out_len <= TOKBUF_SIZE)
+		MemoStore(tok, e, h, s, len, out, out_len);
+	if (out != NULL)
+		st->sink(st->arg, out, out_len);
 }
 
 /* True when a piece of a split hashtag holds a letter (not only digits) */
@@ -332,6 +468,9 @@ FlushWord(TokState *st)
 {
 	if (st->nbytes > 0 && !st->overflow)
 	{
+		/* a capital sigma that ends a word of two or more letters is final: ς */
+		if (st->sigma_at >= 0 && st->sigma_at == st->nbytes - 2 && st->nchars > 1)
+			st->buf[st->nbytes - 1] = (char) 0x82;
 		if (st->nsplits == 0)
 		{
 			if (st->has_letter)
@@ -358,6 +497,7 @@ FlushWord(TokState *st)
 	st->nbytes = 0;
 	st->nchars = 0;
 	st->nsplits = 0;
+	st->sigma_at = -1;
 	st->prev_class = CC_SEP;
 	st->prev2_class = CC_SEP;
 }
@@ -427,6 +567,12 @@ HandleCodepoint(TokState *st, pg_wchar cp, const unsigned char *at)
 		st->inword = true;
 		st->word_start = at;
 	}
+	if (cls == CC_MARK)
+	{
+		AppendChar(st, enc, EncodeUtf8(cp, enc), cls);
+		return;
+	}
+	st->sigma_at = (cp == 0x03A3) ? st->nbytes : -1;
 	if (cls >= CC_LOWER)
 		cp = cp < 0x80 ? (pg_wchar) ((cls == CC_UPPER) ? cp + 32 : cp) : (pg_wchar) towlower_l(cp, loc);
 	AppendChar(st, enc, EncodeUtf8(cp, enc), cls);
@@ -579,6 +725,7 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 {
 	const unsigned char *p = (const unsigned char *) text;
 	const unsigned char *end = p + len;
+	const unsigned char *next_check = p + 1024 * 1024;
 	TokState   *st = palloc(sizeof(TokState));
 
 	InitAsciiClasses();
@@ -590,6 +737,13 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 	while (p < end)
 	{
 		unsigned char c = *p;
+
+		/* let a query over huge documents be cancelled (every 1 MB) */
+		if (p >= next_check)
+		{
+			CHECK_FOR_INTERRUPTS();
+			next_check = p + 1024 * 1024;
+		}
 
 		if (c < 0x80)
 		{
@@ -614,11 +768,13 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 			{
 				char		lc = (cls == CC_UPPER) ? c + 32 : c;
 
+				st->sigma_at = -1;
 				AppendChar(st, &lc, 1, cls);
 			}
 			else
 			{
 				/* the fast path: plain ASCII letter or digit */
+				st->sigma_at = -1;
 				st->buf[st->nbytes++] = (cls == CC_UPPER) ? c + 32 : c;
 				st->nchars++;
 				st->has_letter |= (cls >= CC_LOWER);
@@ -777,14 +933,27 @@ SameConfig(const TextConfig *a, const TextConfig *b)
 	return true;
 }
 
-/* Per-call-site cache of one tokenizer, kept in fn_extra */
+/*
+ * Per-call-site cache of tokenizers, kept in fn_extra.  It holds a few
+ * entries so that a configuration that varies from row to row (a language
+ * column) does not rebuild stemmers and hash tables on every row.
+ */
+#define CALL_CACHE_ENTRIES 32
+
+typedef struct CallCacheEntry
+{
+	MemoryContext cxt;			/* holds the tokenizer; reset to reuse the entry */
+	Tokenizer  *tok;			/* NULL when the entry is free */
+	TextConfig *cfg;			/* copy of the configuration, for C callers */
+	char	   *key;			/* raw SQL argument (language, jsonb or bytea bytes) */
+	int			keylen;
+	uint64		last_used;
+} CallCacheEntry;
+
 typedef struct CallCache
 {
-	MemoryContext cxt;			/* holds the tokenizer; reset to rebuild */
-	Tokenizer  *tok;
-	TextConfig *cfg;			/* copy of the configuration, for C callers */
-	char	   *key;			/* raw SQL argument (language or jsonb bytes) */
-	int			keylen;
+	uint64		clock;
+	CallCacheEntry entries[CALL_CACHE_ENTRIES];
 } CallCache;
 
 /* The call site's cache, created on first use */
@@ -796,8 +965,9 @@ GetCallCache(FmgrInfo *flinfo)
 	if (cc == NULL)
 	{
 		cc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(CallCache));
-		cc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "tweetlda tokenizer",
-										ALLOCSET_SMALL_SIZES);
+		for (int i = 0; i < CALL_CACHE_ENTRIES; i++)
+			cc->entries[i].cxt = AllocSetContextCreate(flinfo->fn_mcxt, "tweetlda tokenizer",
+													   ALLOCSET_SMALL_SIZES);
 		flinfo->fn_extra = cc;
 	}
 	return cc;
@@ -810,27 +980,42 @@ TokenizerCurrent(Tokenizer *tok)
 	return tok != NULL && (!tok->from_table || tok->generation == StopwordsGeneration());
 }
 
-/* Rebuild the cached tokenizer for cfg */
-static void
-RebuildCallCache(CallCache *cc, const TextConfig *cfg)
+/* Mark an entry as just used and return its tokenizer */
+static inline Tokenizer *
+UseEntry(CallCache *cc, CallCacheEntry *e)
 {
+	e->last_used = ++cc->clock;
+	return e->tok;
+}
+
+/* Build a tokenizer for cfg in the least recently used entry */
+static CallCacheEntry *
+FillEntry(CallCache *cc, const TextConfig *cfg)
+{
+	CallCacheEntry *e = &cc->entries[0];
 	MemoryContext old;
 
-	cc->tok = NULL;
-	cc->cfg = NULL;
-	cc->key = NULL;
-	MemoryContextReset(cc->cxt);
-	old = MemoryContextSwitchTo(cc->cxt);
-	cc->tok = TokenizerCreate(cfg);
-	cc->cfg = palloc(sizeof(TextConfig));
-	*cc->cfg = *cfg;
+	for (int i = 1; i < CALL_CACHE_ENTRIES; i++)
+		if (cc->entries[i].last_used < e->last_used)
+			e = &cc->entries[i];
+	e->tok = NULL;
+	e->cfg = NULL;
+	e->key = NULL;
+	e->keylen = 0;
+	e->last_used = 0;
+	MemoryContextReset(e->cxt);
+	old = MemoryContextSwitchTo(e->cxt);
+	e->cfg = palloc(sizeof(TextConfig));
+	*e->cfg = *cfg;
 	if (cfg->has_snapshot)
 	{
-		cc->cfg->words = palloc(sizeof(char *) * (cfg->nwords + 1));
+		e->cfg->words = palloc(sizeof(char *) * (cfg->nwords + 1));
 		for (int i = 0; i < cfg->nwords; i++)
-			cc->cfg->words[i] = pstrdup(cfg->words[i]);
+			e->cfg->words[i] = pstrdup(cfg->words[i]);
 	}
+	e->tok = TokenizerCreate(cfg);
 	MemoryContextSwitchTo(old);
+	return e;
 }
 
 /* A tokenizer cached in flinfo->fn_extra, rebuilt when cfg or the stopwords change */
@@ -839,30 +1024,50 @@ TokenizerForCall(FmgrInfo *flinfo, const TextConfig *cfg)
 {
 	CallCache  *cc = GetCallCache(flinfo);
 
-	if (cc->cfg == NULL || !SameConfig(cc->cfg, cfg) || !TokenizerCurrent(cc->tok))
-		RebuildCallCache(cc, cfg);
-	return cc->tok;
+	for (int i = 0; i < CALL_CACHE_ENTRIES; i++)
+	{
+		CallCacheEntry *e = &cc->entries[i];
+
+		if (e->tok != NULL && e->key == NULL && SameConfig(e->cfg, cfg) && TokenizerCurrent(e->tok))
+			return UseEntry(cc, e);
+	}
+	return UseEntry(cc, FillEntry(cc, cfg));
 }
+
+/* How the configuration argument of an SQL call is given */
+typedef enum ConfigArg
+{
+	CONFIG_LANGUAGE,			/* text: a language name */
+	CONFIG_JSONB,				/* jsonb: text_config() */
+	CONFIG_FROZEN				/* bytea: text_config_freeze() */
+} ConfigArg;
 
 /* The cached tokenizer of an SQL call whose configuration argument is key */
 static Tokenizer *
-TokenizerForKey(FunctionCallInfo fcinfo, const char *key, int keylen, bool is_jsonb)
+TokenizerForKey(FunctionCallInfo fcinfo, const char *key, int keylen, ConfigArg kind)
 {
 	CallCache  *cc = GetCallCache(fcinfo->flinfo);
+	CallCacheEntry *e;
 	TextConfig *cfg;
 
-	if (cc->key != NULL && cc->keylen == keylen && memcmp(cc->key, key, keylen) == 0 &&
-		TokenizerCurrent(cc->tok))
-		return cc->tok;
-	if (is_jsonb)
+	for (int i = 0; i < CALL_CACHE_ENTRIES; i++)
+	{
+		e = &cc->entries[i];
+		if (e->key != NULL && e->keylen == keylen && memcmp(e->key, key, keylen) == 0 &&
+			TokenizerCurrent(e->tok))
+			return UseEntry(cc, e);
+	}
+	if (kind == CONFIG_JSONB)
 		cfg = TextConfigFromJsonb((Jsonb *) key);
+	else if (kind == CONFIG_FROZEN)
+		cfg = TextConfigDeserialize(key, keylen);
 	else
 		cfg = TextConfigDefault(pnstrdup(key, keylen));
-	RebuildCallCache(cc, cfg);
-	cc->key = MemoryContextAlloc(cc->cxt, keylen);
-	memcpy(cc->key, key, keylen);
-	cc->keylen = keylen;
-	return cc->tok;
+	e = FillEntry(cc, cfg);
+	e->key = MemoryContextAlloc(e->cxt, keylen);
+	memcpy(e->key, key, keylen);
+	e->keylen = keylen;
+	return UseEntry(cc, e);
 }
 
 PG_FUNCTION_INFO_V1(tweetlda_tokenize);
@@ -876,7 +1081,7 @@ tweetlda_tokenize(PG_FUNCTION_ARGS)
 	Tokenizer  *tok;
 
 	CheckDatabaseEncoding();
-	tok = TokenizerForKey(fcinfo, VARDATA_ANY(lang), VARSIZE_ANY_EXHDR(lang), false);
+	tok = TokenizerForKey(fcinfo, VARDATA_ANY(lang), VARSIZE_ANY_EXHDR(lang), CONFIG_LANGUAGE);
 	PG_RETURN_ARRAYTYPE_P(TokenizeToArray(tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
 }
 
@@ -891,6 +1096,21 @@ tweetlda_tokenize_config(PG_FUNCTION_ARGS)
 	Tokenizer  *tok;
 
 	CheckDatabaseEncoding();
-	tok = TokenizerForKey(fcinfo, (const char *) config, VARSIZE(config), true);
+	tok = TokenizerForKey(fcinfo, (const char *) config, VARSIZE(config), CONFIG_JSONB);
+	PG_RETURN_ARRAYTYPE_P(TokenizeToArray(tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
+}
+
+PG_FUNCTION_INFO_V1(tweetlda_tokenize_frozen);
+
+/* tokenize(doc text, frozen bytea): tokens with a frozen configuration (its own stopwords) */
+Datum
+tweetlda_tokenize_frozen(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	bytea	   *frozen = PG_GETARG_BYTEA_PP(1);
+	Tokenizer  *tok;
+
+	CheckDatabaseEncoding();
+	tok = TokenizerForKey(fcinfo, VARDATA_ANY(frozen), VARSIZE_ANY_EXHDR(frozen), CONFIG_FROZEN);
 	PG_RETURN_ARRAYTYPE_P(TokenizeToArray(tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
 }

@@ -121,13 +121,23 @@ typedef struct VocabParams
 	int32		max_terms;
 } VocabParams;
 
+/* A term of a deserialized partial state (flat, not hashed) */
+typedef struct VocabFlatEntry
+{
+	VocabKey	key;
+	int64		df;
+	int64		count;
+} VocabFlatEntry;
+
 /*
  * Aggregate state (in the aggregate memory context): the parameters, the
  * number of documents, a hash table term -> (df, count) whose term bytes live
- * in an arena of VOCAB_ARENA_BLOCK blocks.  Serialized (vocabulary_serialfn)
- * as: int32 version, float8 min_df, float8 max_df, int32 max_terms, int64
- * ndocs, int32 nentries, then per term int32 length, bytes, int64 df, int64
- * count.
+ * in an arena of VOCAB_ARENA_BLOCK blocks.  A deserialized partial state is
+ * flat instead (hash NULL, entries in flat[], term bytes in the serialized
+ * buffer): it is only read once, by the combine function, so hashing it would
+ * be wasted work.  Serialized (vocabulary_serialfn) as: int32 version, float8
+ * min_df, float8 max_df, int32 max_terms, int64 ndocs, int32 nentries, then
+ * per term int32 length, bytes, int64 df, int64 count.
  */
 typedef struct VocabState
 {
@@ -137,6 +147,9 @@ typedef struct VocabState
 	vstate_hash *hash;
 	char	   *arena;
 	Size		arena_free;
+	int64		merges;			/* combine calls, to stamp merged entries */
+	VocabFlatEntry *flat;
+	int32		nflat;
 } VocabState;
 
 /* Ensure vocabulary sizes are within the limits */
@@ -354,14 +367,31 @@ static int64
 VocabJsonInteger(const char *lit, const JsonbValue *jv, int term, const char *what)
 {
 	Datum		num;
+	Datum		trunc;
+	char	   *digits;
+	long long	val;
 
 	if (jv == NULL || jv->type != jbvNumeric)
 		VocabSyntaxError(lit, what, term);
 	num = NumericGetDatum(jv->val.numeric);
-	if (!DatumGetBool(DirectFunctionCall2(numeric_eq, num,
-										  DirectFunctionCall2(numeric_trunc, num, Int32GetDatum(0)))))
+	trunc = DirectFunctionCall2(numeric_trunc, num, Int32GetDatum(0));
+	if (!DatumGetBool(DirectFunctionCall2(numeric_eq, num, trunc)))
 		VocabSyntaxError(lit, what, term);
-	return DatumGetInt64(DirectFunctionCall1(numeric_int8, num));
+	digits = DatumGetCString(DirectFunctionCall1(numeric_out, trunc));
+	errno = 0;
+	val = strtoll(digits, NULL, 10);
+	if (errno == ERANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("number %s is out of range for type vocab", digits)));
+	return (int64) val;
+}
+
+/* Error context of vocab text input (JSON syntax errors come from the JSON parser) */
+static void
+VocabInputContext(void *arg)
+{
+	errcontext("input of type tweetlda.vocab");
 }
 
 /* Parse one ["term", df] element; returns the term */
@@ -393,7 +423,8 @@ Datum
 vocab_in(PG_FUNCTION_ARGS)
 {
 	char	   *lit = PG_GETARG_CSTRING(0);
-	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(lit)));
+	ErrorContextCallback context;
+	Jsonb	   *jb;
 	JsonbValue *jdocs;
 	JsonbValue *jterms;
 	JsonbContainer *terms;
@@ -405,6 +436,12 @@ vocab_in(PG_FUNCTION_ARGS)
 	Vocab	   *v;
 	uint32	   *off;
 
+	context.callback = VocabInputContext;
+	context.arg = NULL;
+	context.previous = error_context_stack;
+	error_context_stack = &context;
+	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(lit)));
+	error_context_stack = context.previous;
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_COUNT(jb) != 2)
 		VocabSyntaxError(lit, "Expected an object with the keys \"documents\" and \"terms\".", 0);
 	jdocs = getKeyJsonValueFromContainer(&jb->root, "documents", 9, NULL);
@@ -660,6 +697,29 @@ CompareIds(const void *a, const void *b)
 	return (ia > ib) - (ia < ib);
 }
 
+/* Sort term ids: insertion sort for a tweet's few tokens, qsort for long documents */
+static inline void
+SortIds(int32 *ids, int n)
+{
+	if (n > 32)
+	{
+		qsort(ids, n, sizeof(int32), CompareIds);
+		return;
+	}
+	for (int i = 1; i < n; i++)
+	{
+		int32		x = ids[i];
+		int			j = i;
+
+		while (j > 0 && ids[j - 1] > x)
+		{
+			ids[j] = ids[j - 1];
+			j--;
+		}
+		ids[j] = x;
+	}
+}
+
 /* The in-vocabulary term ids of a token array, sorted; returns how many */
 static int
 TokenIds(const VocabIndex *ix, ArrayType *tokens, int32 **ids)
@@ -687,7 +747,7 @@ TokenIds(const VocabIndex *ix, ArrayType *tokens, int32 **ids)
 			(*ids)[n++] = id;
 	}
 	array_free_iterator(it);
-	qsort(*ids, n, sizeof(int32), CompareIds);
+	SortIds(*ids, n);
 	return n;
 }
 
@@ -912,23 +972,57 @@ vocabulary_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-/* Add the counts of src into dst (copying term bytes into dst's arena) */
+/* Add one term's counts into dst; a term seen twice from one source is corrupt */
+static inline void
+VocabStateAdd(VocabState *dst, const VocabKey *key, int64 df, int64 count, int64 stamp)
+{
+	VocabStateEntry *d = VocabStateEntryFor(dst, key->str, key->len);
+
+	if (d->lastdoc == stamp)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid serialized vocabulary aggregate state"),
+				 errdetail("A term appears twice.")));
+	d->lastdoc = stamp;
+	d->df += df;
+	d->count += count;
+}
+
+/* Add the counts of src (hashed or flat) into dst, copying term bytes into dst's arena */
 static void
 VocabStateMerge(VocabState *dst, VocabState *src)
 {
-	vstate_iterator it;
-	VocabStateEntry *s;
+	int64		stamp = -2 - dst->merges++;
 
 	CheckSameParams(&dst->params, &src->params);
 	dst->ndocs += src->ndocs;
-	vstate_start_iterate(src->hash, &it);
-	while ((s = vstate_iterate(src->hash, &it)) != NULL)
+	if (src->hash == NULL)
 	{
-		VocabStateEntry *d = VocabStateEntryFor(dst, s->key.str, s->key.len);
-
-		d->df += s->df;
-		d->count += s->count;
+		for (int i = 0; i < src->nflat; i++)
+			VocabStateAdd(dst, &src->flat[i].key, src->flat[i].df, src->flat[i].count, stamp);
 	}
+	else
+	{
+		vstate_iterator it;
+		VocabStateEntry *s;
+
+		vstate_start_iterate(src->hash, &it);
+		while ((s = vstate_iterate(src->hash, &it)) != NULL)
+			VocabStateAdd(dst, &s->key, s->df, s->count, stamp);
+	}
+}
+
+/* A hashed copy of a flat (deserialized) state, in cxt */
+static VocabState *
+VocabStateHashed(VocabState *state, MemoryContext cxt)
+{
+	VocabState *hashed;
+
+	if (state->hash != NULL)
+		return state;
+	hashed = InitVocabState(cxt, &state->params, state->nflat);
+	VocabStateMerge(hashed, state);
+	return hashed;
 }
 
 /* Aggregate combine: merge two partial states (either may be NULL) */
@@ -950,36 +1044,62 @@ vocabulary_combinefn(PG_FUNCTION_ARGS)
 	}
 	/* s2 may live in a short-lived context: always copy it into the aggregate context */
 	if (s1 == NULL)
-		s1 = InitVocabState(aggcxt, &s2->params, s2->hash->members);
+		s1 = InitVocabState(aggcxt, &s2->params, s2->hash ? s2->hash->members : s2->nflat);
 	VocabStateMerge(s1, s2);
 	PG_RETURN_POINTER(s1);
 }
 
-/* Aggregate serialization (layout in the comment on VocabState) */
+/* The bits of a float8, as pq_sendfloat8 sends them */
+static inline uint64
+Float8Bits(double d)
+{
+	union
+	{
+		double		d;
+		uint64		i;
+	}			u;
+
+	u.d = d;
+	return u.i;
+}
+
+/* Aggregate serialization (layout in the comment on VocabState), sized in advance */
 PG_FUNCTION_INFO_V1(vocabulary_serialfn);
 Datum
 vocabulary_serialfn(PG_FUNCTION_ARGS)
 {
-	VocabState *state = (VocabState *) PG_GETARG_POINTER(0);
+	VocabState *state = VocabStateHashed((VocabState *) PG_GETARG_POINTER(0), CurrentMemoryContext);
 	StringInfoData buf;
 	vstate_iterator it;
 	VocabStateEntry *e;
+	Size		size = VARHDRSZ + 36;
 
+	vstate_start_iterate(state->hash, &it);
+	while ((e = vstate_iterate(state->hash, &it)) != NULL)
+		size += 20 + e->key.len;
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("vocabulary aggregate state is too large to send to a parallel worker"),
+				 errhint("Disable parallel aggregation with max_parallel_workers_per_gather = 0.")));
 	pq_begintypsend(&buf);
-	pq_sendint32(&buf, VOCAB_STATE_VERSION);
-	pq_sendfloat8(&buf, state->params.min_df);
-	pq_sendfloat8(&buf, state->params.max_df);
-	pq_sendint32(&buf, state->params.max_terms);
-	pq_sendint64(&buf, state->ndocs);
-	pq_sendint32(&buf, state->hash->members);
+	enlargeStringInfo(&buf, (int) size);
+	pq_writeint32(&buf, VOCAB_STATE_VERSION);
+	pq_writeint64(&buf, Float8Bits(state->params.min_df));
+	pq_writeint64(&buf, Float8Bits(state->params.max_df));
+	pq_writeint32(&buf, state->params.max_terms);
+	pq_writeint64(&buf, state->ndocs);
+	pq_writeint32(&buf, state->hash->members);
 	vstate_start_iterate(state->hash, &it);
 	while ((e = vstate_iterate(state->hash, &it)) != NULL)
 	{
-		pq_sendint32(&buf, e->key.len);
-		pq_sendbytes(&buf, e->key.str, e->key.len);
-		pq_sendint64(&buf, e->df);
-		pq_sendint64(&buf, e->count);
+		pq_writeint32(&buf, e->key.len);
+		memcpy(buf.data + buf.len, e->key.str, e->key.len);
+		buf.len += e->key.len;
+		pq_writeint64(&buf, e->df);
+		pq_writeint64(&buf, e->count);
 	}
+	buf.data[buf.len] = '\0';
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -994,31 +1114,22 @@ VocabStateCorrupt(const char *detail)
 }
 
 /*
- * Read one serialized entry into state; term bytes stay in the serialized
- * buffer (same lifetime as the state, until combine copies them).
+ * Read one serialized entry into e; term bytes stay in the serialized buffer
+ * (same lifetime as the state, until combine copies them).
  */
 static void
-DeserializeEntry(StringInfo buf, VocabState *state)
+DeserializeEntry(StringInfo buf, int64 ndocs, VocabFlatEntry *e)
 {
 	int32		len = (int32) pq_getmsgint(buf, 4);
-	const char *str;
-	VocabKey	key;
-	bool		found;
-	VocabStateEntry *e;
 
 	if (len < 0 || len > buf->len - buf->cursor - 16)
 		VocabStateCorrupt("A term length exceeds the data.");
-	str = pq_getmsgbytes(buf, len);
-	pg_verifymbstr(str, len, false);
-	key.str = str;
-	key.len = len;
-	e = vstate_insert(state->hash, key, &found);
-	if (found)
-		VocabStateCorrupt("A term appears twice.");
+	e->key.str = pq_getmsgbytes(buf, len);
+	e->key.len = len;
+	pg_verifymbstr(e->key.str, len, false);
 	e->df = pq_getmsgint64(buf);
 	e->count = pq_getmsgint64(buf);
-	e->lastdoc = -1;
-	if (e->df < 1 || e->df > state->ndocs || e->count < e->df)
+	if (e->df < 1 || e->df > ndocs || e->count < e->df)
 		VocabStateCorrupt("A term count is out of range.");
 }
 
@@ -1048,10 +1159,14 @@ vocabulary_deserialfn(PG_FUNCTION_ARGS)
 	nentries = (int32) pq_getmsgint(&buf, 4);
 	if (ndocs < 1 || nentries < 0 || nentries > (buf.len - buf.cursor) / 20)
 		VocabStateCorrupt("The document or term count is out of range.");
-	state = InitVocabState(CurrentMemoryContext, &params, nentries);
+	state = palloc0(sizeof(VocabState));
+	state->cxt = CurrentMemoryContext;
+	state->params = params;
 	state->ndocs = ndocs;
+	state->nflat = nentries;
+	state->flat = palloc(sizeof(VocabFlatEntry) * Max(nentries, 1));
 	for (int i = 0; i < nentries; i++)
-		DeserializeEntry(&buf, state);
+		DeserializeEntry(&buf, ndocs, &state->flat[i]);
 	if (buf.cursor != buf.len)
 		VocabStateCorrupt("There are bytes after the last term.");
 	PG_RETURN_POINTER(state);
@@ -1122,6 +1237,7 @@ vocabulary_finalfn(PG_FUNCTION_ARGS)
 
 	if (state == NULL)
 		PG_RETURN_NULL();
+	state = VocabStateHashed(state, CurrentMemoryContext);
 	n = SelectTerms(state, &kept);
 	for (int i = 0; i < n; i++)
 		textlen += kept[i]->key.len;

@@ -44,7 +44,8 @@ CREATE FUNCTION tweetlda.text_config(
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 -- Validate and complete a text configuration given as jsonb (missing keys take defaults).
-CREATE FUNCTION tweetlda.text_config(config jsonb) RETURNS jsonb
+-- Not an overload of text_config: a string literal would resolve to the language variant.
+CREATE FUNCTION tweetlda.validate_text_config(config jsonb) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'tweetlda_text_config_jsonb'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
@@ -57,6 +58,27 @@ CREATE FUNCTION tweetlda.tokenize(doc text, language text DEFAULT 'english') RET
 CREATE FUNCTION tweetlda.tokenize(doc text, config jsonb) RETURNS text[]
     AS 'MODULE_PATHNAME', 'tweetlda_tokenize_config'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- A configuration frozen with a snapshot of the current stopwords (what a model stores):
+-- tokenize(doc, frozen) tokenizes identically whatever later happens to tweetlda.stopwords.
+CREATE FUNCTION tweetlda.text_config_freeze(config jsonb) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'tweetlda_text_config_freeze'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- The options of a frozen configuration (every byte validated).
+CREATE FUNCTION tweetlda.text_config_thaw(frozen bytea) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'tweetlda_text_config_thaw'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The stopword snapshot of a frozen configuration.
+CREATE FUNCTION tweetlda.text_config_stopwords(frozen bytea) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'tweetlda_text_config_stopwords'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The tokens of a tweet, with a frozen configuration (no table access).
+CREATE FUNCTION tweetlda.tokenize(doc text, frozen bytea) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'tweetlda_tokenize_frozen'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- The Snowball stem of one (lowercased) word.
 CREATE FUNCTION tweetlda.stem(word text, language text DEFAULT 'english') RETURNS text
