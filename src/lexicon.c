@@ -28,7 +28,8 @@
  */
 #include "postgres.h"
 
-#include "common/hashfn.h"
+#include <math.h>
+
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -60,6 +61,7 @@ typedef struct WordBuild
 	bool		has_jj;
 	bool		modifier;
 	bool		has_value;
+	char	   *label;			/* the last label of the word's rows, or NULL */
 } WordBuild;
 
 /* An open-addressing hash of words, used while loading and for lookups */
@@ -74,13 +76,6 @@ static bool lexicon_registered = false;
 static MemoryContext lexicon_context = NULL;
 static LexiconEntry *entries = NULL;
 static WordIndex lexicon_index;
-
-/* Hash a word's bytes */
-static inline uint32
-LexiconHash(const char *s, int len)
-{
-	return hash_bytes((const unsigned char *) s, len);
-}
 
 /* Allocate an empty index with room for at least n words at half load */
 static void
@@ -221,7 +216,7 @@ LexiconReadTable(WordBuild **wordsp, WordIndex *ix, MemoryContext cxt)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT word, pos, polarity, subjectivity, intensity, builtin "
+	if (SPI_execute("SELECT word, pos, polarity, subjectivity, intensity, builtin, label "
 					"FROM tweetlda.sentiment_lexicon ORDER BY id", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tweetlda.sentiment_lexicon");
 	nrows = SPI_processed;
@@ -242,13 +237,14 @@ LexiconReadTable(WordBuild **wordsp, WordIndex *ix, MemoryContext cxt)
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	td = SPI_tuptable->tupdesc;
 		bool		isnull;
-		text	   *word = DatumGetTextPP(SPI_getbinval(tup, td, 1, &isnull));
-		int			len = VARSIZE_ANY_EXHDR(word);
+		Datum		wordd = SPI_getbinval(tup, td, 1, &isnull);
+		text	   *word = isnull ? NULL : DatumGetTextPP(wordd);
+		int			len = isnull ? 0 : VARSIZE_ANY_EXHDR(word);
 		char		lower[TEXTBLOB_MAX_KEY * 2];
 		int			ncp;
 		int			w;
 
-		if (isnull || len == 0 || len > TEXTBLOB_MAX_KEY)
+		if (len == 0 || len > TEXTBLOB_MAX_KEY)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("invalid word in tweetlda.sentiment_lexicon"),
@@ -281,8 +277,21 @@ LexiconReadTable(WordBuild **wordsp, WordIndex *ix, MemoryContext cxt)
 		if (builtin && words[w].has_user)
 			continue;
 		for (int k = 0; k < 3; k++)
+		{
 			v[k] = DatumGetFloat8(SPI_getbinval(tup, td, 3 + k, &isnull));
+			/* the CHECK constraints guarantee this unless a user dropped them */
+			if (isnull || isnan(v[k]) || (k == 2 && !(v[k] > 0.0)))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("invalid value in tweetlda.sentiment_lexicon for word \"%s\"",
+								words[w].key),
+						 errdetail("Polarity, subjectivity and intensity must be numbers, the intensity positive.")));
+		}
 		WordAddSense(&words[w], pos, v, cxt);
+		/* TextBlob's labeler: the last label given to the word */
+		posd = SPI_getbinval(tup, td, 7, &isnull);
+		if (!isnull)
+			words[w].label = MemoryContextStrdup(cxt, TextDatumGetCString(posd));
 	}
 	SPI_finish();
 	*wordsp = words;
@@ -348,6 +357,7 @@ LexiconPublish(WordBuild *words, int nwords)
 		e->subjectivity = words[w].value[1];
 		e->intensity = words[w].value[2];
 		e->modifier = words[w].modifier;
+		e->label = words[w].label ? MemoryContextStrdup(lexicon_context, words[w].label) : NULL;
 		for (i = e->hash & lexicon_index.mask; lexicon_index.slots[i] != 0;
 			 i = (i + 1) & lexicon_index.mask)
 			;
@@ -400,16 +410,14 @@ LexiconEnsureLoaded(void)
 	PG_END_TRY();
 }
 
-/* Look up a lowercased word; NULL when it is not in the lexicon */
+/* Look up a lowercased word with its LexiconHash(); NULL when it is not in the lexicon */
 const LexiconEntry *
-LexiconLookup(const char *word, int len)
+LexiconLookup(const char *word, int len, uint32 hash)
 {
-	uint32		hash;
 	uint32		i;
 
 	if (entries == NULL || len > TEXTBLOB_MAX_KEY)
 		return NULL;
-	hash = LexiconHash(word, len);
 	for (i = hash & lexicon_index.mask; lexicon_index.slots[i] != 0;
 		 i = (i + 1) & lexicon_index.mask)
 	{

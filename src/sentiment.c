@@ -21,6 +21,7 @@
 /* Every analyzer, in the order tweetlda.analyzers() lists them */
 static const SentimentAnalyzer sentiment_analyzers[] = {
 	{"textblob", "TextBlob 0.18 PatternAnalyzer: pattern's lexicon, numerically identical", TextBlobAnalyze},
+	{"social", "made for tweets: VADER's lexicon and emoji with rules for negation, contrast, emphasis, slang, hashtags", SocialAnalyze},
 };
 
 #define SENTIMENT_MAX_ANALYZER_NAME 63
@@ -170,8 +171,9 @@ CheckLabelThresholds(double positive, double negative)
 	if (isnan(positive) || isnan(negative) || !(negative < positive))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid sentiment label thresholds %g and %g", positive, negative),
-				 errdetail("The negative threshold must be lower than the positive threshold."),
+				 errmsg("invalid sentiment label thresholds"),
+				 errdetail("negative_threshold (%g) must be lower than positive_threshold (%g), and neither may be NaN.",
+						   negative, positive),
 				 errhint("The defaults are 0.05 and -0.05.")));
 }
 

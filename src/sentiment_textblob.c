@@ -33,16 +33,28 @@
  * The mean is a left-to-right sum divided by the count, as Python computes
  * it, so results are the same doubles.  Only the last assessment is ever
  * modified, so earlier ones are summed as soon as the next one starts.
+ *
+ * tweetlda.textblob_assessments() runs the same code in "collect" mode, which
+ * also records the words and label of each assessment (TextBlob's
+ * sentiment_assessments); the scoring path never allocates per token.
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/pg_list.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/tuplestore.h"
 
 #include "lexicon.h"
 #include "sentiment.h"
 #include "sentiment_textblob.h"
 #include "sentiment_textblob_case.h"
+#include "tweetlda.h"
 
 /* Token classes for sentence splitting */
 #define TK_ENDER	0x01		/* . ! ? ... and the end-of-sentence mark */
@@ -67,10 +79,13 @@ typedef struct Assessment
 	bool		negated;
 } Assessment;
 
+/* Receives each finished assessment (words as C strings, final polarity, label or NULL) */
+typedef void (*TextBlobCollectFn) (void *arg, List *words, double polarity,
+								   double subjectivity, const char *label);
+
 /* The state of the assessment loop and of the sentence being collected */
 typedef struct TextBlobState
 {
-	const char *text;			/* the document */
 	char	   *sentence;		/* the current sentence: tokens joined by spaces */
 	int			slen;
 	bool		in_end_run;		/* after a sentence-ending token */
@@ -83,6 +98,12 @@ typedef struct TextBlobState
 	bool		modifier;		/* m is not None */
 	bool		modifier_ly;	/* m[0].endswith("ly") */
 	bool		negation;		/* n is not None */
+	const char *negation_word;	/* n */
+	/* tweetlda.textblob_assessments(): the words and label of every assessment */
+	TextBlobCollectFn collect;	/* NULL when only the score is wanted */
+	void	   *collect_arg;
+	List	   *words;			/* words of the last assessment */
+	const char *label;			/* label of the last assessment */
 } TextBlobState;
 
 /* Emoticons, in the order of TextBlob's EMOTICONS (the order decides overlapping matches) */
@@ -407,11 +428,36 @@ FinishLast(TextBlobState *st)
 	st->sum_p += st->last.negated ? st->last.p * -0.5 : st->last.p;
 	st->sum_s += st->last.s;
 	st->count++;
+	if (st->collect)
+		st->collect(st->collect_arg, st->words,
+					st->last.negated ? st->last.p * -0.5 : st->last.p, st->last.s, st->label);
+}
+
+/* Explain mode: the last assessment starts with one word */
+static void
+CollectStart(TextBlobState *st, const char *w, int len, const char *label)
+{
+	if (!st->collect)
+		return;
+	st->words = list_make1(pnstrdup(w, len));
+	st->label = label;
+}
+
+/* Explain mode: a word joins the last assessment (at its start for a negation) */
+static void
+CollectAdd(TextBlobState *st, const char *w, int len, bool first)
+{
+	if (!st->collect)
+		return;
+	if (first)
+		st->words = lcons(pnstrdup(w, len), st->words);
+	else
+		st->words = lappend(st->words, pnstrdup(w, len));
 }
 
 /* Start a new assessment, finishing the previous one */
 static inline void
-Append(TextBlobState *st, double p, double s, double i)
+StartAssessment(TextBlobState *st, double p, double s, double i)
 {
 	FinishLast(st);
 	st->last.p = p;
@@ -437,6 +483,17 @@ IsNegation(const char *w, int len)
 		(len == 5 && memcmp(w, "never", 5) == 0);
 }
 
+/* The negation a word is (IsNegation() is true), as a constant string */
+static const char *
+NegationWord(const char *w, int len)
+{
+	if (len == 2)
+		return "no";
+	if (len == 5)
+		return "never";
+	return w[0] == 'n' && w[1] == 'o' ? "not" : "n't";
+}
+
 /* The polarity of an emoticon word, or false when it is none */
 static bool
 EmoticonPolarity(const char *w, int len, double *polarity)
@@ -460,22 +517,30 @@ static void
 AssessKnown(TextBlobState *st, const LexiconEntry *e, const char *w, int len)
 {
 	if (!st->modifier)
-		Append(st, e->polarity, e->subjectivity, e->intensity);
+	{
+		StartAssessment(st, e->polarity, e->subjectivity, e->intensity);
+		CollectStart(st, w, len, e->label);
+	}
 	else
 	{
 		/* "really good": the modifier's intensity scales this word */
 		st->last.p = Clamp(e->polarity * st->last.i);
 		st->last.s = Clamp(e->subjectivity * st->last.i);
 		st->last.i = e->intensity;
+		CollectAdd(st, w, len, false);
+		st->label = e->label;
 	}
 	if (st->negation)
 	{
 		st->last.i = 1.0 / st->last.i;
 		st->last.negated = true;
+		CollectAdd(st, st->negation_word, strlen(st->negation_word), true);
 	}
 	st->modifier = e->modifier;
 	st->modifier_ly = e->modifier && len >= 2 && w[len - 2] == 'l' && w[len - 1] == 'y';
 	st->negation = IsNegation(w, len);
+	if (st->negation)
+		st->negation_word = NegationWord(w, len);
 }
 
 /* Assess a word that is not in the lexicon; ncp is its length in code points */
@@ -485,7 +550,10 @@ AssessUnknown(TextBlobState *st, const char *w, int len, int ncp)
 	double		polarity;
 
 	if (IsNegation(w, len))
+	{
 		st->negation = true;
+		st->negation_word = NegationWord(w, len);
+	}
 	else if (st->negation)
 	{
 		/* len(w.strip("'")) > 1: keep the negation across one-character words */
@@ -504,15 +572,25 @@ AssessUnknown(TextBlobState *st, const char *w, int len, int ncp)
 		/* "really not good" */
 		st->last.negated = true;
 		st->negation = false;
+		CollectAdd(st, st->negation_word, strlen(st->negation_word), false);
 	}
 	else if (st->modifier && ncp > 2)
 		st->modifier = false;
 	if (len == 1 && w[0] == '!' && st->has_last)
+	{
 		st->last.p = Clamp(st->last.p * 1.25);
+		CollectAdd(st, "!", 1, false);
+	}
 	if (len == 3 && memcmp(w, "(!)", 3) == 0)
-		Append(st, 0.0, 1.0, 1.0);
+	{
+		StartAssessment(st, 0.0, 1.0, 1.0);
+		CollectStart(st, w, len, "irony");
+	}
 	if (EmoticonPolarity(w, len, &polarity))
-		Append(st, polarity, 1.0, 1.0);
+	{
+		StartAssessment(st, polarity, 1.0, 1.0);
+		CollectStart(st, w, len, "mood");
+	}
 }
 
 /* Assess one word of the final token stream */
@@ -520,14 +598,30 @@ static void
 AssessWord(TextBlobState *st, const char *word, int len)
 {
 	char		lower[3 * 1200 / 2 + 8];
-	int			llen;
-	int			ncp;
+	int			llen = len;
+	int			ncp = len;
+	uint32		h = LEXICON_HASH_INIT;
 	const LexiconEntry *e = NULL;
+	int			k;
 
-	if (len <= 1200)
+	/* ASCII words (almost all): lowercase and hash in one pass */
+	for (k = 0; k < len && k < 1200; k++)
+	{
+		unsigned char c = (unsigned char) word[k];
+
+		if (c >= 0x80)
+			break;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		lower[k] = c;
+		h = LexiconHashStep(h, c);
+	}
+	if (k == len)
+		e = LexiconLookup(lower, len, LexiconHashFinish(h));
+	else if (len <= 1200)
 	{
 		llen = TextBlobLower(word, len, lower, &ncp);
-		e = LexiconLookup(lower, llen);
+		e = LexiconLookup(lower, llen, LexiconHash(lower, llen));
 	}
 	else
 	{
@@ -535,9 +629,9 @@ AssessWord(TextBlobState *st, const char *word, int len)
 		const uint8 *p = (const uint8 *) word;
 
 		ncp = CodePoints(word, len);
-		for (int k = 0; k + 1 < len; k++)
+		for (k = 0; k + 1 < len; k++)
 			ncp += (p[k] == 0xC4 && p[k + 1] == 0xB0);	/* U+0130 lowercases to two */
-		memcpy(lower, "xxxx", 4);
+		memcpy(lower, "xxxx", 4);	/* stands for the word: no negation, emoticon, "!" */
 		llen = 4;
 	}
 	if (e != NULL)
@@ -907,23 +1001,29 @@ ScanText(TextBlobState *st, const char *s, int len)
 #undef END_RAW_TOKEN
 }
 
+/* Run the tokenizer and the assessment loop over a text */
+static void
+TextBlobRun(TextBlobState *st, const char *text, int len)
+{
+	if (!tables_ready)
+		TextBlobInitTables();
+	LexiconEnsureLoaded();
+	/* a sentence is at most the text with a space after every byte */
+	st->sentence = ScratchBuffer((Size) len * 2 + 32);
+	ScanText(st, text, len);
+	FlushSentence(st);
+	FinishLast(st);
+	ScratchShrink();
+}
+
 /* Score a text as TextBlob(text).sentiment does */
 void
 TextBlobAnalyze(const char *text, int len, SentimentScore *out)
 {
 	TextBlobState st;
 
-	if (!tables_ready)
-		TextBlobInitTables();
-	LexiconEnsureLoaded();
 	memset(&st, 0, sizeof(st));
-	st.text = text;
-	/* a sentence is at most the text with a space after every byte */
-	st.sentence = ScratchBuffer((Size) len * 2 + 32);
-	ScanText(&st, text, len);
-	FlushSentence(&st);
-	FinishLast(&st);
-	ScratchShrink();
+	TextBlobRun(&st, text, len);
 	if (st.count == 0)
 	{
 		out->polarity = 0.0;
@@ -932,4 +1032,43 @@ TextBlobAnalyze(const char *text, int len, SentimentScore *out)
 	}
 	out->polarity = st.sum_p / (double) st.count;
 	out->subjectivity = st.sum_s / (double) st.count;
+}
+
+/* Add one assessment as a row of the result of textblob_assessments() */
+static void
+AssessmentRow(void *arg, List *words, double polarity, double subjectivity, const char *label)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) arg;
+	Datum	   *elems = palloc(sizeof(Datum) * list_length(words));
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, label == NULL};
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, words)
+		elems[n++] = CStringGetTextDatum((char *) lfirst(lc));
+	values[0] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+	values[1] = Float8GetDatum(polarity);
+	values[2] = Float8GetDatum(subjectivity);
+	values[3] = label ? CStringGetTextDatum(label) : (Datum) 0;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+PG_FUNCTION_INFO_V1(textblob_assessments);
+
+/* tweetlda.textblob_assessments(doc): TextBlob's sentiment_assessments, one row each */
+Datum
+textblob_assessments(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	TextBlobState st;
+
+	CheckDatabaseEncoding();
+	InitMaterializedSRF(fcinfo, 0);
+	memset(&st, 0, sizeof(st));
+	st.collect = AssessmentRow;
+	st.collect_arg = fcinfo->resultinfo;
+	if (VARSIZE_ANY_EXHDR(doc) > 0)
+		TextBlobRun(&st, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc));
+	return (Datum) 0;
 }

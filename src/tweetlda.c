@@ -8,6 +8,7 @@
 #include "fmgr.h"
 
 #include "lda_score.h"
+#include "social_lexicon.h"
 #include "stream.h"
 #include "tablecache.h"
 #include "tweetlda.h"
@@ -20,5 +21,6 @@ _PG_init(void)
 {
 	TableCacheInit();
 	LdaScoreInit();
+	SocialLexiconInit();
 	StreamInit();
 }

@@ -37,6 +37,10 @@ SELECT pg_catalog.setval('tweetlda.sentiment_lexicon_id_seq', 1000000);
 SELECT pg_catalog.pg_extension_config_dump('tweetlda.sentiment_lexicon', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('tweetlda.sentiment_lexicon_id_seq', '');
 
+-- Every user who may call the sentiment functions reads the lexicon; who may edit it is up to
+-- the administrator (GRANT INSERT, UPDATE, DELETE ON tweetlda.sentiment_lexicon TO ...).
+GRANT SELECT ON tweetlda.sentiment_lexicon TO PUBLIC;
+
 CREATE TRIGGER sentiment_lexicon_changed
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tweetlda.sentiment_lexicon
     FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.table_changed();
@@ -77,3 +81,14 @@ CREATE FUNCTION tweetlda.analyzers(OUT name text, OUT description text)
     AS 'MODULE_PATHNAME', 'sentiment_analyzers_list'
     LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 2;
 COMMENT ON FUNCTION tweetlda.analyzers() IS 'the sentiment analyzers';
+
+-- The textblob analyzer's assessments of a text, as TextBlob's sentiment_assessments: one row per
+-- assessment (the words it covers, its polarity and subjectivity, its label: 'mood' for
+-- emoticons, 'irony' for "(!)", or the lexicon's label). sentiment() is the mean of these rows.
+CREATE FUNCTION tweetlda.textblob_assessments(doc text, OUT words text[], OUT polarity float8,
+                                              OUT subjectivity float8, OUT label text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'textblob_assessments'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 5;
+COMMENT ON FUNCTION tweetlda.textblob_assessments(text) IS
+    'the assessments behind the textblob analyzer''s score of a text (TextBlob''s sentiment_assessments)';
