@@ -80,6 +80,8 @@ static Format format = FMT_AUTO;
 static long batch_size = 1000;
 static double rate = 0;
 static bool loop_input = false;
+static uint64_t id_offset = 0;
+static uint64_t pass = 0;		/* pass over the input, from 0 (--loop) */
 static bool quiet = false;
 static long flush_ms = 200;
 static double retry_timeout = 60;
@@ -446,6 +448,30 @@ csv_set_names(Buf *fields, int nf)
 }
 
 /*
+ * Append the id of a CSV record shifted by pass * --id-offset, so that each
+ * pass of --loop lands new tweets; an id that is not a number, or whose
+ * shifted value does not fit a bigint, is sent as it is.
+ */
+static void
+shifted_id(Buf *out, const Buf *field)
+{
+	char	   *end;
+	unsigned long long id;
+	char		num[32];
+
+	errno = 0;
+	id = strtoull(field->data, &end, 10);
+	if (errno != 0 || end == field->data || *end != '\0' || !isdigit((unsigned char) field->data[0]) ||
+		id_offset > (INT64_MAX - id) / pass)
+	{
+		json_string(out, field->data, field->len);
+		return;
+	}
+	snprintf(num, sizeof(num), "%llu", (unsigned long long) (id + pass * id_offset));
+	json_string(out, num, strlen(num));
+}
+
+/*
  * Turn one CSV record into a minimal tweet object: {"id": "...", "created_at":
  * "...", "text": "...", other columns as strings}; empty fields are left out.
  * The first record is taken as the header when it names a text column.
@@ -488,7 +514,10 @@ csv_to_json(const Buf *rec, Buf *out, bool first)
 			buf_putc(out, ',');
 		json_string(out, name, strlen(name));
 		buf_putc(out, ':');
-		json_string(out, fields[i].data, fields[i].len);
+		if (strcmp(name, "id") == 0 && pass > 0 && id_offset > 0)
+			shifted_id(out, &fields[i]);
+		else
+			json_string(out, fields[i].data, fields[i].len);
 		any = true;
 	}
 	buf_putc(out, '}');
@@ -634,6 +663,16 @@ permanent_connect_error(const char *msg)
 		strstr(msg, "permission denied") || strstr(msg, "invalid");
 }
 
+/* Open one connection: -d is a database name, a connection string or a URI, as for psql */
+static PGconn *
+connect_once(void)
+{
+	const char *keywords[] = {"dbname", "fallback_application_name", NULL};
+	const char *values[] = {conninfo, PROGNAME, NULL};
+
+	return PQconnectdbParams(keywords, values, 1);
+}
+
 /* Connect, retrying with exponential backoff for up to retry_timeout seconds */
 static void
 connect_with_retry(void)
@@ -646,7 +685,7 @@ connect_with_retry(void)
 	{
 		const char *msg;
 
-		conn = PQconnectdb(conninfo);
+		conn = connect_once();
 		if (PQstatus(conn) == CONNECTION_OK)
 			return;
 		msg = PQerrorMessage(conn);
@@ -939,7 +978,9 @@ ingest_input(const char *name)
 		}
 		handle_record(&rec, fmt, first);
 		first = false;
-		if (batch_rows >= batch_size)
+		/* a full batch, or a slow stream whose first record has waited long enough */
+		if (batch_rows >= batch_size ||
+			(batch_rows > 0 && now_seconds() >= batch_started + flush_ms / 1000.0))
 			send_batch();
 	}
 	reader_close(&r);
@@ -964,6 +1005,8 @@ usage(FILE *f)
 			"  -b, --batch-size=N         records per COPY transaction (default: 1000)\n"
 			"  -r, --rate=N               replay at N records per second (default: as fast as possible)\n"
 			"  -l, --loop                 read the FILEs again and again until interrupted\n"
+			"      --id-offset=N          with --loop, add pass*N to the ids of CSV records (new\n"
+			"                             tweets on every pass; the first pass is pass 0)\n"
 			"      --flush-interval=MS    send a partial batch after MS milliseconds (default: 200)\n"
 			"      --retry-timeout=S      keep reconnecting for S seconds before giving up (default: 60)\n"
 			"      --max-record=BYTES     skip (and count) records longer than this (default: 16777216)\n"
@@ -1014,6 +1057,7 @@ parse_options(int argc, char **argv)
 		{"flush-interval", required_argument, NULL, 1},
 		{"retry-timeout", required_argument, NULL, 2},
 		{"max-record", required_argument, NULL, 3},
+		{"id-offset", required_argument, NULL, 4},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
@@ -1061,6 +1105,20 @@ parse_options(int argc, char **argv)
 			case 3:
 				max_record = (size_t) number_arg("--max-record", optarg, 16);
 				break;
+			case 4:
+				{
+					char	   *end;
+
+					errno = 0;
+					id_offset = strtoull(optarg, &end, 10);
+					if (errno != 0 || end == optarg || *end != '\0' || !isdigit((unsigned char) *optarg) ||
+						id_offset > INT64_MAX)
+					{
+						message("invalid value \"%s\" for --id-offset", optarg);
+						exit(EXIT_USAGE);
+					}
+				}
+				break;
 			case 'V':
 				printf("%s (tweetlda) %s\n", PROGNAME, PRODUCER_VERSION);
 				exit(0);
@@ -1083,6 +1141,18 @@ main(int argc, char **argv)
 	int			nfiles = argc - first;
 	int			rc = 0;
 
+	if (strchr(conninfo, '=') != NULL || strncmp(conninfo, "postgres", 8) == 0)
+	{
+		char	   *errmsg = NULL;
+		PQconninfoOption *opts = PQconninfoParse(conninfo, &errmsg);
+
+		if (opts == NULL)
+		{
+			message("invalid connection string: %s", errmsg ? errmsg : "out of memory");
+			exit(EXIT_USAGE);
+		}
+		PQconninfoFree(opts);
+	}
 	if (loop_input)
 	{
 		for (int i = first; i < argc; i++)
@@ -1106,6 +1176,7 @@ main(int argc, char **argv)
 			rc = ingest_input("-");
 		for (int i = first; i < argc && rc == 0 && !interrupted; i++)
 			rc = ingest_input(argv[i]);
+		pass++;
 	} while (loop_input && rc == 0 && !interrupted);
 
 	send_batch();

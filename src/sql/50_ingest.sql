@@ -19,117 +19,23 @@ CREATE FUNCTION tweetlda.try_timestamptz(value text) RETURNS timestamptz
     AS 'MODULE_PATHNAME', 'ingest_try_timestamptz'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
--- The string value of a JSON string, NULL for any other JSON type.
-CREATE FUNCTION tweetlda.json_string(value jsonb) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN pg_catalog.jsonb_typeof(value) OPERATOR(pg_catalog.=) 'string'
-                THEN value OPERATOR(pg_catalog.#>>) '{}' END;
-
--- The elements of a JSON array, none for any other JSON type.
-CREATE FUNCTION tweetlda.json_elements(value jsonb) RETURNS SETOF jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN pg_catalog.jsonb_array_elements(
-        CASE WHEN pg_catalog.jsonb_typeof(value) OPERATOR(pg_catalog.=) 'array'
-             THEN value ELSE '[]'::jsonb END);
-
--- A tweet id from its JSON text (id_str or id): digits that fit a bigint, else NULL.
-CREATE FUNCTION tweetlda.tweet_id_from_text(value text) RETURNS bigint
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN value OPERATOR(pg_catalog.~) '^[0-9]{1,19}$'
-                 AND (pg_catalog.length(value) OPERATOR(pg_catalog.<) 19
-                      OR value COLLATE "C" OPERATOR(pg_catalog.<=) '9223372036854775807')
-                THEN value::bigint END;
-
 -- The landing fields of one tweet object (Twitter API v1.1 status, API v2 {"data", "includes"}
 -- incl. the filtered-stream form, or a minimal {"id", "text", "created_at"} object).  Never
 -- raises for bad input: error/sqlstate say why the object is not a tweet (NULL when it is).
-CREATE FUNCTION tweetlda.tweet_fields(doc jsonb)
-    RETURNS TABLE (id bigint, created_at timestamptz, lang text, author text, text text,
-                   error text, sqlstate text)
-    LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-SELECT f.id, f.created_at, f.lang, f.author, f.text,
-       CASE WHEN f.o IS NULL THEN 'not a JSON object'
-            WHEN f.id_text IS NULL THEN 'missing id'
-            WHEN f.id IS NULL THEN 'invalid id: ' || pg_catalog.left(f.id_text, 100)
-            WHEN f.text IS NULL THEN 'missing text'
-            WHEN f.created_type NOT IN ('string', 'null')
-                THEN 'invalid created_at: not a string'
-            WHEN f.created_text IS NOT NULL AND f.created_at IS NULL
-                THEN 'invalid created_at: ' || pg_catalog.left(f.created_text, 100)
-       END,
-       CASE WHEN f.o IS NULL OR f.id_text IS NULL OR f.text IS NULL THEN '22000'
-            WHEN f.id IS NULL OR f.created_type NOT IN ('string', 'null')
-                 OR (f.created_text IS NOT NULL AND f.created_at IS NULL) THEN '22P02'
-       END
-FROM (
-    SELECT b.o, b.v2, b.id_text, tweetlda.tweet_id_from_text(b.id_text) AS id,
-           b.created_text, pg_catalog.jsonb_typeof(b.o -> 'created_at') AS created_type, tweetlda.try_timestamptz(b.created_text) AS created_at,
-           tweetlda.json_string(b.o -> 'lang') AS lang,
-           CASE WHEN b.v2 THEN
-                    (SELECT tweetlda.json_string(u -> 'username')
-                     FROM tweetlda.json_elements(doc -> 'includes' -> 'users') u
-                     WHERE u ->> 'id' = b.o ->> 'author_id' LIMIT 1)
-                ELSE coalesce(tweetlda.json_string(b.o -> 'user' -> 'screen_name'),
-                              tweetlda.json_string(b.o -> 'author'))
-           END AS author,
-           CASE WHEN b.v2 THEN
-                    coalesce(
-                        (SELECT 'RT @' || tweetlda.json_string(u -> 'username') || ': '
-                                || coalesce(tweetlda.json_string(t -> 'note_tweet' -> 'text'),
-                                            tweetlda.json_string(t -> 'text'))
-                         FROM tweetlda.json_elements(b.o -> 'referenced_tweets') r
-                         JOIN tweetlda.json_elements(doc -> 'includes' -> 'tweets') t
-                           ON t ->> 'id' = r ->> 'id'
-                         JOIN tweetlda.json_elements(doc -> 'includes' -> 'users') u
-                           ON u ->> 'id' = t ->> 'author_id'
-                         WHERE r ->> 'type' = 'retweeted' LIMIT 1),
-                        tweetlda.json_string(b.o -> 'note_tweet' -> 'text'),
-                        tweetlda.json_string(b.o -> 'text'))
-                ELSE
-                    coalesce(
-                        'RT @' || tweetlda.json_string(b.o -> 'retweeted_status' -> 'user' -> 'screen_name')
-                        || ': ' || coalesce(
-                            tweetlda.json_string(b.o -> 'retweeted_status' -> 'extended_tweet' -> 'full_text'),
-                            tweetlda.json_string(b.o -> 'retweeted_status' -> 'full_text'),
-                            tweetlda.json_string(b.o -> 'retweeted_status' -> 'text')),
-                        tweetlda.json_string(b.o -> 'extended_tweet' -> 'full_text'),
-                        tweetlda.json_string(b.o -> 'full_text'),
-                        tweetlda.json_string(b.o -> 'text'))
-           END AS text
-    FROM (
-        SELECT a.o, a.v2,
-               coalesce(tweetlda.json_string(a.o -> 'id_str'),
-                        CASE WHEN pg_catalog.jsonb_typeof(a.o -> 'id') IN ('string', 'number')
-                             THEN a.o ->> 'id' END) AS id_text,
-               tweetlda.json_string(a.o -> 'created_at') AS created_text
-        FROM (
-            SELECT CASE WHEN pg_catalog.jsonb_typeof(doc -> 'data') = 'object' THEN doc -> 'data'
-                        WHEN pg_catalog.jsonb_typeof(doc) = 'object' THEN doc END AS o,
-                   coalesce(pg_catalog.jsonb_typeof(doc -> 'data') = 'object', false) AS v2
-        ) a
-    ) b
-) f
-$$;
+-- STABLE: a created_at without a time zone is read in the session's TimeZone.
+CREATE FUNCTION tweetlda.tweet_fields(doc jsonb,
+        OUT id bigint, OUT created_at timestamptz, OUT lang text, OUT author text,
+        OUT text text, OUT error text, OUT sqlstate text)
+    AS 'MODULE_PATHNAME', 'ingest_tweet_fields'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
--- The landing fields of one raw record (text): tweet_fields of the parsed JSON, or the JSON
--- parse error.
-CREATE FUNCTION tweetlda.parse_tweet(raw text)
-    RETURNS TABLE (id bigint, created_at timestamptz, lang text, author text, text text,
-                   doc jsonb, error text, sqlstate text)
-    LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-SELECT f.id, f.created_at, f.lang, f.author, f.text, p.doc,
-       CASE WHEN raw IS NULL THEN 'null record'
-            WHEN p.error IS NOT NULL THEN 'invalid JSON: ' || p.error
-            ELSE f.error END,
-       CASE WHEN raw IS NULL THEN '22004'
-            WHEN p.error IS NOT NULL THEN '22P02'
-            ELSE f.sqlstate END
-FROM (SELECT NULL::int) AS one(x)
-LEFT JOIN tweetlda.parse_json(raw) p ON true
-LEFT JOIN LATERAL tweetlda.tweet_fields(p.doc) f ON p.doc IS NOT NULL
-$$;
+-- The landing fields of one raw record (text): tweet_fields of the parsed JSON plus the
+-- document, or the JSON parse error ('null record' for NULL).
+CREATE FUNCTION tweetlda.parse_tweet(raw text,
+        OUT id bigint, OUT created_at timestamptz, OUT lang text, OUT author text,
+        OUT text text, OUT doc jsonb, OUT error text, OUT sqlstate text)
+    AS 'MODULE_PATHNAME', 'ingest_parse_tweet'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 -- ---- tables ----
 
@@ -171,13 +77,19 @@ CREATE TABLE tweetlda.rejected (
 );
 CREATE INDEX rejected_received_at_idx ON tweetlda.rejected (received_at);
 
--- Ingest settings (one row): the retention of raw tweets, NULL = keep forever.
+-- Ingest settings (at most one row, none = defaults): the retention of raw tweets, NULL =
+-- keep forever.
 CREATE TABLE tweetlda.ingest_settings (
     singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     retention   interval CHECK (retention > '0'::interval)
 );
-INSERT INTO tweetlda.ingest_settings (singleton, retention) VALUES (true, NULL);
+
+-- pg_dump dumps the data of these (the partitions of tweets are ordinary tables for it).
 SELECT pg_catalog.pg_extension_config_dump('tweetlda.ingest_settings', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.tweet_ids', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.rejected', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.rejected_rejected_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.tweets_seq', '');
 
 -- The COPY target of the set-based path: rows COPYed or INSERTed here are landed (or
 -- rejected) by a statement trigger in the same statement and never stay in it.
@@ -383,7 +295,9 @@ BEGIN
             MESSAGE = format('retention must be positive, not %s', retention),
             HINT = 'Use NULL to keep landed tweets forever.';
     END IF;
-    UPDATE tweetlda.ingest_settings s SET retention = set_retention.retention;
+    INSERT INTO tweetlda.ingest_settings AS s (singleton, retention)
+        VALUES (true, set_retention.retention)
+        ON CONFLICT (singleton) DO UPDATE SET retention = excluded.retention;
     RETURN tweetlda.apply_retention();
 END
 $$;
