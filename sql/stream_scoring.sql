@@ -16,6 +16,9 @@ SELECT tweetlda.topic_argmax('{0.1,0.7,0.2}'), tweetlda.topic_argmax('{0.5,0.5}'
        tweetlda.topic_argmax('{}'), tweetlda.topic_argmax(NULL), tweetlda.topic_argmax('{NULL}');
 SELECT tweetlda.topic_argmax('{{0.1,0.2},{0.3,0.4}}');
 
+-- Start from an empty queue and no scores (earlier tests may have landed tweets).
+TRUNCATE tweetlda.pending, tweetlda.tweet_scores;
+
 -- No active model: a clear error, and the queued tweets stay queued.
 UPDATE tweetlda.models SET active = false WHERE active;
 SELECT tweetlda.ingest_batch(ARRAY(

@@ -72,13 +72,20 @@ SELECT bool_and(ARRAY[topic_1, topic_2, topic_3, topic_4, topic_5] = s.topics) A
 FROM stream_wide w JOIN tweetlda.tweet_scores s USING (tweet_id);
 SELECT tweetlda.create_wide_view('a.b.c');
 
--- The dashboard role sees the views and nothing else.
+-- The dashboard role sees the views and nothing else (beyond what every role may read).
 CREATE ROLE stream_dash LOGIN IN ROLE tweetlda_dashboard;
 SELECT c.relname, c.relkind
 FROM pg_class c
 WHERE c.relnamespace = 'tweetlda'::regnamespace
   AND has_table_privilege('stream_dash', c.oid, 'SELECT')
+  AND NOT has_table_privilege('public', c.oid, 'SELECT')
 ORDER BY 1;
+SELECT count(*) AS data_tables_for_everyone FROM pg_class c
+WHERE c.oid IN ('tweetlda.tweets'::regclass, 'tweetlda.tweet_ids'::regclass,
+                'tweetlda.tweet_scores'::regclass, 'tweetlda.pending'::regclass,
+                'tweetlda.rejected'::regclass, 'tweetlda.models'::regclass,
+                'tweetlda.stream_state'::regclass)
+  AND has_table_privilege('public', c.oid, 'SELECT');
 SELECT count(*) AS writable FROM pg_class c
 WHERE c.relnamespace = 'tweetlda'::regnamespace
   AND (has_table_privilege('stream_dash', c.oid, 'INSERT')
