@@ -253,7 +253,7 @@ $$;
 
 -- The pid of the stream worker of this database (the holder of its advisory lock), or NULL.
 CREATE FUNCTION tweetlda.stream_worker_pid() RETURNS integer
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql VOLATILE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT l.pid FROM pg_catalog.pg_locks l
@@ -321,7 +321,7 @@ CREATE FUNCTION tweetlda.stream_status(
         OUT pending bigint, OUT lag interval,
         OUT last_batch_at timestamptz, OUT last_batch_rows integer, OUT last_batch_ms bigint,
         OUT errors bigint, OUT last_error text, OUT last_error_at timestamptz)
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql VOLATILE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT w.pid IS NOT NULL, w.pid, s.enabled, s.trigger_interval, s.batch_size,
