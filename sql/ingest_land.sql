@@ -61,6 +61,40 @@ INSERT INTO tweetlda.ingest_staging VALUES ('{"id": 303, "text": "inserted"}'), 
 SELECT current_setting('tweetlda_ingest.last_batch', true) IS NULL OR
        current_setting('tweetlda_ingest.last_batch', true) = '' AS transaction_local;
 
+-- the staging table never stores a row (no heap writes, nothing to vacuum)
+SELECT pg_relation_size('tweetlda.ingest_staging') AS staging_bytes;
+-- a COPY that fails half-way lands nothing, and leaves nothing for the next statement
+COPY tweetlda.ingest_staging (raw) FROM STDIN;
+{"id": 304, "text": "in a failed COPY"}
+{"id": 305, "text": "a second column"}	oops
+\.
+INSERT INTO tweetlda.ingest_staging SELECT '{"id": ' || i || ', "text": "row ' || i || '"}' FROM generate_series(306, 308) i;
+SELECT id, text FROM tweetlda.tweets WHERE id BETWEEN 304 AND 310 ORDER BY id;
+BEGIN;
+SAVEPOINT s;
+INSERT INTO tweetlda.ingest_staging VALUES ('{"id": 309, "text": "rolled back"}'), (NULL);
+ROLLBACK TO SAVEPOINT s;
+INSERT INTO tweetlda.ingest_staging VALUES ('{"id": 310, "text": "kept"}');
+SELECT current_setting('tweetlda_ingest.last_batch');
+COMMIT;
+SELECT id, text FROM tweetlda.tweets WHERE id BETWEEN 309 AND 310 ORDER BY id;
+-- a large statement lands in chunks of 10,000 records from the row trigger; counts add up
+BEGIN;
+INSERT INTO tweetlda.ingest_staging
+    SELECT CASE WHEN i % 5000 = 0 THEN 'bad ' || i
+                ELSE '{"id": ' || (i % 24000) + 500000 || ', "text": "bulk ' || i || '"}' END
+    FROM generate_series(1, 25000) i;
+SELECT current_setting('tweetlda_ingest.last_batch');
+COMMIT;
+SELECT count(*), min(seq) < max(seq) AS in_order,
+       (array_agg(text ORDER BY seq))[1] AS first, (array_agg(text ORDER BY seq DESC))[1] AS last
+FROM tweetlda.tweets WHERE id >= 500000 AND id < 600000;
+-- the trigger functions refuse to be anything else
+SELECT tweetlda.staged_records();
+CREATE TEMP TABLE not_staging (raw text);
+CREATE TRIGGER wrong AFTER INSERT ON not_staging FOR EACH ROW EXECUTE FUNCTION tweetlda.ingest_stash_row();
+INSERT INTO not_staging VALUES ('x');
+
 -- real v1.1 objects (test/fixtures/ingest/PROVENANCE.md) through the COPY path, twice
 \copy tweetlda.ingest_staging FROM 'test/fixtures/ingest/v11_sample.jsonl' WITH (FORMAT csv, QUOTE e'\x01', DELIMITER e'\x02')
 \copy tweetlda.ingest_staging FROM 'test/fixtures/ingest/v11_sample.jsonl' WITH (FORMAT csv, QUOTE e'\x01', DELIMITER e'\x02')

@@ -11,15 +11,20 @@
 #include <ctype.h>
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
 #include "common/jsonapi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -659,4 +664,169 @@ ingest_parse_tweet(PG_FUNCTION_ARGS)
 	else
 		ExtractTweetFields(doc, &f);
 	PG_RETURN_DATUM(TweetFieldsDatum(fcinfo, &f, doc, true));
+}
+
+/* ---- the COPY path: rows inserted into tweetlda.ingest_staging are stashed, not stored ---- */
+
+/*
+ * The raw records of the current INSERT/COPY into tweetlda.ingest_staging.  A
+ * BEFORE STATEMENT trigger empties the stash, a BEFORE ROW trigger appends the
+ * row's text and skips the row (so the staging table never gets a tuple: no
+ * heap writes, no dead tuples to vacuum), and the AFTER STATEMENT trigger
+ * takes the stash with tweetlda.staged_records() and lands it.  The stash
+ * lives in its own context, so that an aborted statement leaves nothing the
+ * next statement could see.
+ */
+static MemoryContext StashContext = NULL;
+static List *Stash = NIL;
+static Size StashBytes = 0;
+
+/*
+ * A statement with more records than this (or more bytes) lands them in
+ * chunks from the row trigger, so that a huge COPY does not hold every record
+ * in memory; the counts of those chunks are added up here.
+ */
+#define STASH_MAX_RECORDS	10000
+#define STASH_MAX_BYTES		(64 * 1024 * 1024)
+static int64 FlushedCounts[3];
+
+PG_FUNCTION_INFO_V1(ingest_stash_reset);
+PG_FUNCTION_INFO_V1(ingest_stash_row);
+PG_FUNCTION_INFO_V1(ingest_staged_records);
+PG_FUNCTION_INFO_V1(ingest_staged_counts);
+
+/* Empty the stash */
+static void
+StashReset(void)
+{
+	if (StashContext == NULL)
+		StashContext = AllocSetContextCreate(TopMemoryContext, "tweetlda ingest stash",
+											 ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(StashContext);
+	Stash = NIL;
+	StashBytes = 0;
+}
+
+/* The stashed records as text[] (NULL elements kept); empties the stash */
+static ArrayType *
+StashTakeArray(void)
+{
+	int			n = list_length(Stash);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+	ListCell   *lc;
+	int			i = 0;
+	ArrayType  *result;
+
+	foreach(lc, Stash)
+	{
+		nulls[i] = lfirst(lc) == NULL;
+		elems[i++] = PointerGetDatum(lfirst(lc));
+	}
+	result = n == 0 ? construct_empty_array(TEXTOID)
+		: construct_md_array(elems, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT);
+	StashReset();
+	return result;
+}
+
+/* Land the stash now with tweetlda.ingest_batch and add up its counts */
+static void
+StashFlush(void)
+{
+	Oid			argtypes[1] = {TEXTARRAYOID};
+	Datum		values[1];
+
+	values[0] = PointerGetDatum(StashTakeArray());
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT ingested, duplicates, rejected FROM tweetlda.ingest_batch($1)",
+							  1, argtypes, values, NULL, false, 0) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "tweetlda.ingest_batch did not return one row");
+	for (int k = 0; k < 3; k++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, k + 1, &isnull);
+
+		if (!isnull)
+			FlushedCounts[k] += DatumGetInt64(d);
+	}
+	SPI_finish();
+}
+
+/* Check that a function is called as the expected kind of trigger */
+static TriggerData *
+CheckStashTrigger(FunctionCallInfo fcinfo, bool row)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		row != (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function must be called as a BEFORE INSERT %s trigger",
+						row ? "FOR EACH ROW" : "FOR EACH STATEMENT")));
+	return trigdata;
+}
+
+/* BEFORE INSERT FOR EACH STATEMENT trigger: start an empty stash */
+Datum
+ingest_stash_reset(PG_FUNCTION_ARGS)
+{
+	CheckStashTrigger(fcinfo, false);
+	StashReset();
+	memset(FlushedCounts, 0, sizeof(FlushedCounts));
+	return PointerGetDatum(NULL);
+}
+
+/* BEFORE INSERT FOR EACH ROW trigger: stash the row's first column (text) and skip the row */
+Datum
+ingest_stash_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = CheckStashTrigger(fcinfo, true);
+	HeapTuple	tuple = trigdata->tg_trigtuple;
+	TupleDesc	tupdesc = trigdata->tg_relation->rd_att;
+	bool		isnull;
+	Datum		value;
+	MemoryContext old;
+
+	if (StashContext == NULL)
+		StashReset();
+	if (tupdesc->natts < 1 || TupleDescAttr(tupdesc, 0)->atttypid != TEXTOID)
+		elog(ERROR, "the staging table must have a text first column");
+	value = heap_getattr(tuple, 1, tupdesc, &isnull);
+	old = MemoryContextSwitchTo(StashContext);
+	Stash = lappend(Stash, isnull ? NULL : DatumGetTextPCopy(value));
+	MemoryContextSwitchTo(old);
+	StashBytes += isnull ? 0 : VARSIZE_ANY(DatumGetPointer(value));
+	if (list_length(Stash) >= STASH_MAX_RECORDS || StashBytes >= STASH_MAX_BYTES)
+		StashFlush();
+	return PointerGetDatum(NULL);
+}
+
+/* The stashed records of the current statement as text[] (NULL elements kept); empties the stash */
+Datum
+ingest_staged_records(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_ARRAYTYPE_P(StashTakeArray());
+}
+
+/* The counts (ingested, duplicates, rejected) of the chunks landed during the statement; resets them */
+Datum
+ingest_staged_counts(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	for (int k = 0; k < 3; k++)
+		values[k] = Int64GetDatum(FlushedCounts[k]);
+	memset(FlushedCounts, 0, sizeof(FlushedCounts));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

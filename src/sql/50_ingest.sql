@@ -92,7 +92,7 @@ SELECT pg_catalog.pg_extension_config_dump('tweetlda.rejected_rejected_id_seq', 
 SELECT pg_catalog.pg_extension_config_dump('tweetlda.tweets_seq', '');
 
 -- The COPY target of the set-based path: rows COPYed or INSERTed here are landed (or
--- rejected) by a statement trigger in the same statement and never stay in it.
+-- rejected) by its triggers in the same statement and are never stored in it.
 CREATE UNLOGGED TABLE tweetlda.ingest_staging (
     raw text
 );
@@ -215,25 +215,57 @@ BEGIN
 END
 $$;
 
--- Statement trigger of tweetlda.ingest_staging: ingest the rows the statement inserted, remove
--- them, and leave the counts in tweetlda_ingest.last_batch ('ingested duplicates rejected',
--- transaction-local) for the client.
+-- The COPY path.  tweetlda.ingest_staging never stores a row: a BEFORE ROW trigger (C) stashes
+-- each row's text in backend memory and skips the row, and the AFTER STATEMENT trigger lands
+-- the stash with ingest_batch, in the same statement.  So the staging table gets no heap
+-- writes and no dead tuples, however fast producers COPY into it.
+
+-- BEFORE INSERT FOR EACH STATEMENT trigger of ingest_staging: start an empty stash.
+CREATE FUNCTION tweetlda.ingest_stash_reset() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'ingest_stash_reset'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+-- BEFORE INSERT FOR EACH ROW trigger of ingest_staging: stash the row and skip it.
+CREATE FUNCTION tweetlda.ingest_stash_row() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'ingest_stash_row'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+-- The records stashed by the current statement (text[]), emptying the stash.
+CREATE FUNCTION tweetlda.staged_records() RETURNS text[]
+    AS 'MODULE_PATHNAME', 'ingest_staged_records'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- The counts of the chunks a large statement landed from the row trigger (every 10,000 records
+-- or 64 MB), resetting them.
+CREATE FUNCTION tweetlda.staged_counts(OUT ingested bigint, OUT duplicates bigint,
+                                       OUT rejected bigint)
+    AS 'MODULE_PATHNAME', 'ingest_staged_counts'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- AFTER INSERT FOR EACH STATEMENT trigger of ingest_staging: land the stashed records and leave
+-- the counts in tweetlda_ingest.last_batch ('ingested duplicates rejected', transaction-local)
+-- for the client.
 CREATE FUNCTION tweetlda.ingest_staged() RETURNS trigger
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     r record;
+    c record;
 BEGIN
-    SELECT * INTO r FROM tweetlda.ingest_batch(ARRAY(SELECT s.raw FROM staged s));
-    DELETE FROM tweetlda.ingest_staging;
+    SELECT * INTO r FROM tweetlda.ingest_batch(tweetlda.staged_records());
+    SELECT * INTO c FROM tweetlda.staged_counts();
     PERFORM set_config('tweetlda_ingest.last_batch',
-                       format('%s %s %s', r.ingested, r.duplicates, r.rejected), true);
+                       format('%s %s %s', r.ingested + c.ingested, r.duplicates + c.duplicates,
+                              r.rejected + c.rejected), true);
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER ingest_staging_land AFTER INSERT ON tweetlda.ingest_staging
-    REFERENCING NEW TABLE AS staged
+CREATE TRIGGER ingest_staging_1_reset BEFORE INSERT ON tweetlda.ingest_staging
+    FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.ingest_stash_reset();
+CREATE TRIGGER ingest_staging_2_stash BEFORE INSERT ON tweetlda.ingest_staging
+    FOR EACH ROW EXECUTE FUNCTION tweetlda.ingest_stash_row();
+CREATE TRIGGER ingest_staging_3_land AFTER INSERT ON tweetlda.ingest_staging
     FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.ingest_staged();
 
 -- ---- retention ----
@@ -310,6 +342,10 @@ REVOKE ALL ON FUNCTION tweetlda.ingest_batch(text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest_batch(jsonb[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest(jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest_staged() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.ingest_stash_reset() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.ingest_stash_row() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.staged_records() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.staged_counts() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.apply_retention() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.set_retention(interval) FROM PUBLIC;
 
