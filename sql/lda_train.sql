@@ -100,6 +100,10 @@ SELECT count(*) FILTER (WHERE active) AS active_models FROM tweetlda.models;
 SELECT tweetlda.activate('nope');
 -- the partial unique index allows one active model only
 UPDATE tweetlda.models SET active = true;
+-- a 1 MB tweet is scored like its words
+SELECT array_length(tweetlda.topics('t3', repeat('flood queensland boston ', 40000)), 1) AS k,
+       tweetlda.top_topic('t3', repeat('flood queensland boston ', 40000)) =
+       tweetlda.top_topic('t3', 'flood queensland boston') AS same_top;
 SELECT tweetlda.model_info('t3')->'training'->>'optimizer' AS optimizer,
        tweetlda.model_info('t3')->>'weighting' AS weighting;
 
@@ -125,6 +129,9 @@ SELECT tweetlda.train(NULL, 'SELECT text FROM lda_tweets');
 SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets WHERE false');
 SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets', min_df => 100000);
 SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets', min_df => 3000, max_df => 0.99);
+SELECT tweetlda.train('k_null', 'SELECT text FROM lda_tweets', k => NULL, max_iter => NULL, seed => NULL) IS NOT NULL AS trained;
+SELECT k, params->'k' AS k_param, tweetlda.model_info(model)->'training'->'seed' AS seed FROM tweetlda.models WHERE name = 'k_null';
+DELETE FROM tweetlda.models WHERE name = 'k_null';
 SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets', k => 1);
 SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets', k => 1000000);
 SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets', max_iter => 0);
@@ -155,6 +162,23 @@ SELECT tweetlda.model_info(tweetlda.lda(tweetlda.tokenize(text, tweetlda.text_co
 FROM lda_tweets;
 SELECT tweetlda.model_info(tweetlda.lda(t, (SELECT v FROM lda_vocab), '{"k": 2}'))->'training'->'documents' AS docs
 FROM (VALUES (ARRAY['flood', NULL, 'flood', 'queensland']), (NULL), (ARRAY[]::text[]), (ARRAY['boston'])) AS v(t);
+-- lda_from_text builds the vocabulary itself (one pass over the documents): the same model as
+-- tweetlda.vocabulary() followed by tweetlda.lda()
+SELECT tweetlda.model_info(tweetlda.lda_from_text(text, '{"k": 4, "max_iter": 3, "min_df": 3, "max_df": 0.5, "max_terms": 20000}'))->'fingerprint' =
+       (SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "max_iter": 3}'))->'fingerprint'
+        FROM lda_tweets) AS same_model
+FROM lda_tweets;
+SELECT tweetlda.model_info(tweetlda.lda_from_text(text, '{"k": 3, "max_iter": 3, "min_df": 10, "max_terms": 100}')) #> '{training,documents}' AS documents,
+       tweetlda.model_info(tweetlda.lda_from_text(text, '{"k": 3, "max_iter": 3, "min_df": 10, "max_terms": 100}'))->'vocab_size' AS vocab_size,
+       tweetlda.model_info(tweetlda.lda_from_text(text, '{"k": 3, "max_iter": 3, "min_df": 10, "max_terms": 100}'))->'vocab_documents' AS vocab_documents
+FROM lda_tweets;
+SELECT tweetlda.lda_from_text(text) FROM lda_tweets WHERE false;
+SELECT tweetlda.lda_from_text(NULL::text) FROM lda_tweets;
+SELECT tweetlda.lda_from_text(text, '{"min_df": 5000, "max_df": 0.99}') FROM lda_tweets;
+SELECT tweetlda.lda_from_text(text, '{"min_df": 3, "max_df": 2}') FROM lda_tweets;
+SELECT tweetlda.lda_from_text(text, '{"max_terms": 0}') FROM lda_tweets;
+SELECT tweetlda.lda_from_text(text, '{"min_df": -1}') FROM lda_tweets;
+SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "min_df": 3}') FROM lda_tweets;
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "iterations": 3}') FROM lda_tweets;
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '[4]') FROM lda_tweets;
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": "four"}') FROM lda_tweets;
@@ -184,6 +208,14 @@ INSERT INTO lda_plans
 SELECT count(DISTINCT tweetlda.model_info(m)->>'fingerprint') AS fingerprints,
        count(DISTINCT (SELECT array_agg(weight ORDER BY topic, term) FROM tweetlda.topic_word(m))) AS topic_word
 FROM lda_plans;
+-- the same for lda_from_text, whose partial states carry their own term dictionaries
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT tweetlda.lda_from_text(text, '{"k": 5}') FROM lda_tweets;
+INSERT INTO lda_plans SELECT 'parallel_from_text', tweetlda.lda_from_text(text, '{"k": 5}') FROM lda_tweets;
+SET max_parallel_workers_per_gather = 0;
+INSERT INTO lda_plans SELECT 'serial_from_text', tweetlda.lda_from_text(text, '{"k": 5}') FROM lda_tweets;
+SELECT count(DISTINCT tweetlda.model_info(m)->>'fingerprint') AS fingerprints FROM lda_plans;
 -- Scoring in parallel workers (they read tweetlda.models and cache the model themselves)
 -- gives the same results as in the leader.
 CREATE TABLE lda_serial_scores AS

@@ -1,7 +1,10 @@
 /*
  * lda_agg.c
- *		The training aggregate tweetlda.lda(doc text, vocab tweetlda.vocab
- *		[, params jsonb]) RETURNS tweetlda.lda_model.
+ *		The training aggregates: tweetlda.lda(doc text, vocab tweetlda.vocab
+ *		[, params jsonb]) RETURNS tweetlda.lda_model, its variant over documents
+ *		already tokenized, tweetlda.lda(tokens text[], vocab [, params]), and
+ *		tweetlda.lda_from_text(doc text [, params]), which builds the vocabulary
+ *		itself.
  *
  * Aggregate state (in the aggregate memory context): the parameters and text
  * configuration (parsed on the first row), the vocabulary (copied on the first
@@ -11,12 +14,21 @@
  * per-row work, happen in the transition function, so parallel workers do them;
  * the combine function appends corpora, and the final function trains.
  *
+ * lda_from_text has no vocabulary yet: the state numbers every term it meets
+ * ("local" numbers, a hash table term -> number with per-term document and
+ * occurrence counts), the corpus holds local numbers, the combine function
+ * merges the dictionaries and renumbers the appended corpus, and the final
+ * function chooses the vocabulary with tweetlda.vocabulary's rules, renumbers
+ * the corpus into it (dropping the other terms) and trains.
+ *
  * Serialized state (for parallel aggregation; version 1, native byte order, it
  * never leaves the cluster): int32 version, the LdaParams fields, int32 length
- * + text configuration bytes, the vocabulary varlena, int64 empty documents,
- * float8 tokens, int64 ndocs, int64 nentries, then start[ndocs + 1],
- * hashes[ndocs], ids[nentries], cnts[nentries].  Deserializing re-checks every
- * size and value before use.
+ * + text configuration bytes, bool build_vocab, then either the vocabulary
+ * varlena or the dictionary (int64 documents, int32 terms, per term int32
+ * length, int64 df, int64 count, bytes), then int64 empty documents, float8
+ * tokens, int64 ndocs, int64 nentries, start[ndocs + 1], hashes[ndocs],
+ * ids[nentries], cnts[nentries].  Deserializing re-checks every size and value
+ * before use.
  */
 #include "postgres.h"
 
@@ -36,9 +48,54 @@
 
 #define LDA_STATE_VERSION 1
 
+/* A term of the vocabulary the aggregate builds itself (lda_from_text) */
+typedef struct LdaDictTerm
+{
+	char	   *str;			/* term bytes, in the aggregate context */
+	int32		len;
+	int64		df;				/* documents containing the term */
+	int64		count;			/* occurrences */
+	int64		lastdoc;		/* last document counted in df */
+} LdaDictTerm;
+
+/* Hash table term bytes -> local term number */
+typedef struct LdaDictKey
+{
+	const char *str;
+	int32		len;
+} LdaDictKey;
+
+typedef struct LdaDictEntry
+{
+	LdaDictKey	key;
+	uint32		hash;
+	char		status;
+	int32		local;
+} LdaDictEntry;
+
+#define SH_PREFIX ldadict
+#define SH_ELEMENT_TYPE LdaDictEntry
+#define SH_KEY_TYPE LdaDictKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) hash_bytes((const unsigned char *) (k).str, (k).len)
+#define SH_EQUAL(tb, a, b) ((a).len == (b).len && memcmp((a).str, (b).str, (a).len) == 0)
+#define SH_SCOPE static inline
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 typedef struct LdaAggState
 {
 	LdaParams	params;
+	MemoryContext cxt;			/* the aggregate context */
+	bool		build_vocab;	/* lda_from_text: the vocabulary is built from the documents */
+	int64		ndocs_seen;		/* non-NULL documents (build_vocab) */
+	ldadict_hash *dict;			/* build_vocab: term -> local number */
+	LdaDictTerm *terms;			/* build_vocab: by local number */
+	int32		nlocal;
+	int32		local_cap;
 	StringInfoData textconf;	/* serialized text configuration (with stopword snapshot) */
 	Tokenizer  *tok;			/* built lazily from textconf */
 	Vocab	   *vocab;			/* copy */
@@ -144,6 +201,21 @@ ApplyParam(LdaParams *p, const char *key, JsonbValue *v, Jsonb **textconf)
 		else
 			BadParamValue(key, "The weighting must be \"tfidf\" or \"tf\".");
 	}
+	else if (strcmp(key, "min_df") == 0)
+	{
+		p->min_df = JsonNumber(key, v);
+		p->vocab_keys = true;
+	}
+	else if (strcmp(key, "max_df") == 0)
+	{
+		p->max_df = JsonNumber(key, v);
+		p->vocab_keys = true;
+	}
+	else if (strcmp(key, "max_terms") == 0)
+	{
+		p->max_terms = (int32) JsonInteger(key, v, -1e9, 1e9);
+		p->vocab_keys = true;
+	}
 	else if (strcmp(key, "text_config") == 0)
 	{
 		if (v->type != jbvBinary)
@@ -154,7 +226,7 @@ ApplyParam(LdaParams *p, const char *key, JsonbValue *v, Jsonb **textconf)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown LDA parameter \"%s\"", key),
-				 errhint("Known parameters: k, max_iter, doc_concentration, topic_concentration, learning_offset, learning_decay, subsampling_rate, optimize_doc_concentration, seed, optimizer, weighting, text_config.")));
+				 errhint("Known parameters: k, max_iter, doc_concentration, topic_concentration, learning_offset, learning_decay, subsampling_rate, optimize_doc_concentration, seed, optimizer, weighting, text_config, and min_df, max_df, max_terms when the aggregate builds the vocabulary.")));
 }
 
 /* Parse the parameters object (NULL: all defaults); returns the text configuration object or NULL */
@@ -186,31 +258,116 @@ ParseParams(Jsonb *jb, LdaParams *p)
 	return textconf;
 }
 
-/* Create the state on the first row: parameters, text configuration, vocabulary */
+/* A new state with its parameters and text configuration (stopwords snapshot taken) */
 static LdaAggState *
-InitState(MemoryContext aggcxt, Jsonb *params, Vocab *vocab)
+NewState(MemoryContext aggcxt, Jsonb *params)
 {
 	MemoryContext old = MemoryContextSwitchTo(aggcxt);
 	LdaAggState *st = palloc0(sizeof(LdaAggState));
 	Jsonb	   *tcjson = ParseParams(params, &st->params);
 	TextConfig *cfg = tcjson ? TextConfigFromJsonb(tcjson) : TextConfigDefault(TEXTCONF_DEFAULT_LANGUAGE);
 
+	st->cxt = aggcxt;
+	TextConfigTakeSnapshot(cfg);
+	initStringInfo(&st->textconf);
+	TextConfigSerialize(&st->textconf, cfg);
+	st->row_cap = 64;
+	st->row_ids = palloc(sizeof(uint32) * st->row_cap);
+	st->corpus.start = palloc0(sizeof(int64));
+	MemoryContextSwitchTo(old);
+	return st;
+}
+
+/* Create the state on the first row: parameters, text configuration, vocabulary */
+static LdaAggState *
+InitState(MemoryContext aggcxt, Jsonb *params, Vocab *vocab)
+{
+	LdaAggState *st = NewState(aggcxt, params);
+
+	if (st->params.vocab_keys)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("min_df, max_df and max_terms apply only when the aggregate builds the vocabulary"),
+				 errhint("Use tweetlda.lda_from_text(doc, params), or build the vocabulary with tweetlda.vocabulary().")));
 	if (vocab->nterms < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cannot train an LDA model with an empty vocabulary"),
 				 errhint("Lower min_df or raise max_df when building the vocabulary.")));
 	CheckLdaCells(st->params.k, vocab->nterms);
-	TextConfigTakeSnapshot(cfg);
-	initStringInfo(&st->textconf);
-	TextConfigSerialize(&st->textconf, cfg);
-	st->vocab = palloc(VARSIZE(vocab));
+	st->vocab = MemoryContextAlloc(aggcxt, VARSIZE(vocab));
 	memcpy(st->vocab, vocab, VARSIZE(vocab));
-	st->row_cap = 64;
-	st->row_ids = palloc(sizeof(uint32) * st->row_cap);
-	st->corpus.start = palloc0(sizeof(int64));
-	MemoryContextSwitchTo(old);
 	return st;
+}
+
+/* Create the state of lda_from_text on the first row: the vocabulary starts empty */
+static LdaAggState *
+InitOwnState(MemoryContext aggcxt, Jsonb *params)
+{
+	LdaAggState *st = NewState(aggcxt, params);
+
+	st->build_vocab = true;
+	st->dict = ldadict_create(aggcxt, 1024, NULL);
+	st->local_cap = 1024;
+	st->terms = MemoryContextAlloc(aggcxt, sizeof(LdaDictTerm) * st->local_cap);
+	return st;
+}
+
+/* The local number of a term, adding it (with a copy of its bytes) when new */
+static int32
+DictTerm(LdaAggState *st, const char *str, int len)
+{
+	LdaDictKey	key = {str, len};
+	bool		found;
+	LdaDictEntry *e = ldadict_insert(st->dict, key, &found);
+	LdaDictTerm *t;
+
+	if (found)
+		return e->local;
+	if (st->nlocal == st->local_cap)
+	{
+		st->local_cap *= 2;
+		st->terms = repalloc_huge(st->terms, sizeof(LdaDictTerm) * st->local_cap);
+	}
+	t = &st->terms[st->nlocal];
+	t->str = MemoryContextAlloc(st->cxt, Max(len, 1));
+	memcpy(t->str, str, len);
+	t->len = len;
+	t->df = 0;
+	t->count = 0;
+	t->lastdoc = -1;
+	e->key.str = t->str;		/* the table must not point to the caller's bytes */
+	e->local = st->nlocal;
+	return st->nlocal++;
+}
+
+/* Append a term number to the current row */
+static void
+AppendRowId(LdaAggState *st, uint32 id)
+{
+	if (st->row_n == st->row_cap)
+	{
+		st->row_cap *= 2;
+		st->row_ids = repalloc(st->row_ids, sizeof(uint32) * st->row_cap);
+	}
+	st->row_ids[st->row_n++] = id;
+}
+
+/* Token sink of lda_from_text: count the term and remember its local number */
+static void
+CollectOwnToken(void *arg, const char *tok, int len)
+{
+	LdaAggState *st = (LdaAggState *) arg;
+	int32		local = DictTerm(st, tok, len);
+	LdaDictTerm *t = &st->terms[local];
+
+	t->count++;
+	if (t->lastdoc != st->ndocs_seen)
+	{
+		t->df++;
+		t->lastdoc = st->ndocs_seen;
+	}
+	AppendRowId(st, (uint32) local);
 }
 
 /* Build the tokenizer (for text input) and the vocabulary index of a state when first needed */
@@ -219,12 +376,12 @@ PrepareState(LdaAggState *st, MemoryContext aggcxt, bool tokenizer)
 {
 	MemoryContext old;
 
-	if ((st->tok || !tokenizer) && st->index)
+	if ((st->tok || !tokenizer) && (st->index || st->build_vocab))
 		return;
 	old = MemoryContextSwitchTo(aggcxt);
 	if (tokenizer && st->tok == NULL)
 		st->tok = TokenizerCreate(TextConfigDeserialize(st->textconf.data, st->textconf.len));
-	if (st->index == NULL)
+	if (st->index == NULL && !st->build_vocab)
 		st->index = VocabIndexCreate(st->vocab);
 	MemoryContextSwitchTo(old);
 }
@@ -238,12 +395,7 @@ CollectToken(void *arg, const char *tok, int len)
 
 	if (id < 0)
 		return;
-	if (st->row_n == st->row_cap)
-	{
-		st->row_cap *= 2;
-		st->row_ids = repalloc(st->row_ids, sizeof(uint32) * st->row_cap);
-	}
-	st->row_ids[st->row_n++] = (uint32) id;
+	AppendRowId(st, (uint32) id);
 }
 
 /* qsort comparator for term ids */
@@ -433,9 +585,73 @@ lda_agg_tokens_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Append the corpus of src to dst */
+PG_FUNCTION_INFO_V1(lda_agg_own_transfn);
+/* Transition function of lda_from_text: tokenize one document, count and store all its terms */
+Datum
+lda_agg_own_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
+	text	   *doc;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "lda_agg_own_transfn called in non-aggregate context");
+	if (st == NULL)
+		st = InitOwnState(aggcxt, PG_NARGS() > 2 && !PG_ARGISNULL(2) ? PG_GETARG_JSONB_P(2) : NULL);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);	/* NULL documents are ignored (as by tweetlda.vocabulary) */
+	PrepareState(st, aggcxt, true);
+	doc = PG_GETARG_TEXT_PP(1);
+	st->row_n = 0;
+	st->ndocs_seen++;
+	TokenizeText(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), CollectOwnToken, st);
+	FinishRow(st, aggcxt);
+	PG_RETURN_POINTER(st);
+}
+
+/* Insertion sort of a document's (term, count) pairs by term (a few terms per tweet) */
 static void
-AppendCorpus(LdaAggState *dst, const LdaAggState *src)
+SortDocTerms(uint32 *ids, uint16 *cnts, int64 n)
+{
+	for (int64 i = 1; i < n; i++)
+	{
+		uint32		id = ids[i];
+		uint16		cnt = cnts[i];
+		int64		j = i - 1;
+
+		while (j >= 0 && ids[j] > id)
+		{
+			ids[j + 1] = ids[j];
+			cnts[j + 1] = cnts[j];
+			j--;
+		}
+		ids[j + 1] = id;
+		cnts[j + 1] = cnt;
+	}
+}
+
+/* Add the dictionary of src to dst; returns src's local numbers in dst */
+static uint32 *
+MergeDict(LdaAggState *dst, const LdaAggState *src)
+{
+	uint32	   *map = palloc(sizeof(uint32) * Max(src->nlocal, 1));
+
+	dst->ndocs_seen += src->ndocs_seen;
+	for (int32 i = 0; i < src->nlocal; i++)
+	{
+		const LdaDictTerm *t = &src->terms[i];
+		int32		local = DictTerm(dst, t->str, t->len);
+
+		dst->terms[local].df += t->df;
+		dst->terms[local].count += t->count;
+		map[i] = (uint32) local;
+	}
+	return map;
+}
+
+/* Append the corpus of src to dst, renumbering its terms through map when not NULL */
+static void
+AppendCorpus(LdaAggState *dst, const LdaAggState *src, const uint32 *map)
 {
 	const LdaCorpus *s = &src->corpus;
 	LdaCorpus  *d = &dst->corpus;
@@ -447,6 +663,12 @@ AppendCorpus(LdaAggState *dst, const LdaAggState *src)
 		ReserveDoc(dst, (int) n);
 		memcpy(d->ids + d->nentries, s->ids + s->start[i], n * sizeof(uint32));
 		memcpy(d->cnts + d->nentries, s->cnts + s->start[i], n * sizeof(uint16));
+		if (map)
+		{
+			for (int64 j = 0; j < n; j++)
+				d->ids[d->nentries + j] = map[d->ids[d->nentries + j]];
+			SortDocTerms(d->ids + d->nentries, d->cnts + d->nentries, n);
+		}
 		d->nentries += n;
 		d->start[d->ndocs + 1] = d->nentries;
 		d->hashes[d->ndocs] = s->hashes[i];
@@ -456,6 +678,30 @@ AppendCorpus(LdaAggState *dst, const LdaAggState *src)
 	dst->tokens += src->tokens;
 }
 
+/* Release the big arrays of a state merged into another (it is not used again) */
+static void
+FreeCorpus(LdaAggState *st)
+{
+	LdaCorpus  *c = &st->corpus;
+
+	if (c->start)
+		pfree(c->start);
+	if (c->hashes)
+		pfree(c->hashes);
+	if (c->ids)
+		pfree(c->ids);
+	if (c->cnts)
+		pfree(c->cnts);
+	if (st->dict)
+		ldadict_destroy(st->dict);
+	if (st->terms)
+		pfree(st->terms);
+	memset(c, 0, sizeof(LdaCorpus));
+	st->dict = NULL;
+	st->terms = NULL;
+	st->nlocal = 0;
+}
+
 /* Same parameters, text configuration and vocabulary? */
 static bool
 SameSetup(const LdaAggState *a, const LdaAggState *b)
@@ -463,7 +709,8 @@ SameSetup(const LdaAggState *a, const LdaAggState *b)
 	return memcmp(&a->params, &b->params, sizeof(LdaParams)) == 0 &&
 		a->textconf.len == b->textconf.len &&
 		memcmp(a->textconf.data, b->textconf.data, a->textconf.len) == 0 &&
-		a->vocab->fingerprint == b->vocab->fingerprint;
+		a->build_vocab == b->build_vocab &&
+		(a->build_vocab || a->vocab->fingerprint == b->vocab->fingerprint);
 }
 
 PG_FUNCTION_INFO_V1(lda_agg_combinefn);
@@ -487,7 +734,8 @@ lda_agg_combinefn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the parameters and vocabulary must be the same for every row of tweetlda.lda()")));
 	old = MemoryContextSwitchTo(aggcxt);
-	AppendCorpus(a, b);
+	AppendCorpus(a, b, a->build_vocab ? MergeDict(a, b) : NULL);
+	FreeCorpus(b);
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(a);
 }
@@ -511,6 +759,23 @@ SerializeCorpus(StringInfo buf, const LdaAggState *st)
 	}
 }
 
+/* Copy the dictionary of lda_from_text: documents, then per term length, df, count, bytes */
+static void
+SerializeDict(StringInfo buf, const LdaAggState *st)
+{
+	appendBinaryStringInfo(buf, (const char *) &st->ndocs_seen, sizeof(int64));
+	appendBinaryStringInfo(buf, (const char *) &st->nlocal, sizeof(int32));
+	for (int32 i = 0; i < st->nlocal; i++)
+	{
+		const LdaDictTerm *t = &st->terms[i];
+
+		appendBinaryStringInfo(buf, (const char *) &t->len, sizeof(int32));
+		appendBinaryStringInfo(buf, (const char *) &t->df, sizeof(int64));
+		appendBinaryStringInfo(buf, (const char *) &t->count, sizeof(int64));
+		appendBinaryStringInfo(buf, t->str, t->len);
+	}
+}
+
 PG_FUNCTION_INFO_V1(lda_agg_serialfn);
 /* Serialize the state for a parallel worker */
 Datum
@@ -526,7 +791,11 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 	appendBinaryStringInfo(&buf, (const char *) &st->params, sizeof(LdaParams));
 	pq_sendint32(&buf, st->textconf.len);
 	appendBinaryStringInfo(&buf, st->textconf.data, st->textconf.len);
-	appendBinaryStringInfo(&buf, (const char *) st->vocab, VARSIZE(st->vocab));
+	appendBinaryStringInfo(&buf, (const char *) &st->build_vocab, sizeof(bool));
+	if (st->build_vocab)
+		SerializeDict(&buf, st);
+	else
+		appendBinaryStringInfo(&buf, (const char *) st->vocab, VARSIZE(st->vocab));
 	SerializeCorpus(&buf, st);
 	result = (bytea *) buf.data;
 	SET_VARSIZE(result, buf.len);
@@ -591,9 +860,42 @@ DeserializeCorpus(StringInfo buf, LdaAggState *st)
 		if (c->start[d + 1] <= c->start[d] || c->start[d + 1] - c->start[d] > LDA_MAX_DOC_TERMS)
 			BadState();
 		for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
-			if (c->ids[e] >= (uint32) st->vocab->nterms || c->cnts[e] == 0 ||
+			if (c->ids[e] >= (uint32) (st->build_vocab ? st->nlocal : st->vocab->nterms) || c->cnts[e] == 0 ||
 				(e > c->start[d] && c->ids[e] <= c->ids[e - 1]))
 				BadState();
+	}
+}
+
+/* Read and check the dictionary of lda_from_text (terms unique, counts consistent) */
+static void
+DeserializeDict(StringInfo buf, LdaAggState *st)
+{
+	int32		n;
+
+	TakeBytes(buf, &st->ndocs_seen, sizeof(int64));
+	TakeBytes(buf, &n, sizeof(int32));
+	/* each term takes at least 21 bytes: check before allocating */
+	if (st->ndocs_seen < 0 || n < 0 || n > VOCAB_MAX_TERMS * 10 || (int64) n * 21 > buf->len - buf->cursor)
+		BadState();
+	st->dict = ldadict_create(st->cxt, Max(n, 16), NULL);
+	st->local_cap = Max(n, 16);
+	st->terms = MemoryContextAllocHuge(st->cxt, sizeof(LdaDictTerm) * st->local_cap);
+	for (int32 i = 0; i < n; i++)
+	{
+		int32		len;
+		int64		df,
+					count;
+
+		TakeBytes(buf, &len, sizeof(int32));
+		TakeBytes(buf, &df, sizeof(int64));
+		TakeBytes(buf, &count, sizeof(int64));
+		if (len < 1 || len > buf->len - buf->cursor || df < 1 || df > st->ndocs_seen || count < df)
+			BadState();
+		if (DictTerm(st, buf->data + buf->cursor, len) != i)
+			BadState();			/* a duplicate term */
+		buf->cursor += len;
+		st->terms[i].df = df;
+		st->terms[i].count = count;
 	}
 }
 
@@ -631,14 +933,21 @@ lda_agg_deserialfn(PG_FUNCTION_ARGS)
 	appendBinaryStringInfo(&st->textconf, buf.data + buf.cursor, len);
 	buf.cursor += len;
 	(void) TextConfigDeserialize(st->textconf.data, st->textconf.len);
-	if (buf.len - buf.cursor < (int) sizeof(Vocab))
-		BadState();
-	memcpy(&vhdr, buf.data + buf.cursor, sizeof(Vocab));
-	if (VARSIZE(&vhdr) < sizeof(Vocab) || VARSIZE(&vhdr) > (Size) (buf.len - buf.cursor))
-		BadState();
-	st->vocab = palloc(VARSIZE(&vhdr));
-	TakeBytes(&buf, st->vocab, VARSIZE(&vhdr));
-	CheckVocab(st->vocab, VARSIZE(st->vocab));
+	st->cxt = aggcxt;
+	TakeBytes(&buf, &st->build_vocab, sizeof(bool));
+	if (st->build_vocab)
+		DeserializeDict(&buf, st);
+	else
+	{
+		if (buf.len - buf.cursor < (int) sizeof(Vocab))
+			BadState();
+		memcpy(&vhdr, buf.data + buf.cursor, sizeof(Vocab));
+		if (VARSIZE(&vhdr) < sizeof(Vocab) || VARSIZE(&vhdr) > (Size) (buf.len - buf.cursor))
+			BadState();
+		st->vocab = palloc(VARSIZE(&vhdr));
+		TakeBytes(&buf, st->vocab, VARSIZE(&vhdr));
+		CheckVocab(st->vocab, VARSIZE(st->vocab));
+	}
 	DeserializeCorpus(&buf, st);
 	st->row_cap = 64;
 	st->row_ids = palloc(sizeof(uint32) * st->row_cap);
@@ -648,35 +957,191 @@ lda_agg_deserialfn(PG_FUNCTION_ARGS)
 
 /* Per-term weights: IDF for tfidf, 1 for tf */
 static double *
-TermWeights(const LdaAggState *st)
+TermWeights(const LdaParams *p, const Vocab *vocab)
 {
-	double	   *w = palloc(sizeof(double) * st->vocab->nterms);
+	double	   *w = palloc(sizeof(double) * vocab->nterms);
 
-	for (int i = 0; i < st->vocab->nterms; i++)
-		w[i] = st->params.weighting == LDA_WEIGHTING_TFIDF ? VocabIdf(st->vocab, i) : 1.0;
+	for (int i = 0; i < vocab->nterms; i++)
+		w[i] = p->weighting == LDA_WEIGHTING_TFIDF ? VocabIdf(vocab, i) : 1.0;
 	return w;
 }
 
+/* Train on a corpus over a vocabulary and build the model */
+static LdaModel *
+TrainModel(const LdaAggState *st, const Vocab *vocab, const LdaCorpus *corpus,
+		   int64 empty_documents, double tokens)
+{
+	LdaTrainResult *res;
+
+	if (corpus->ndocs == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot train an LDA model on an empty corpus"),
+				 errdetail("No document contains a term of the vocabulary.")));
+	res = LdaTrain(&st->params, corpus, vocab->nterms, TermWeights(&st->params, vocab));
+	res->info.empty_documents = empty_documents;
+	res->info.tokens = tokens;
+	res->info.trained_at = GetCurrentTimestamp();
+	return LdaModelBuild(res, st->params.k, vocab->nterms, (StringInfo) &st->textconf, vocab);
+}
+
+static const LdaDictTerm *sort_terms;
+
+/* tweetlda.vocabulary's order: occurrences, then documents (both descending), then bytes */
+static int
+CompareDictTerms(const void *a, const void *b)
+{
+	const LdaDictTerm *x = &sort_terms[*(const int32 *) a];
+	const LdaDictTerm *y = &sort_terms[*(const int32 *) b];
+	int			c;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if (x->df != y->df)
+		return x->df > y->df ? -1 : 1;
+	c = memcmp(x->str, y->str, Min(x->len, y->len));
+	if (c != 0)
+		return c;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+/* The local numbers of the kept terms, in vocabulary order (CountVectorizer rules) */
+static int32 *
+KeptTerms(const LdaAggState *st, int32 *nkept)
+{
+	const LdaParams *p = &st->params;
+	double		lo = p->min_df >= 1.0 ? p->min_df : p->min_df * (double) st->ndocs_seen;
+	double		hi = p->max_df >= 1.0 ? p->max_df : p->max_df * (double) st->ndocs_seen;
+	int32	   *kept = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(st->nlocal, 1));
+	int32		n = 0;
+
+	if (hi < lo)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_df must not be lower than min_df"),
+				 errdetail("Over %lld documents, min_df is %g documents and max_df %g documents.",
+						   (long long) st->ndocs_seen, lo, hi)));
+	for (int32 i = 0; i < st->nlocal; i++)
+		if ((double) st->terms[i].df >= lo && (double) st->terms[i].df <= hi)
+			kept[n++] = i;
+	sort_terms = st->terms;
+	qsort(kept, n, sizeof(int32), CompareDictTerms);
+	sort_terms = NULL;
+	*nkept = Min(n, p->max_terms);
+	return kept;
+}
+
+/* The vocabulary lda_from_text built, and map: local number -> term id (-1: not kept) */
+static Vocab *
+BuildOwnVocab(const LdaAggState *st, int32 **map)
+{
+	int32		n;
+	int32	   *kept = KeptTerms(st, &n);
+	int64		textlen = 0;
+	Vocab	   *v;
+	uint32	   *off;
+
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot train an LDA model with an empty vocabulary"),
+				 errdetail("No term of the " INT64_FORMAT " documents passes min_df %g and max_df %g.",
+						   st->ndocs_seen, st->params.min_df, st->params.max_df),
+				 errhint("Lower min_df, raise max_df, or train on more documents.")));
+	for (int32 i = 0; i < n; i++)
+		textlen += st->terms[kept[i]].len;
+	if (n > VOCAB_MAX_TERMS || textlen > VOCAB_MAX_TEXT)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("vocabulary too large"),
+				 errhint("Limit the vocabulary with max_terms or min_df.")));
+	CheckLdaCells(st->params.k, n);
+	v = palloc0(VOCAB_SIZE(n, (int) textlen));
+	SET_VARSIZE(v, VOCAB_SIZE(n, (int) textlen));
+	v->nterms = n;
+	v->textlen = (int32) textlen;
+	v->ndocs = st->ndocs_seen;
+	off = VOCAB_OFFSETS(v);
+	*map = palloc(sizeof(int32) * Max(st->nlocal, 1));
+	for (int32 i = 0; i < st->nlocal; i++)
+		(*map)[i] = -1;
+	for (int32 i = 0; i < n; i++)
+	{
+		const LdaDictTerm *t = &st->terms[kept[i]];
+
+		v->df[i] = t->df;
+		memcpy(VOCAB_TEXT(v) + off[i], t->str, t->len);
+		off[i + 1] = off[i] + t->len;
+		(*map)[kept[i]] = i;
+	}
+	VocabFinish(v);
+	return v;
+}
+
+/* The corpus renumbered through map, without the terms outside the vocabulary */
+static void
+RemapCorpus(const LdaAggState *st, const int32 *map, LdaCorpus *out,
+			int64 *empty_documents, double *tokens)
+{
+	const LdaCorpus *c = &st->corpus;
+
+	memset(out, 0, sizeof(LdaCorpus));
+	out->start = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * (c->ndocs + 1));
+	out->hashes = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint64) * Max(c->ndocs, 1));
+	out->ids = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(c->nentries, 1));
+	out->cnts = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint16) * Max(c->nentries, 1));
+	out->start[0] = 0;
+	*empty_documents = st->empty_documents;
+	*tokens = 0.0;
+	for (int64 d = 0; d < c->ndocs; d++)
+	{
+		int64		first = out->nentries;
+
+		for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
+		{
+			if (map[c->ids[e]] < 0)
+				continue;
+			out->ids[out->nentries] = (uint32) map[c->ids[e]];
+			out->cnts[out->nentries] = c->cnts[e];
+			*tokens += c->cnts[e];
+			out->nentries++;
+		}
+		if (out->nentries == first)
+		{
+			(*empty_documents)++;
+			continue;
+		}
+		SortDocTerms(out->ids + first, out->cnts + first, out->nentries - first);
+		out->start[out->ndocs + 1] = out->nentries;
+		out->ndocs++;
+		out->hashes[out->ndocs - 1] = DocHash(out, out->ndocs - 1);
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
 PG_FUNCTION_INFO_V1(lda_agg_finalfn);
-/* Final function: train the model on the collected corpus */
+/* Final function: train the model on the collected corpus (building the vocabulary first for lda_from_text) */
 Datum
 lda_agg_finalfn(PG_FUNCTION_ARGS)
 {
 	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
-	LdaTrainResult *res;
+	int32	   *map;
+	Vocab	   *vocab;
+	LdaCorpus	corpus;
+	int64		empty;
+	double		tokens;
 
-	if (st == NULL || st->corpus.ndocs == 0)
+	if (st == NULL || (st->build_vocab && st->ndocs_seen == 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cannot train an LDA model on an empty corpus"),
 				 errdetail(st == NULL ? "The aggregate received no rows." :
-						   "No document contains a term of the vocabulary.")));
-	res = LdaTrain(&st->params, &st->corpus, st->vocab->nterms, TermWeights(st));
-	res->info.empty_documents = st->empty_documents;
-	res->info.tokens = st->tokens;
-	res->info.trained_at = GetCurrentTimestamp();
-	PG_RETURN_LDA_MODEL_P(LdaModelBuild(res, st->params.k, st->vocab->nterms,
-										&st->textconf, st->vocab));
+						   "The aggregate received only NULL documents.")));
+	if (!st->build_vocab)
+		PG_RETURN_LDA_MODEL_P(TrainModel(st, st->vocab, &st->corpus, st->empty_documents, st->tokens));
+	vocab = BuildOwnVocab(st, &map);
+	RemapCorpus(st, map, &corpus, &empty, &tokens);
+	PG_RETURN_LDA_MODEL_P(TrainModel(st, vocab, &corpus, empty, tokens));
 }
 
 PG_FUNCTION_INFO_V1(lda_check_params);

@@ -72,6 +72,11 @@ typedef struct LdaParams
 	int64		seed;
 	LdaOptimizer optimizer;
 	LdaWeighting weighting;
+	/* vocabulary, when the aggregate builds it (Spark CountVectorizer semantics) */
+	bool		vocab_keys;		/* min_df, max_df or max_terms given */
+	double		min_df;
+	double		max_df;
+	int32		max_terms;
 } LdaParams;
 
 /* What training did, stored in the model */

@@ -37,6 +37,7 @@
 #include "vocab.h"
 
 #define SCORER_CACHE_SIZE 16
+#define SCORER_CACHE_CELLS	(2 * LDA_MAX_CELLS)	/* k x vocabulary summed over cached models */
 
 /* One backend cache entry: model id -> scorer */
 typedef struct ScorerEntry
@@ -115,17 +116,21 @@ LdaScorerCreate(const LdaModel *m, MemoryContext parent)
 	return s;
 }
 
-/* Elogbeta of a scorer, computed on first use (for bounds) */
+/* Elogbeta of a scorer, computed on first use (for bounds) from the model's lambda */
 const double *
 LdaScorerElogbeta(LdaScorer *s)
 {
 	if (s->Elogbeta == NULL)
 	{
 		Size		cells = (Size) s->k * s->nterms;
+		const float *lambda = LDA_LAMBDA(s->model);
+		double	   *tmp = MemoryContextAllocHuge(s->cxt, sizeof(double) * cells);
 		double	   *e = MemoryContextAllocHuge(s->cxt, sizeof(double) * cells);
 
 		for (Size i = 0; i < cells; i++)
-			e[i] = log(s->expElogbeta[i]);
+			tmp[i] = lambda[i];
+		LdaExpDirichletExpectation(s->k, s->nterms, tmp, NULL, e);
+		pfree(tmp);
 		s->Elogbeta = e;
 	}
 	return s->Elogbeta;
@@ -221,6 +226,9 @@ RefreshScorerCache(void)
 {
 	if (TableCacheIsStale(&models_table))
 	{
+		/* resolve the table again: DROP and CREATE EXTENSION give it a new OID */
+		models_table.relid = InvalidOid;
+		(void) TableCacheIsStale(&models_table);
 		FlushScorerCache();
 		models_table.valid = true;
 	}
@@ -242,6 +250,17 @@ NoSuchModel(int32 id, const char *name)
 			 errhint("Models are listed in tweetlda.models.")));
 }
 
+/* Sum of k x vocabulary over the cached scorers */
+static int64
+CachedCells(void)
+{
+	int64		cells = 0;
+
+	for (int i = 0; i < scorer_count; i++)
+		cells += (int64) scorer_cache[i].scorer->k * scorer_cache[i].scorer->nterms;
+	return cells;
+}
+
 /* Read a model row by id or by name with SPI and build its scorer in the backend cache */
 static ScorerEntry *
 LoadScorer(int32 id, const char *name)
@@ -252,6 +271,7 @@ LoadScorer(int32 id, const char *name)
 	bool		isnull;
 	int32		gotid;
 	Datum		d;
+	LdaModel   *m;
 
 	args[0] = name ? CStringGetTextDatum(name) : Int32GetDatum(id);
 	SPI_connect();
@@ -266,10 +286,15 @@ LoadScorer(int32 id, const char *name)
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 	if (isnull)
 		NoSuchModel(id, name);
-	if (scorer_count == SCORER_CACHE_SIZE)
+	m = DatumGetLdaModel(d);
+	/* bounded memory: start afresh when the cache is full (models, or their total size) */
+	if (scorer_count == SCORER_CACHE_SIZE ||
+		CachedCells() + (int64) m->k * m->nterms > SCORER_CACHE_CELLS)
 		FlushScorerCache();
 	e = &scorer_cache[scorer_count];
-	e->scorer = LdaScorerCreate(DatumGetLdaModel(d), TopMemoryContext);
+	/* built under the current context, kept only once complete (nothing leaks on error) */
+	e->scorer = LdaScorerCreate(m, CurrentMemoryContext);
+	MemoryContextSetParent(e->scorer->cxt, TopMemoryContext);
 	e->id = gotid;
 	e->name = name ? MemoryContextStrdup(TopMemoryContext, name) : NULL;
 	scorer_count++;

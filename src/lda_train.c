@@ -137,6 +137,10 @@ LdaParamsDefault(LdaParams *p)
 	p->seed = 42;
 	p->optimizer = LDA_OPTIMIZER_ONLINE;
 	p->weighting = LDA_WEIGHTING_TFIDF;
+	p->vocab_keys = false;
+	p->min_df = 3;
+	p->max_df = 0.5;
+	p->max_terms = 20000;
 }
 
 /* Report a parameter outside its domain */
@@ -171,6 +175,14 @@ LdaCheckParams(const LdaParams *p)
 	if (!(p->subsampling_rate > 0 && p->subsampling_rate <= 1.0))
 		BadParam("subsampling_rate", p->subsampling_rate,
 				 "subsampling_rate must be in (0, 1].");
+	if (isnan(p->min_df) || p->min_df < 0)
+		BadParam("min_df", p->min_df,
+				 "min_df must be a number >= 0: a value >= 1 is a document count, a value < 1 a fraction of the documents.");
+	if (isnan(p->max_df) || p->max_df < 0)
+		BadParam("max_df", p->max_df,
+				 "max_df must be a number >= 0: a value >= 1 is a document count, a value < 1 a fraction of the documents.");
+	if (p->max_terms < 1)
+		BadParam("max_terms", p->max_terms, "max_terms must be at least 1.");
 }
 
 /* Compare two documents by hash, then by content (a total order on contents) */
@@ -513,6 +525,37 @@ Elapsed(instr_time start)
 	return INSTR_TIME_GET_DOUBLE(now);
 }
 
+/* Per-token variational bound of the last batch, scaled to the corpus (scale = D / batch) */
+static double
+BatchBound(const LdaTrainer *tr, double scale)
+{
+	double		tokens = tr->lanes[0].tokens * scale;
+
+	if (tokens <= 0.0)
+		return 0.0;
+	return (tr->lanes[0].bound * scale + TopicsBound(tr)) / tokens;
+}
+
+/* The training metadata stored in the model */
+static void
+FillTrainingInfo(LdaTrainingInfo *info, const LdaParams *p, int64 documents,
+				 double passes, double bound)
+{
+	info->documents = documents;
+	info->iterations = p->max_iter;
+	info->max_iter = p->max_iter;
+	info->seed = p->seed;
+	info->learning_offset = p->learning_offset;
+	info->learning_decay = p->learning_decay;
+	info->subsampling_rate = p->subsampling_rate;
+	info->doc_concentration = p->doc_concentration > 0 ? p->doc_concentration : 1.0 / p->k;
+	info->passes = passes;
+	info->bound_per_token = bound;
+	info->optimizer = (uint8) p->optimizer;
+	info->optimize_doc_concentration = p->optimize_doc_concentration;
+	info->weighting = (uint8) p->weighting;
+}
+
 /*
  * Train on the corpus.  termWeight[w] multiplies the counts of term w (IDF, or
  * 1 for tf).  Returns lambda, alpha, eta and the training metadata.
@@ -565,8 +608,7 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 		pos += online ? n : 0;
 		processed += n;
 		if (notice)
-			bound = (tr.lanes[0].bound * ((double) D / n) + TopicsBound(&tr))
-				/ (tr.lanes[0].tokens * ((double) D / n));
+			bound = BatchBound(&tr, (double) D / n);
 		rho = online ? pow(p->learning_offset + iter, -p->learning_decay) : 1.0;
 		inner += tr.lanes[0].inner;
 		MStep(&tr, rho, (double) D / n);
@@ -584,19 +626,7 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 	res->lambda = tr.lambda;
 	res->alpha = tr.alpha;
 	res->eta = tr.eta;
-	res->info.documents = D;
-	res->info.iterations = p->max_iter;
-	res->info.max_iter = p->max_iter;
-	res->info.seed = p->seed;
-	res->info.learning_offset = p->learning_offset;
-	res->info.learning_decay = p->learning_decay;
-	res->info.subsampling_rate = p->subsampling_rate;
-	res->info.doc_concentration = p->doc_concentration > 0 ? p->doc_concentration : 1.0 / p->k;
-	res->info.passes = (double) processed / D;
-	res->info.bound_per_token = bound;
-	res->info.optimizer = (uint8) p->optimizer;
-	res->info.optimize_doc_concentration = p->optimize_doc_concentration;
-	res->info.weighting = (uint8) p->weighting;
+	FillTrainingInfo(&res->info, p, D, (double) processed / D, bound);
 	res->info.seconds = Elapsed(start);
 	ereport(NOTICE,
 			(errmsg("lda: trained k=%d on " INT64_FORMAT " documents in %d iterations (%.2f passes), %.1f s, bound per token %.4f",

@@ -62,7 +62,7 @@ CheckTermVector(const TermVector *v, Size size)
 {
 	float	   *values;
 
-	if (size < offsetof(TermVector, indices) || VARSIZE_ANY(v) != size)
+	if (size < offsetof(TermVector, indices) || VARATT_IS_EXTENDED(v) || VARSIZE(v) != size)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid termvec: size %zu does not match its header", size)));
@@ -222,6 +222,38 @@ TermVecIndexError(const char *lit, const TermVecInputElement *e, int dim, bool d
 					   pos, dim)));
 }
 
+/* Sort parsed elements, check every index (zeros included), build the vector without zeros */
+static TermVector *
+InputElementsToTermVector(const char *lit, TermVecInputElement *elements, int n, int dim)
+{
+	int			nnz = 0;
+	TermVector *result;
+	float	   *values;
+
+	qsort(elements, n, sizeof(TermVecInputElement), CompareInputElements);
+	for (int i = 0; i < n; i++)
+	{
+		if (elements[i].index < 1 || elements[i].index > dim)
+			TermVecIndexError(lit, &elements[i], dim, false);
+		if (i > 0 && elements[i].index == elements[i - 1].index)
+			TermVecIndexError(lit, &elements[i], dim, true);
+		if (elements[i].value != 0)
+			nnz++;
+	}
+	CheckTermVecNnz(nnz, dim);
+	result = InitTermVector(dim, nnz);
+	values = TERMVEC_VALUES(result);
+	nnz = 0;
+	for (int i = 0; i < n; i++)
+	{
+		if (elements[i].value == 0)
+			continue;
+		result->indices[nnz] = (int32) (elements[i].index - 1);
+		values[nnz++] = elements[i].value;
+	}
+	return result;
+}
+
 /* Convert textual representation to internal representation */
 PG_FUNCTION_INFO_V1(termvec_in);
 Datum
@@ -232,11 +264,8 @@ termvec_in(PG_FUNCTION_ARGS)
 	TermVecInputElement *elements;
 	int			maxElements = 1;
 	int			n = 0;
-	int			nnz = 0;
 	int64		dim;
 	char	   *pt;
-	TermVector *result;
-	float	   *values;
 
 	/* Bound the number of elements before allocating, like sparsevec_in */
 	for (pt = lit; *pt != '\0'; pt++)
@@ -261,30 +290,7 @@ termvec_in(PG_FUNCTION_ARGS)
 		TermVecSyntaxError(lit, pt, "the end of input");
 	CheckTermVecDim(dim);
 	CheckExpectedDim(typmod, (int) dim);
-
-	/* Sort, check every index (zeros included), then drop the zeros */
-	qsort(elements, n, sizeof(TermVecInputElement), CompareInputElements);
-	for (int i = 0; i < n; i++)
-	{
-		if (elements[i].index < 1 || elements[i].index > dim)
-			TermVecIndexError(lit, &elements[i], (int) dim, false);
-		if (i > 0 && elements[i].index == elements[i - 1].index)
-			TermVecIndexError(lit, &elements[i], (int) dim, true);
-		if (elements[i].value != 0)
-			nnz++;
-	}
-	CheckTermVecNnz(nnz, dim);
-	result = InitTermVector((int) dim, nnz);
-	values = TERMVEC_VALUES(result);
-	nnz = 0;
-	for (int i = 0; i < n; i++)
-	{
-		if (elements[i].value == 0)
-			continue;
-		result->indices[nnz] = (int32) (elements[i].index - 1);
-		values[nnz++] = elements[i].value;
-	}
-	PG_RETURN_TERMVEC_P(result);
+	PG_RETURN_TERMVEC_P(InputElementsToTermVector(lit, elements, n, (int) dim));
 }
 
 /* Convert internal representation to textual representation */

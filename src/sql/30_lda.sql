@@ -113,6 +113,37 @@ CREATE AGGREGATE tweetlda.lda(tokens text[], vocab tweetlda.vocab, params jsonb)
     PARALLEL     = SAFE
 );
 
+-- Training from raw text alone: the aggregate also builds the vocabulary (params keys min_df,
+-- max_df, max_terms with tweetlda.vocabulary's semantics; tweet defaults 3, 0.5, 20000), so
+-- the documents are read and tokenized once.
+CREATE FUNCTION tweetlda.lda_from_text_transfn(internal, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_own_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_from_text_transfn(internal, text, jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_own_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE tweetlda.lda_from_text(doc text) (
+    SFUNC        = tweetlda.lda_from_text_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
+CREATE AGGREGATE tweetlda.lda_from_text(doc text, params jsonb) (
+    SFUNC        = tweetlda.lda_from_text_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
 -- The model registry.  At most one model is active (the one stream scoring uses).
 CREATE TABLE tweetlda.models (
     id serial PRIMARY KEY,
@@ -198,7 +229,6 @@ CREATE FUNCTION tweetlda.train(
 AS $$
 DECLARE
     cfg jsonb;
-    vocab tweetlda.vocab;
     params jsonb;
     result tweetlda.lda_model;
     info jsonb;
@@ -208,7 +238,7 @@ BEGIN
         RAISE EXCEPTION 'name and source of tweetlda.train() must not be NULL'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name = train.name) THEN
+    IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train.name) THEN
         RAISE EXCEPTION 'LDA model "%" already exists', train.name
             USING ERRCODE = 'unique_violation',
                   HINT = 'Choose another name or delete the model from tweetlda.models.';
@@ -224,39 +254,26 @@ BEGIN
         'optimize_doc_concentration', train.optimize_doc_concentration,
         'seed', train.seed, 'optimizer', train.optimizer, 'weighting', train.weighting,
         'text_config', cfg);
+    params := params OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+        'min_df', train.min_df, 'max_df', train.max_df, 'max_terms', train.max_terms);
     -- check the parameters before reading the corpus
     PERFORM tweetlda.lda_check_params(params);
-    EXECUTE pg_catalog.format(
-        'SELECT tweetlda.vocabulary(tweetlda.tokenize(s.doc, $1), $2, $3, $4) FROM (%s) AS s(doc)',
-        train.source)
-        INTO vocab USING cfg, train.min_df, train.max_df, train.max_terms;
-    IF vocab IS NULL THEN
-        RAISE EXCEPTION 'cannot train an LDA model on an empty corpus'
-            USING ERRCODE = 'data_exception', DETAIL = 'The source query returned no rows.';
-    END IF;
-    IF tweetlda.vocab_size(vocab) = 0 THEN
-        RAISE EXCEPTION 'cannot train an LDA model with an empty vocabulary'
-            USING ERRCODE = 'data_exception',
-                  DETAIL = pg_catalog.format('No term of the %s documents passes min_df %s and max_df %s.',
-                                             tweetlda.vocab_documents(vocab), train.min_df, train.max_df),
-                  HINT = 'Lower min_df, raise max_df, or train on more documents.';
-    END IF;
-    EXECUTE pg_catalog.format('SELECT tweetlda.lda(s.doc, $1, $2) FROM (%s) AS s(doc)', train.source)
-        INTO result USING vocab, params;
+    -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
+    -- would) and trains on it
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, $1) FROM (%s) AS s(doc)', train.source)
+        INTO result USING params;
     info := tweetlda.model_info(result);
     LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
     INSERT INTO tweetlda.models (name, k, params, metrics, model, active)
-    VALUES (train.name, train.k,
-            params || pg_catalog.jsonb_build_object('min_df', train.min_df, 'max_df', train.max_df,
-                                                    'max_terms', train.max_terms),
+    VALUES (train.name, (info OPERATOR(pg_catalog.->>) 'k')::integer, params,
             pg_catalog.jsonb_build_object(
-                'vocab_size', info -> 'vocab_size',
-                'documents', info #> '{training,documents}',
-                'empty_documents', info #> '{training,empty_documents}',
-                'tokens', info #> '{training,tokens}',
-                'passes', info #> '{training,passes}',
-                'bound_per_token', info #> '{training,bound_per_token}',
-                'seconds', info #> '{training,seconds}'),
+                'vocab_size', info OPERATOR(pg_catalog.->) 'vocab_size',
+                'documents', info OPERATOR(pg_catalog.#>) '{training,documents}',
+                'empty_documents', info OPERATOR(pg_catalog.#>) '{training,empty_documents}',
+                'tokens', info OPERATOR(pg_catalog.#>) '{training,tokens}',
+                'passes', info OPERATOR(pg_catalog.#>) '{training,passes}',
+                'bound_per_token', info OPERATOR(pg_catalog.#>) '{training,bound_per_token}',
+                'seconds', info OPERATOR(pg_catalog.#>) '{training,seconds}'),
             result,
             NOT EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.active))
     RETURNING id INTO new_id;
@@ -380,9 +397,9 @@ DECLARE
     docs double precision;
 BEGIN
     EXECUTE pg_catalog.format(
-        'SELECT coalesce(sum(b[1]), 0) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
+        'SELECT coalesce(pg_catalog.sum(b[1]), 0) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
         source) INTO docs USING model;
-    RETURN docs + tweetlda.lda_topics_bound(model);
+    RETURN docs OPERATOR(pg_catalog.+) tweetlda.lda_topics_bound(model);
 END;
 $$;
 
@@ -397,12 +414,13 @@ DECLARE
     tokens double precision;
 BEGIN
     EXECUTE pg_catalog.format(
-        'SELECT coalesce(sum(b[1]), 0), sum(b[2]) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
+        'SELECT coalesce(pg_catalog.sum(b[1]), 0), pg_catalog.sum(b[2]) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
         source) INTO docs, tokens USING model;
-    IF tokens IS NULL OR tokens = 0 THEN
+    IF tokens IS NULL OR tokens OPERATOR(pg_catalog.=) 0 THEN
         RETURN NULL;
     END IF;
-    RETURN -(docs + tweetlda.lda_topics_bound(model)) / tokens;
+    RETURN OPERATOR(pg_catalog.-) (docs OPERATOR(pg_catalog.+) tweetlda.lda_topics_bound(model))
+        OPERATOR(pg_catalog./) tokens;
 END;
 $$;
 

@@ -137,6 +137,34 @@ cmp_ok($elapsed, '<', 15, "training stopped soon after the cancel (${elapsed}s)"
 note("cancel: training stopped after ${elapsed}s");
 is($node->safe_psql('postgres', 'SELECT 1'), '1', 'server still answers');
 
+# Another session's change to tweetlda.models reaches the scoring cache of a running session.
+{
+	my $a = $node->background_psql('postgres', on_error_stop => 0);
+	my $id = $a->query_safe("SELECT id FROM tweetlda.models WHERE name = 'm1'");
+	is($a->query_safe("SELECT array_length(tweetlda.topics('m1', 'flood boston'), 1) || ',' || array_length(tweetlda.topics($id, 'flood boston'), 1)"),
+		'4,4', 'session A scores with m1 (k=4), by name and by id');
+	$node->safe_psql('postgres',
+		"UPDATE tweetlda.models SET model = (SELECT model FROM tweetlda.models WHERE name = 'm2') WHERE name = 'm1'");
+	is($a->query_safe("SELECT array_length(tweetlda.topics('m1', 'flood boston'), 1) || ',' || array_length(tweetlda.topics($id, 'flood boston'), 1)"),
+		'3,3', "session A sees session B's new model (k=3) at its next statement");
+	$node->safe_psql('postgres', "DELETE FROM tweetlda.models WHERE name = 'm1'");
+	my ($out, $ret) = $a->query("SELECT tweetlda.topics('m1', 'flood boston')");
+	like($a->{stderr}, qr/LDA model "m1" does not exist/, 'a deleted model is gone for session A too');
+	$a->{stderr} = '';
+
+	# DROP EXTENSION and CREATE EXTENSION in the session: the cache follows the new table
+	$a->query_safe("SET client_min_messages = warning");
+	$a->query_safe("DROP EXTENSION tweetlda CASCADE");
+	$a->query_safe("CREATE EXTENSION tweetlda");
+	$a->query_safe("SELECT tweetlda.train('n1', 'SELECT text FROM tweets', k => 2, max_iter => 2)");
+	is($a->query_safe("SELECT array_length(tweetlda.topics('n1', 'flood boston'), 1)"), '2',
+		'scoring works after DROP and CREATE EXTENSION in the same session');
+	$a->query_safe("UPDATE tweetlda.models SET model = (SELECT tweetlda.lda(text, (SELECT tweetlda.vocabulary(tweetlda.tokenize(text, tweetlda.text_config()), 3, 0.5, 1000) FROM tweets), '{\"k\": 6, \"max_iter\": 2}') FROM tweets) WHERE name = 'n1'");
+	is($a->query_safe("SELECT array_length(tweetlda.topics('n1', 'flood boston'), 1)"), '6',
+		'and notices changes of the new table');
+	$a->quit;
+}
+
 $node->stop;
 done_testing();
 
