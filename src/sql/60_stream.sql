@@ -112,15 +112,17 @@ BEGIN
         INSERT INTO tweetlda.tweet_scores AS ts
             (tweet_id, model_id, topics, top_topic, polarity, subjectivity, sentiment,
              created_at, scored_at)
-        SELECT t.id, model_id, tp.topics, tweetlda.topic_argmax(tp.topics),
-               se.polarity, se.subjectivity, tweetlda.sentiment_label(se.polarity),
-               coalesce(t.created_at, t.received_at), now()
-        FROM (SELECT DISTINCT u.id FROM unnest(tweet_ids) AS u(id)) c
-        JOIN tweetlda.tweet_ids i ON i.id = c.id
-        JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at
-        -- OFFSET 0 keeps the subquery, so that topics() runs once per tweet, not once per use
-        CROSS JOIN LATERAL (SELECT tweetlda.topics(model_id, t.text) AS topics OFFSET 0) tp
-        CROSS JOIN LATERAL tweetlda.sentiment(t.text, analyzer) se
+        SELECT x.id, model_id, x.topics, tweetlda.topic_argmax(x.topics),
+               (x.s).polarity, (x.s).subjectivity, tweetlda.sentiment_label((x.s).polarity),
+               x.created_at, now()
+        -- OFFSET 0 keeps the subquery, so that topics() and sentiment() run once per tweet
+        FROM (SELECT t.id, coalesce(t.created_at, t.received_at) AS created_at,
+                     tweetlda.topics(model_id, t.text) AS topics,
+                     tweetlda.sentiment(t.text, analyzer) AS s
+              FROM (SELECT DISTINCT u.id FROM unnest(tweet_ids) AS u(id)) c
+              JOIN tweetlda.tweet_ids i ON i.id = c.id
+              JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at
+              OFFSET 0) x
         ON CONFLICT (tweet_id) DO UPDATE
             SET model_id = excluded.model_id, topics = excluded.topics,
                 top_topic = excluded.top_topic, polarity = excluded.polarity,
