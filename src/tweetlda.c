@@ -9,6 +9,7 @@
 
 #include "lda_score.h"
 #include "social_lexicon.h"
+#include "stream.h"
 #include "tablecache.h"
 #include "tweetlda.h"
 
@@ -19,6 +20,7 @@ void
 _PG_init(void)
 {
 	TableCacheInit();
-	SocialLexiconInit();
 	LdaScoreInit();
+	SocialLexiconInit();
+	StreamInit();
 }

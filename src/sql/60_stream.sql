@@ -1,0 +1,390 @@
+-- tweetlda install script, part 60: exactly-once stream scoring.
+--
+-- Every tweet landed in tweetlda.tweets is enqueued in tweetlda.pending by a statement-level
+-- trigger, in the transaction that inserts it. tweetlda.process_pending() claims a batch of
+-- queued tweets (DELETE ... FOR UPDATE SKIP LOCKED), scores them with the active model and the
+-- stream's sentiment analyzer, and inserts the scores into tweetlda.tweet_scores, all in one
+-- transaction: a crash undoes the claim and the scores together, concurrent callers never claim
+-- the same tweet, and a tweet whose inserting transaction commits late is claimed once it is
+-- visible. tweet_scores' primary key is the last guard against a second score.
+-- The stream worker (src/stream.c) calls process_pending() every trigger interval.
+
+-- The queue of landed tweets that are not scored yet.
+CREATE TABLE tweetlda.pending (
+    tweet_id bigint PRIMARY KEY,
+    enqueued_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000,
+        autovacuum_vacuum_cost_delay = 0);
+COMMENT ON TABLE tweetlda.pending IS 'tweets landed but not scored yet (the stream queue)';
+
+-- One row per scored tweet.
+CREATE TABLE tweetlda.tweet_scores (
+    tweet_id bigint PRIMARY KEY,
+    model_id integer NOT NULL,
+    topics real[],
+    top_topic integer,
+    polarity double precision NOT NULL,
+    subjectivity double precision NOT NULL,
+    sentiment text NOT NULL,
+    created_at timestamptz,
+    scored_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE tweetlda.tweet_scores IS
+    'topic distribution and sentiment of every scored tweet (topics NULL: no term of the model)';
+COMMENT ON COLUMN tweetlda.tweet_scores.created_at IS
+    'the tweet''s created_at (else received_at), copied: timelines need no join and survive retention';
+-- rows/s in stream_status() and "what was scored lately"
+CREATE INDEX tweet_scores_scored_at_idx ON tweetlda.tweet_scores (scored_at);
+-- tweetlda.topic_timeline: hourly buckets of the tweet's time, read by an index-only scan
+CREATE INDEX tweet_scores_timeline_idx ON tweetlda.tweet_scores
+    (pg_catalog.date_bin('1 hour'::interval, created_at, '2000-01-01 00:00:00+00'::timestamptz),
+     top_topic) INCLUDE (model_id, polarity);
+
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.pending', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.tweet_scores', '');
+
+-- The stream's configuration and counters: one row, kept across restarts.
+CREATE TABLE tweetlda.stream_state (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    enabled boolean,
+    trigger_interval interval NOT NULL DEFAULT '1 second',
+    batch_size integer NOT NULL DEFAULT 10000,
+    analyzer text NOT NULL DEFAULT 'textblob',
+    started_at timestamptz,
+    stopped_at timestamptz,
+    batches bigint NOT NULL DEFAULT 0,
+    rows_scored bigint NOT NULL DEFAULT 0,
+    errors bigint NOT NULL DEFAULT 0,
+    last_batch_at timestamptz,
+    last_batch_rows integer,
+    last_batch_ms bigint,
+    last_error text,
+    last_error_at timestamptz
+);
+COMMENT ON TABLE tweetlda.stream_state IS
+    'stream worker configuration (enabled NULL: never started or stopped) and counters';
+INSERT INTO tweetlda.stream_state DEFAULT VALUES;
+
+-- Enqueue the tweets an INSERT (or COPY) landed, in the same transaction.
+-- SECURITY DEFINER: a role that may only ingest needs no privilege on the queue.
+CREATE FUNCTION tweetlda.enqueue_landed() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO tweetlda.pending (tweet_id)
+    SELECT n.id FROM landed n
+    ON CONFLICT (tweet_id) DO NOTHING;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER tweets_enqueue AFTER INSERT ON tweetlda.tweets
+    REFERENCING NEW TABLE AS landed
+    FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.enqueue_landed();
+
+-- The index (1-based, as the topics of tweetlda.topics) of the largest weight of a topic array.
+CREATE FUNCTION tweetlda.topic_argmax(topics real[]) RETURNS integer
+    AS 'MODULE_PATHNAME', 'topic_argmax'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Score the given tweets with the active model, unless they already have its scores (a score of
+-- another model is replaced); the number scored. The queue is not touched: this is the scoring
+-- step of process_pending(), also usable alone.
+CREATE FUNCTION tweetlda.score_tweets(tweet_ids bigint[]) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    model_id integer;
+    analyzer text;
+    scored integer;
+BEGIN
+    SELECT m.id INTO model_id FROM tweetlda.models m WHERE m.active;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no active model'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Tweets are scored with the active model of tweetlda.models.',
+                  HINT = 'Train a model with tweetlda.train() and activate it with tweetlda.activate().';
+    END IF;
+    SELECT s.analyzer INTO analyzer FROM tweetlda.stream_state s;
+    WITH scored_rows AS (
+        INSERT INTO tweetlda.tweet_scores AS ts
+            (tweet_id, model_id, topics, top_topic, polarity, subjectivity, sentiment,
+             created_at, scored_at)
+        SELECT x.id, model_id, x.topics, tweetlda.topic_argmax(x.topics),
+               (x.s).polarity, (x.s).subjectivity, tweetlda.sentiment_label((x.s).polarity),
+               x.created_at, now()
+        -- OFFSET 0 keeps the subquery, so that topics() and sentiment() run once per tweet
+        FROM (SELECT t.id, coalesce(t.created_at, t.received_at) AS created_at,
+                     tweetlda.topics(model_id, t.text) AS topics,
+                     tweetlda.sentiment(t.text, analyzer) AS s
+              FROM (SELECT DISTINCT u.id FROM unnest(tweet_ids) AS u(id)) c
+              JOIN tweetlda.tweet_ids i ON i.id = c.id
+              JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at
+              OFFSET 0) x
+        ON CONFLICT (tweet_id) DO UPDATE
+            SET model_id = excluded.model_id, topics = excluded.topics,
+                top_topic = excluded.top_topic, polarity = excluded.polarity,
+                subjectivity = excluded.subjectivity, sentiment = excluded.sentiment,
+                created_at = excluded.created_at, scored_at = excluded.scored_at
+            WHERE ts.model_id IS DISTINCT FROM excluded.model_id
+        RETURNING 1)
+    SELECT count(*) INTO scored FROM scored_rows;
+    RETURN scored;
+END
+$$;
+
+-- Whether an error is about the system rather than one tweet (then no tweet is rejected).
+CREATE FUNCTION tweetlda.stream_error_is_systemic(state text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN left(state, 2) IN ('08', '25', '28', '3D', '3F', '40', '42', '53', '55', '57', '58',
+                              'F0');
+
+-- One micro-batch: claim up to max_rows queued tweets, score them, return the number scored.
+-- A batch that fails is retried tweet by tweet; a tweet that fails alone goes to
+-- tweetlda.rejected (reason and raw object) and is not retried.
+CREATE FUNCTION tweetlda.process_pending(max_rows integer DEFAULT 10000) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ids bigint[];
+    scored integer := 0;
+    failed_ids bigint[] := '{}';
+    failed_reasons text[] := '{}';
+    batch_state text;
+    batch_message text;
+    one bigint;
+BEGIN
+    IF max_rows IS NULL OR max_rows < 1 OR max_rows > 1000000 THEN
+        RAISE EXCEPTION 'invalid max_rows: %', coalesce(max_rows::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a batch size between 1 and 1000000.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.active) THEN
+        RAISE EXCEPTION 'no active model'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Queued tweets stay queued until a model is active.',
+                  HINT = 'Train a model with tweetlda.train() and activate it with tweetlda.activate().';
+    END IF;
+    WITH claimed AS (
+        -- = ANY(ARRAY(...)): primary key lookups, never a scan of a long queue
+        DELETE FROM tweetlda.pending
+        WHERE tweet_id = ANY (ARRAY(SELECT p.tweet_id FROM tweetlda.pending p
+                                    ORDER BY p.tweet_id LIMIT max_rows
+                                    FOR UPDATE SKIP LOCKED))
+        RETURNING tweet_id)
+    SELECT array_agg(tweet_id) INTO ids FROM claimed;
+    IF ids IS NULL THEN
+        RETURN 0;
+    END IF;
+    BEGIN
+        RETURN tweetlda.score_tweets(ids);
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS batch_state = RETURNED_SQLSTATE, batch_message = MESSAGE_TEXT;
+        IF tweetlda.stream_error_is_systemic(batch_state) THEN
+            RAISE;
+        END IF;
+    END;
+    -- The batch failed on its data: find the tweets that fail alone.
+    FOREACH one IN ARRAY ids LOOP
+        BEGIN
+            scored := scored + tweetlda.score_tweets(ARRAY[one]);
+        EXCEPTION WHEN OTHERS THEN
+            failed_ids := failed_ids || one;
+            failed_reasons := failed_reasons || ('scoring failed: ' || SQLERRM || ' (SQLSTATE '
+                                                 || SQLSTATE || ')');
+        END;
+    END LOOP;
+    IF cardinality(failed_ids) = cardinality(ids) AND cardinality(ids) > 1 THEN
+        -- every tweet fails: not the tweets' fault, so keep them queued
+        RAISE EXCEPTION 'could not score a batch of % tweets: %', cardinality(ids), batch_message
+            USING ERRCODE = batch_state,
+                  DETAIL = 'Every tweet of the batch failed alone too, so none was rejected.';
+    END IF;
+    INSERT INTO tweetlda.rejected (reason, raw, tweet_id)
+    SELECT f.reason, t.raw::text, f.id
+    FROM unnest(failed_ids, failed_reasons) AS f(id, reason)
+    LEFT JOIN tweetlda.tweet_ids i ON i.id = f.id
+    LEFT JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at;
+    RAISE WARNING 'tweetlda: % of % tweets could not be scored and went to tweetlda.rejected',
+        cardinality(failed_ids), cardinality(ids)
+        USING DETAIL = 'The batch failed with: ' || batch_message;
+    RETURN scored;
+END
+$$;
+
+-- Queue again the tweets (created since a time) whose scores are not from the active model, so
+-- that the stream rescores them; the number queued.
+CREATE FUNCTION tweetlda.rescore(since timestamptz DEFAULT '-infinity') RETURNS bigint
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    queued bigint;
+BEGIN
+    INSERT INTO tweetlda.pending (tweet_id)
+    SELECT s.tweet_id FROM tweetlda.tweet_scores s
+    WHERE s.created_at >= since
+      AND s.model_id IS DISTINCT FROM (SELECT m.id FROM tweetlda.models m WHERE m.active)
+    ON CONFLICT (tweet_id) DO NOTHING;
+    GET DIAGNOSTICS queued = ROW_COUNT;
+    RETURN queued;
+END
+$$;
+
+-- Process queued tweets until the queue is empty, committing after each batch
+-- (the command of the pg_cron job that schedule_scoring() creates).
+CREATE PROCEDURE tweetlda.process_all_pending(batch_size integer DEFAULT 10000)
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    n integer;
+    total bigint := 0;
+BEGIN
+    LOOP
+        n := tweetlda.process_pending(batch_size);
+        total := total + n;
+        COMMIT;
+        EXIT WHEN n = 0;
+    END LOOP;
+    RAISE NOTICE 'tweetlda: scored % tweets', total;
+END
+$$;
+
+-- The pid of the stream worker of this database (the holder of its advisory lock), or NULL.
+CREATE FUNCTION tweetlda.stream_worker_pid() RETURNS integer
+    LANGUAGE sql VOLATILE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT l.pid FROM pg_catalog.pg_locks l
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
+                        WHERE d.datname = pg_catalog.current_database())
+      AND l.classid = (7412390451 >> 32)::oid AND l.objid = (7412390451 & 4294967295)::oid
+    LIMIT 1;
+END;
+
+-- Register a dynamic stream worker for this database, running as the current role.
+CREATE FUNCTION tweetlda.stream_launch() RETURNS integer
+    AS 'MODULE_PATHNAME', 'stream_launch'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- Start (or reconfigure) the stream worker of this database; returns the pid of the running
+-- worker, else of the one launched.
+CREATE FUNCTION tweetlda.start_stream(trigger_interval interval DEFAULT '1 second',
+                                      batch_size integer DEFAULT 10000)
+    RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pid integer;
+BEGIN
+    IF trigger_interval IS NULL OR trigger_interval < '1 millisecond'
+       OR trigger_interval > '1 day' THEN
+        RAISE EXCEPTION 'invalid trigger_interval: %', coalesce(trigger_interval::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass an interval between 1 millisecond and 1 day.';
+    END IF;
+    IF batch_size IS NULL OR batch_size < 1 OR batch_size > 1000000 THEN
+        RAISE EXCEPTION 'invalid batch_size: %', coalesce(batch_size::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a batch size between 1 and 1000000.';
+    END IF;
+    UPDATE tweetlda.stream_state s
+    SET enabled = true, trigger_interval = start_stream.trigger_interval,
+        batch_size = start_stream.batch_size, started_at = now();
+    -- Launch a worker even when one runs: it waits for this transaction to end, then takes
+    -- over only if the running one is gone by then (one that was just stopping, say).
+    pid := tweetlda.stream_launch();
+    RETURN coalesce(tweetlda.stream_worker_pid(), pid);
+END
+$$;
+
+-- Ask the stream worker of this database to stop (it exits after this transaction commits);
+-- true when a worker was running.
+CREATE FUNCTION tweetlda.stop_stream() RETURNS boolean
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE tweetlda.stream_state SET enabled = false, stopped_at = now();
+    RETURN tweetlda.stream_worker_pid() IS NOT NULL;
+END
+$$;
+
+-- The stream's state: worker, configuration, counters, queue and lag.
+CREATE FUNCTION tweetlda.stream_status(
+        OUT running boolean, OUT pid integer, OUT enabled boolean,
+        OUT trigger_interval interval, OUT batch_size integer,
+        OUT batches bigint, OUT rows_scored bigint, OUT rows_per_second double precision,
+        OUT pending bigint, OUT lag interval,
+        OUT last_batch_at timestamptz, OUT last_batch_rows integer, OUT last_batch_ms bigint,
+        OUT errors bigint, OUT last_error text, OUT last_error_at timestamptz)
+    LANGUAGE sql VOLATILE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT w.pid IS NOT NULL, w.pid, s.enabled, s.trigger_interval, s.batch_size,
+           s.batches, s.rows_scored,
+           (SELECT count(*) FROM tweetlda.tweet_scores ts
+            WHERE ts.scored_at > now() - '10 seconds'::interval)::double precision / 10,
+           q.n, now() - q.oldest,
+           s.last_batch_at, s.last_batch_rows, s.last_batch_ms,
+           s.errors, s.last_error, s.last_error_at
+    FROM tweetlda.stream_state s
+    CROSS JOIN (SELECT tweetlda.stream_worker_pid() AS pid) w
+    CROSS JOIN (SELECT count(*) AS n, min(p.enqueued_at) AS oldest FROM tweetlda.pending p) q;
+END;
+
+-- Batch mode: a pg_cron job that runs process_all_pending() on a cron schedule.
+CREATE FUNCTION tweetlda.schedule_scoring(schedule text) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    job bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in database "%"', current_database()
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Batch mode runs tweetlda.process_all_pending() as a pg_cron job.',
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to '
+                         'this database, restart the server and run CREATE EXTENSION pg_cron; '
+                         'or use tweetlda.start_stream().';
+    END IF;
+    EXECUTE 'SELECT cron.schedule($1, $2, $3)'
+        INTO job
+        USING 'tweetlda scoring', schedule, 'CALL tweetlda.process_all_pending()';
+    RETURN job;
+END
+$$;
+
+-- Remove the pg_cron job of schedule_scoring(); true when there was one.
+CREATE FUNCTION tweetlda.unschedule_scoring() RETURNS boolean
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found boolean;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        RETURN false;
+    END IF;
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM cron.job WHERE jobname = $1 AND username = current_user)'
+        INTO found USING 'tweetlda scoring';
+    IF found THEN
+        EXECUTE 'SELECT cron.unschedule($1)' USING 'tweetlda scoring';
+    END IF;
+    RETURN found;
+END
+$$;
+
+-- Writing functions are for the owner and the roles it grants them to.
+REVOKE ALL ON FUNCTION tweetlda.process_pending(integer), tweetlda.score_tweets(bigint[]),
+    tweetlda.start_stream(interval, integer), tweetlda.stop_stream(),
+    tweetlda.stream_launch(), tweetlda.stream_status(), tweetlda.schedule_scoring(text),
+    tweetlda.unschedule_scoring(), tweetlda.enqueue_landed(),
+    tweetlda.rescore(timestamptz) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE tweetlda.process_all_pending(integer) FROM PUBLIC;

@@ -1,0 +1,140 @@
+-- tweetlda install script, part 70: analysis views over the scored tweets, for psql and BI tools,
+-- and the read-only dashboard role that sees them and nothing else.
+-- Topics are numbered from 1 (the index in the topic distribution array). The per-topic views
+-- (topic_summary, topic_sentiment, topic_timeline) describe the active model's scores.
+
+-- Every scored tweet: time, text, processed tokens, topic distribution and sentiment.
+CREATE VIEW tweetlda.scored_tweets AS
+SELECT s.tweet_id, s.created_at, t.lang, t.author, t.text,
+       tweetlda.tokenize(t.text, m.params -> 'text_config') AS tokens,
+       s.topics, s.top_topic, s.polarity, s.subjectivity, s.sentiment,
+       s.model_id, s.scored_at
+FROM tweetlda.tweet_scores s
+JOIN tweetlda.tweet_ids i ON i.id = s.tweet_id
+JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at
+LEFT JOIN tweetlda.models m ON m.id = s.model_id;
+COMMENT ON VIEW tweetlda.scored_tweets IS
+    'scored tweets still landed: time, text, tokens (as the model saw them), topics and sentiment';
+
+-- Long form of the topic distributions: one row per tweet and topic.
+CREATE VIEW tweetlda.tweet_topics AS
+SELECT s.tweet_id, w.topic::integer AS topic, w.weight, s.model_id
+FROM tweetlda.tweet_scores s
+CROSS JOIN LATERAL unnest(s.topics) WITH ORDINALITY AS w(weight, topic);
+COMMENT ON VIEW tweetlda.tweet_topics IS 'topic weights of every scored tweet, one row per topic';
+
+-- One row per topic of the active model: top terms, tweets, share and sentiment.
+CREATE VIEW tweetlda.topic_summary AS
+WITH m AS (SELECT id, model FROM tweetlda.models WHERE active),
+terms AS (
+    SELECT tt.topic, array_agg(tt.term ORDER BY tt.rank) AS top_terms
+    FROM m CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 10) tt
+    GROUP BY tt.topic),
+counts AS (
+    SELECT s.top_topic AS topic, count(*) AS tweets, avg(s.polarity) AS avg_polarity,
+           count(*) FILTER (WHERE s.sentiment = 'positive') AS positive,
+           count(*) FILTER (WHERE s.sentiment = 'neutral') AS neutral,
+           count(*) FILTER (WHERE s.sentiment = 'negative') AS negative
+    FROM tweetlda.tweet_scores s JOIN m ON s.model_id = m.id
+    WHERE s.top_topic IS NOT NULL
+    GROUP BY s.top_topic)
+SELECT terms.topic, terms.top_terms,
+       coalesce(c.tweets, 0) AS tweets,
+       coalesce(c.tweets::double precision / nullif(sum(c.tweets) OVER (), 0), 0) AS share,
+       c.avg_polarity,
+       coalesce(c.positive, 0) AS positive,
+       coalesce(c.neutral, 0) AS neutral,
+       coalesce(c.negative, 0) AS negative
+FROM terms LEFT JOIN counts c ON c.topic = terms.topic;
+COMMENT ON VIEW tweetlda.topic_summary IS
+    'per topic of the active model: top terms, tweets, share, average polarity, label counts';
+
+-- Tweets per topic of the active model and sentiment label (every combination, zeros included).
+CREATE VIEW tweetlda.topic_sentiment AS
+WITH m AS (SELECT id, k FROM tweetlda.models WHERE active),
+topics AS (SELECT g.topic FROM m CROSS JOIN LATERAL generate_series(1, m.k) AS g(topic)),
+counts AS (
+    SELECT s.top_topic AS topic, s.sentiment, count(*) AS tweets
+    FROM tweetlda.tweet_scores s JOIN m ON s.model_id = m.id
+    WHERE s.top_topic IS NOT NULL
+    GROUP BY 1, 2)
+SELECT topics.topic, l.sentiment, coalesce(c.tweets, 0) AS tweets
+FROM topics
+CROSS JOIN (VALUES ('positive'), ('neutral'), ('negative')) AS l(sentiment)
+LEFT JOIN counts c ON c.topic = topics.topic AND c.sentiment = l.sentiment;
+COMMENT ON VIEW tweetlda.topic_sentiment IS 'tweets per topic of the active model and sentiment label';
+
+-- Tweets and average polarity per hour (of the tweets' time) and topic of the active model.
+-- A condition on bucket (WHERE bucket >= now() - interval '24 hours') is answered from the
+-- index tweet_scores_timeline_idx.
+CREATE VIEW tweetlda.topic_timeline AS
+SELECT pg_catalog.date_bin('1 hour'::interval, s.created_at,
+                           '2000-01-01 00:00:00+00'::timestamptz) AS bucket,
+       s.top_topic AS topic, count(*) AS tweets, avg(s.polarity) AS avg_polarity
+FROM tweetlda.tweet_scores s
+WHERE s.model_id = (SELECT m.id FROM tweetlda.models m WHERE m.active)
+  AND s.top_topic IS NOT NULL
+GROUP BY 1, 2;
+COMMENT ON VIEW tweetlda.topic_timeline IS
+    'tweets and average polarity per hour and topic of the active model';
+
+-- The wide form BI tools like: (re)create a view with one column per topic of the active
+-- model (topic_1 ... topic_k), readable by the dashboard role; returns its qualified name.
+-- Call it again after activating another model. An unqualified name is put in schema public.
+CREATE FUNCTION tweetlda.create_wide_view(view_name text DEFAULT 'public.scored_tweets_wide')
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    model integer;
+    k integer;
+    cols text;
+    target text;
+    parts text[] := parse_ident(view_name);
+BEGIN
+    SELECT m.id, m.k INTO model, k FROM tweetlda.models m WHERE m.active;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no active model'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Activate a model with tweetlda.activate() first.';
+    END IF;
+    IF cardinality(parts) NOT IN (1, 2) THEN
+        RAISE EXCEPTION 'invalid view name: "%"', view_name
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a view name, optionally schema-qualified.';
+    END IF;
+    -- an unqualified name goes to schema public (the function runs with a fixed search_path)
+    target := quote_ident(CASE cardinality(parts) WHEN 2 THEN parts[1] ELSE 'public' END) || '.'
+              || quote_ident(parts[cardinality(parts)]);
+    SELECT string_agg(format('s.topics[%s] AS topic_%s', i, i), ', ' ORDER BY i) INTO cols
+    FROM generate_series(1, k) AS i;
+    IF to_regclass(target) IS NOT NULL THEN
+        EXECUTE format('DROP VIEW %s', target);
+    END IF;
+    EXECUTE format('CREATE VIEW %s AS SELECT s.tweet_id, s.created_at, t.text, s.top_topic, %s, '
+                   's.polarity, s.subjectivity, s.sentiment, s.model_id '
+                   'FROM tweetlda.tweet_scores s '
+                   'JOIN tweetlda.tweet_ids i ON i.id = s.tweet_id '
+                   'JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at '
+                   'WHERE s.model_id = %s', target, cols, model);
+    EXECUTE format('COMMENT ON VIEW %s IS %L', target,
+                   format('scored tweets of tweetlda model %s, one column per topic', model));
+    EXECUTE format('GRANT SELECT ON %s TO tweetlda_dashboard', target);
+    RETURN target;
+END
+$$;
+REVOKE ALL ON FUNCTION tweetlda.create_wide_view(text) FROM PUBLIC;
+
+-- The read-only dashboard role: it sees the analysis views and nothing else. Roles belong to
+-- the cluster, so it is created once and kept by DROP EXTENSION; grant it to login roles.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tweetlda_dashboard') THEN
+        CREATE ROLE tweetlda_dashboard NOLOGIN;
+    END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA tweetlda TO tweetlda_dashboard;
+GRANT SELECT ON tweetlda.scored_tweets, tweetlda.tweet_topics, tweetlda.topic_summary,
+    tweetlda.topic_sentiment, tweetlda.topic_timeline TO tweetlda_dashboard;
