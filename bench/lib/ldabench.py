@@ -168,6 +168,8 @@ class NoticeLog(list):
     """Echo server NOTICEs (training progress) on stderr as they are collected."""
 
     def append(self, msg):
+        if msg.rstrip().endswith(", skipping"):
+            return
         print("    " + msg.strip(), file=sys.stderr, flush=True)
         if len(self) > 50:
             del self[:25]
