@@ -445,6 +445,14 @@ def heldout_perplexity(phi, alpha, corpus):
     return float(np.exp(-ll / n))
 
 
+def unigram_perplexity(corpus):
+    """Held-out perplexity of the unigram model (training word frequencies + 0.01), by the same
+    routine (one topic): the baseline a topic model should beat."""
+    import numpy as np
+    f = np.asarray(corpus.train_matrix().sum(axis=0)).ravel() + 0.01
+    return heldout_perplexity(f[None, :], [1.0], corpus)
+
+
 # ---------------------------------------------------------------------------------------------
 # Models
 # ---------------------------------------------------------------------------------------------
