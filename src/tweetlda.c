@@ -7,6 +7,7 @@
 
 #include "fmgr.h"
 
+#include "lda_score.h"
 #include "tablecache.h"
 #include "tweetlda.h"
 
@@ -17,4 +18,5 @@ void
 _PG_init(void)
 {
 	TableCacheInit();
+	LdaScoreInit();
 }

@@ -1,0 +1,229 @@
+/*
+ * lda_infer.c
+ *		The per-document variational E-step of LDA (Hoffman, Blei & Bach 2010),
+ *		used by training (lda_train.c) and by scoring and evaluation (lda_score.c).
+ *
+ * Everything here is plain C over caller-provided buffers: no palloc, no ereport,
+ * no PostgreSQL state, so the training driver may run it in a helper thread.  The
+ * iteration is deterministic: gamma starts from alpha plus an even share of the
+ * document's weight, not from random numbers.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "lda_infer.h"
+
+/* Digamma function: recurrence up to x >= 6, then the asymptotic series */
+double
+LdaDigamma(double x)
+{
+	double		r = 0.0;
+	double		f;
+
+	while (x < 6.0)
+	{
+		r -= 1.0 / x;
+		x += 1.0;
+	}
+	f = 1.0 / (x * x);
+	return r + log(x) - 0.5 / x
+		- f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}
+
+/* Trigamma function: recurrence up to x >= 6, then the asymptotic series */
+double
+LdaTrigamma(double x)
+{
+	double		r = 0.0;
+	double		f;
+
+	while (x < 6.0)
+	{
+		r += 1.0 / (x * x);
+		x += 1.0;
+	}
+	f = 1.0 / (x * x);
+	return r + 1.0 / x + f / 2
+		+ f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)));
+}
+
+/* phinorm[i] = sum_t expElogtheta[t] * expElogbeta[ids[i], t] (never zero) */
+static inline void
+ComputePhinorm(const LdaScratch *s, const double *expElogbeta, int n,
+			   const uint32_t *ids)
+{
+	int			k = s->k;
+
+	for (int i = 0; i < n; i++)
+	{
+		const double *eb = expElogbeta + (size_t) ids[i] * k;
+		double		dot = 0.0;
+
+		for (int t = 0; t < k; t++)
+			dot += s->expElogtheta[t] * eb[t];
+		s->phinorm[i] = dot + 1e-100;
+	}
+}
+
+/* expElogtheta[t] = exp(digamma(gamma[t])); the common factor cancels everywhere it is used */
+static inline void
+ComputeExpElogtheta(const LdaScratch *s)
+{
+	for (int t = 0; t < s->k; t++)
+		s->expElogtheta[t] = exp(LdaDigamma(s->gamma[t]));
+}
+
+/* Infer the variational parameters gamma of one document; returns the iterations used */
+int
+LdaInferDoc(LdaScratch *s, const double *alpha, const double *expElogbeta,
+			int n, const uint32_t *ids, const double *wts)
+{
+	int			k = s->k;
+	double		total = 0.0;
+	int			iter;
+
+	for (int i = 0; i < n; i++)
+		total += wts[i];
+	for (int t = 0; t < k; t++)
+		s->gamma[t] = alpha[t] + total / k;
+	ComputeExpElogtheta(s);
+	ComputePhinorm(s, expElogbeta, n, ids);
+
+	for (iter = 1; iter <= LDA_GAMMA_MAX_ITER; iter++)
+	{
+		double		change = 0.0;
+
+		for (int t = 0; t < k; t++)
+		{
+			s->gammaOld[t] = s->gamma[t];
+			s->gamma[t] = 0.0;
+		}
+		for (int i = 0; i < n; i++)
+		{
+			const double *eb = expElogbeta + (size_t) ids[i] * k;
+			double		c = wts[i] / s->phinorm[i];
+
+			for (int t = 0; t < k; t++)
+				s->gamma[t] += c * eb[t];
+		}
+		for (int t = 0; t < k; t++)
+		{
+			s->gamma[t] = alpha[t] + s->expElogtheta[t] * s->gamma[t];
+			change += fabs(s->gamma[t] - s->gammaOld[t]);
+		}
+		ComputeExpElogtheta(s);
+		ComputePhinorm(s, expElogbeta, n, ids);
+		if (change / k < LDA_GAMMA_TOLERANCE)
+			break;
+	}
+	return iter;
+}
+
+/* sstats[w, t] += expElogtheta[t] * wts / phinorm (the expElogbeta factor comes later) */
+void
+LdaAccumulateSstats(const LdaScratch *s, double *sstats, int n,
+					const uint32_t *ids, const double *wts)
+{
+	int			k = s->k;
+
+	for (int i = 0; i < n; i++)
+	{
+		double	   *row = sstats + (size_t) ids[i] * k;
+		double		c = wts[i] / s->phinorm[i];
+
+		for (int t = 0; t < k; t++)
+			row[t] += c * s->expElogtheta[t];
+	}
+}
+
+/* acc[t] += digamma(gamma[t]) - digamma(sum gamma) */
+void
+LdaAccumulateElogtheta(const LdaScratch *s, double *acc)
+{
+	double		sum = 0.0;
+	double		psisum;
+
+	for (int t = 0; t < s->k; t++)
+		sum += s->gamma[t];
+	psisum = LdaDigamma(sum);
+	for (int t = 0; t < s->k; t++)
+		acc[t] += LdaDigamma(s->gamma[t]) - psisum;
+}
+
+/*
+ * The document's part of the variational bound, as Spark's logLikelihoodBound:
+ * sum_w wts_w * logsumexp_t(Elogtheta_t + Elogbeta[w,t])
+ * + sum_t (alpha_t - gamma_t) Elogtheta_t + lgamma(gamma_t) - lgamma(alpha_t)
+ * + lgamma(sum alpha) - lgamma(sum gamma).
+ * Uses s->gammaOld as scratch for Elogtheta; lgamma_r keeps it thread-safe.
+ */
+double
+LdaDocBound(const LdaScratch *s, const double *alpha, const double *Elogbeta,
+			int n, const uint32_t *ids, const double *wts)
+{
+	int			k = s->k;
+	double	   *Elogtheta = s->gammaOld;
+	double		sumgamma = 0.0;
+	double		sumalpha = 0.0;
+	double		bound = 0.0;
+	int			sign;
+
+	for (int t = 0; t < k; t++)
+		sumgamma += s->gamma[t];
+	for (int t = 0; t < k; t++)
+		Elogtheta[t] = LdaDigamma(s->gamma[t]) - LdaDigamma(sumgamma);
+	for (int i = 0; i < n; i++)
+	{
+		const double *eb = Elogbeta + (size_t) ids[i] * k;
+		double		mx = -INFINITY;
+		double		acc = 0.0;
+
+		for (int t = 0; t < k; t++)
+			mx = Max(mx, Elogtheta[t] + eb[t]);
+		for (int t = 0; t < k; t++)
+			acc += exp(Elogtheta[t] + eb[t] - mx);
+		bound += wts[i] * (mx + log(acc));
+	}
+	for (int t = 0; t < k; t++)
+	{
+		bound += (alpha[t] - s->gamma[t]) * Elogtheta[t]
+			+ lgamma_r(s->gamma[t], &sign) - lgamma_r(alpha[t], &sign);
+		sumalpha += alpha[t];
+	}
+	bound += lgamma_r(sumalpha, &sign) - lgamma_r(sumgamma, &sign);
+	return bound;
+}
+
+/*
+ * From lambda (V x k, term-major) compute expElogbeta = exp(E[log beta]) where
+ * E[log beta[t,w]] = digamma(lambda[w,t]) - digamma(sum_w lambda[w,t]); Elogbeta
+ * (optional, may be NULL) receives E[log beta] itself.
+ */
+void
+LdaExpDirichletExpectation(int k, int nterms, const double *lambda,
+						   double *expElogbeta, double *Elogbeta)
+{
+	double		psisum[1024];	/* k is at most LDA_MAX_K (1000) */
+
+	for (int t = 0; t < k; t++)
+		psisum[t] = 0.0;
+	for (int w = 0; w < nterms; w++)
+		for (int t = 0; t < k; t++)
+			psisum[t] += lambda[(size_t) w * k + t];
+	for (int t = 0; t < k; t++)
+		psisum[t] = LdaDigamma(psisum[t]);
+	for (int w = 0; w < nterms; w++)
+	{
+		for (int t = 0; t < k; t++)
+		{
+			size_t		i = (size_t) w * k + t;
+			double		e = LdaDigamma(lambda[i]) - psisum[t];
+
+			if (Elogbeta)
+				Elogbeta[i] = e;
+			if (expElogbeta)
+				expElogbeta[i] = exp(e);
+		}
+	}
+}

@@ -1,0 +1,223 @@
+/*
+ * lda_inspect.c
+ *		Looking into an LDA model: topic_terms() (Spark's describeTopics),
+ *		topic_word() (the normalized topic-word distribution), model_info(),
+ *		and the topics' part of the variational bound used by log_likelihood().
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "lda_infer.h"
+#include "lda_model.h"
+#include "textconf.h"
+#include "vocab.h"
+
+/* Sum of lambda over the vocabulary, per topic */
+static double *
+TopicSums(const LdaModel *m)
+{
+	const float *lambda = LDA_LAMBDA(m);
+	double	   *sum = palloc0(sizeof(double) * m->k);
+
+	for (int w = 0; w < m->nterms; w++)
+		for (int t = 0; t < m->k; t++)
+			sum[t] += lambda[(Size) w * m->k + t];
+	return sum;
+}
+
+/* The model of argument 0, checked */
+static LdaModel *
+ModelArg(FunctionCallInfo fcinfo)
+{
+	LdaModel   *m = PG_GETARG_LDA_MODEL_P(0);
+
+	LdaModelCheck(m, VARSIZE(m));
+	return m;
+}
+
+/* Emit one (topic, [rank,] term, weight) row */
+static void
+PutTermRow(ReturnSetInfo *rsinfo, const LdaModel *m, int t, int rank, int w, double weight)
+{
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	int			len;
+	const char *term = VocabTerm(LDA_VOCAB(m), w, &len);
+	int			i = 0;
+
+	values[i++] = Int32GetDatum(t + 1);
+	if (rank > 0)
+		values[i++] = Int32GetDatum(rank);
+	values[i++] = PointerGetDatum(cstring_to_text_with_len(term, len));
+	values[i++] = Float8GetDatum(weight);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+static const float *sort_lambda;
+static int	sort_k;
+static int	sort_t;
+
+/* Order term ids by descending lambda of topic sort_t, then by id */
+static int
+CompareTermWeight(const void *a, const void *b)
+{
+	int			x = *(const int *) a,
+				y = *(const int *) b;
+	float		wx = sort_lambda[(Size) x * sort_k + sort_t],
+				wy = sort_lambda[(Size) y * sort_k + sort_t];
+
+	if (wx != wy)
+		return wx > wy ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+PG_FUNCTION_INFO_V1(lda_topic_terms);
+/* topic_terms(model, n): the n heaviest terms of every topic with their weights */
+Datum
+lda_topic_terms(PG_FUNCTION_ARGS)
+{
+	LdaModel   *m = ModelArg(fcinfo);
+	int32		n = PG_GETARG_INT32(1);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	double	   *sum = TopicSums(m);
+	int		   *order = palloc(sizeof(int) * m->nterms);
+
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of terms per topic must be at least 1")));
+	n = Min(n, m->nterms);
+	InitMaterializedSRF(fcinfo, 0);
+	for (int t = 0; t < m->k; t++)
+	{
+		for (int w = 0; w < m->nterms; w++)
+			order[w] = w;
+		sort_lambda = LDA_LAMBDA(m);
+		sort_k = m->k;
+		sort_t = t;
+		qsort(order, m->nterms, sizeof(int), CompareTermWeight);
+		for (int r = 0; r < n; r++)
+			PutTermRow(rsinfo, m, t, r + 1, order[r],
+					   LDA_LAMBDA(m)[(Size) order[r] * m->k + t] / sum[t]);
+	}
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(lda_topic_word);
+/* topic_word(model): the whole normalized topic-word distribution */
+Datum
+lda_topic_word(PG_FUNCTION_ARGS)
+{
+	LdaModel   *m = ModelArg(fcinfo);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	double	   *sum = TopicSums(m);
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int t = 0; t < m->k; t++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int w = 0; w < m->nterms; w++)
+			PutTermRow(rsinfo, m, t, 0, w, LDA_LAMBDA(m)[(Size) w * m->k + t] / sum[t]);
+	}
+	return (Datum) 0;
+}
+
+/* Append a float8 as JSON (full precision; never NaN or infinite in a valid model) */
+static void
+AppendJsonNumber(StringInfo buf, double x)
+{
+	if (isfinite(x))
+		appendStringInfo(buf, "%.17g", x);
+	else
+		appendStringInfoString(buf, "null");
+}
+
+/* Append the training metadata object */
+static void
+AppendTrainingInfo(StringInfo buf, const LdaModel *m)
+{
+	const LdaTrainingInfo *in = &m->info;
+
+	appendStringInfo(buf, "{\"optimizer\": \"%s\", \"documents\": " INT64_FORMAT
+					 ", \"empty_documents\": " INT64_FORMAT ", \"tokens\": ",
+					 LdaOptimizerName(in->optimizer), in->documents, in->empty_documents);
+	AppendJsonNumber(buf, in->tokens);
+	appendStringInfo(buf, ", \"iterations\": %d, \"max_iter\": %d, \"passes\": ",
+					 in->iterations, in->max_iter);
+	AppendJsonNumber(buf, in->passes);
+	appendStringInfo(buf, ", \"seed\": " INT64_FORMAT ", \"learning_offset\": ", in->seed);
+	AppendJsonNumber(buf, in->learning_offset);
+	appendStringInfoString(buf, ", \"learning_decay\": ");
+	AppendJsonNumber(buf, in->learning_decay);
+	appendStringInfoString(buf, ", \"subsampling_rate\": ");
+	AppendJsonNumber(buf, in->subsampling_rate);
+	appendStringInfoString(buf, ", \"doc_concentration\": ");
+	AppendJsonNumber(buf, in->doc_concentration);
+	appendStringInfo(buf, ", \"optimize_doc_concentration\": %s, \"bound_per_token\": ",
+					 in->optimize_doc_concentration ? "true" : "false");
+	AppendJsonNumber(buf, in->bound_per_token);
+	appendStringInfoString(buf, ", \"seconds\": ");
+	AppendJsonNumber(buf, in->seconds);
+	appendStringInfo(buf, ", \"trained_at\": \"%s\"}",
+					 timestamptz_to_str((TimestampTz) in->trained_at));
+}
+
+PG_FUNCTION_INFO_V1(lda_model_info);
+/* model_info(model): k, alpha, eta, vocab_size, weighting, text_config and training as jsonb */
+Datum
+lda_model_info(PG_FUNCTION_ARGS)
+{
+	LdaModel   *m = ModelArg(fcinfo);
+	StringInfoData buf;
+	TextConfig *cfg = TextConfigDeserialize(LDA_TEXTCONF(m), m->textconf_len);
+	Jsonb	   *tc = TextConfigToJsonb(cfg);
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"k\": %d, \"alpha\": [", m->k);
+	for (int t = 0; t < m->k; t++)
+	{
+		if (t > 0)
+			appendStringInfoString(&buf, ", ");
+		AppendJsonNumber(&buf, m->alpha[t]);
+	}
+	appendStringInfoString(&buf, "], \"eta\": ");
+	AppendJsonNumber(&buf, m->eta);
+	appendStringInfo(&buf, ", \"vocab_size\": %d, \"vocab_documents\": " INT64_FORMAT
+					 ", \"weighting\": \"%s\", \"format_version\": %d, \"fingerprint\": \"%016" INT64_MODIFIER "x\", \"text_config\": %s, \"training\": ",
+					 m->nterms, LDA_VOCAB(m)->ndocs, LdaWeightingName(m->info.weighting),
+					 m->version, m->fingerprint, JsonbToCString(NULL, &tc->root, VARSIZE(tc)));
+	AppendTrainingInfo(&buf, m);
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+PG_FUNCTION_INFO_V1(lda_topics_bound);
+/* lda_topics_bound(model): E[log p(beta | eta) - log q(beta | lambda)] (Spark's topics part) */
+Datum
+lda_topics_bound(PG_FUNCTION_ARGS)
+{
+	LdaModel   *m = ModelArg(fcinfo);
+	const float *lambda = LDA_LAMBDA(m);
+	Size		cells = (Size) m->k * m->nterms;
+	double	   *lam = palloc(sizeof(double) * cells);
+	double	   *Elogbeta = palloc(sizeof(double) * cells);
+	double	   *sum = TopicSums(m);
+	double		bound = 0.0;
+
+	for (Size i = 0; i < cells; i++)
+		lam[i] = lambda[i];
+	LdaExpDirichletExpectation(m->k, m->nterms, lam, NULL, Elogbeta);
+	for (Size i = 0; i < cells; i++)
+		bound += (m->eta - lam[i]) * Elogbeta[i] + lgamma(lam[i]) - lgamma(m->eta);
+	for (int t = 0; t < m->k; t++)
+		bound += lgamma(m->eta * m->nterms) - lgamma(sum[t]);
+	PG_RETURN_FLOAT8(bound);
+}

@@ -1,0 +1,214 @@
+/*
+ * lda_model.h
+ *		The LDA model type tweetlda.lda_model, the training parameters and the
+ *		training engine's interface.
+ *
+ * A model is self-contained: it carries the text configuration it was trained
+ * with (including a snapshot of the stopwords), the vocabulary with its document
+ * frequencies (hence IDF), the weighting, k, alpha, eta, the topic-word
+ * parameters lambda and the training metadata.
+ *
+ * In-memory / on-disk layout (version 1; every field 8-byte aligned where it
+ * matters, native byte order; send/recv and the text form use a portable
+ * encoding, see lda_model.c):
+ *
+ *	LdaModel header (fixed size, below)
+ *	double	alpha[k]				Dirichlet prior of the document-topic mix
+ *	float	lambda[nterms * k]		topic-word parameters, term-major: [w * k + t]
+ *	char	textconf[textconf_len]	TextConfigSerialize() bytes, padded to 8
+ *	Vocab	vocab					a whole tweetlda.vocab varlena (vocab_size bytes)
+ *
+ * fingerprint is a 64-bit hash of the whole value except the wall-clock fields
+ * of the training metadata (seconds, trained_at), so equal training gives equal
+ * fingerprints; recv and text input verify it, caches use it to recognize a
+ * model without comparing its bytes.
+ */
+#ifndef LDA_MODEL_H
+#define LDA_MODEL_H
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+#include "vocab.h"
+
+#define LDA_MODEL_MAGIC		0x41444C54	/* "TLDA" */
+#define LDA_MODEL_VERSION	1
+
+/* Limits, enforced with PROGRAM_LIMIT_EXCEEDED before allocating */
+#define LDA_MIN_K			2
+#define LDA_MAX_K			1000
+#define LDA_MAX_CELLS		10000000	/* k x vocabulary size */
+#define LDA_MAX_ITER		100000
+#define LDA_MAX_DOC_TERMS	100000	/* distinct terms of one document */
+#define LDA_MAX_ENTRIES		INT64CONST(1000000000)	/* (term, count) pairs in a corpus */
+
+#define DatumGetLdaModel(x)		((LdaModel *) PG_DETOAST_DATUM(x))
+#define PG_GETARG_LDA_MODEL_P(x)	DatumGetLdaModel(PG_GETARG_DATUM(x))
+#define PG_RETURN_LDA_MODEL_P(x)	PG_RETURN_POINTER(x)
+
+typedef enum LdaWeighting
+{
+	LDA_WEIGHTING_TF = 0,
+	LDA_WEIGHTING_TFIDF = 1
+} LdaWeighting;
+
+typedef enum LdaOptimizer
+{
+	LDA_OPTIMIZER_ONLINE = 0,
+	LDA_OPTIMIZER_BATCH = 1
+} LdaOptimizer;
+
+/* Training parameters (Spark's names); a negative concentration means 1/k */
+typedef struct LdaParams
+{
+	int32		k;
+	int32		max_iter;
+	double		doc_concentration;
+	double		topic_concentration;
+	double		learning_offset;
+	double		learning_decay;
+	double		subsampling_rate;
+	bool		optimize_doc_concentration;
+	int64		seed;
+	LdaOptimizer optimizer;
+	LdaWeighting weighting;
+} LdaParams;
+
+/* What training did, stored in the model */
+typedef struct LdaTrainingInfo
+{
+	int64		documents;		/* documents with at least one known term */
+	int64		empty_documents;	/* documents without any known term */
+	double		tokens;			/* sum of term counts of the documents */
+	int32		iterations;		/* iterations (mini-batches or full passes) run */
+	int32		max_iter;
+	int64		seed;
+	double		learning_offset;
+	double		learning_decay;
+	double		subsampling_rate;
+	double		doc_concentration;	/* alpha before optimization */
+	double		passes;			/* documents processed / documents */
+	double		seconds;		/* wall-clock time of the training step */
+	double		bound_per_token;	/* variational bound per token, last batch */
+	int64		trained_at;		/* TimestampTz */
+	uint8		optimizer;		/* LdaOptimizer */
+	uint8		optimize_doc_concentration;
+	uint8		weighting;		/* LdaWeighting */
+	uint8		reserved;		/* always 0 */
+	int32		reserved2;		/* always 0 */
+} LdaTrainingInfo;
+
+typedef struct LdaModel
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint32		magic;			/* LDA_MODEL_MAGIC */
+	int32		version;		/* LDA_MODEL_VERSION */
+	int32		k;				/* topics */
+	int32		nterms;			/* vocabulary size */
+	int32		textconf_len;	/* bytes of the serialized text configuration */
+	int64		vocab_size;		/* bytes of the embedded vocabulary */
+	uint64		fingerprint;	/* hash of the content, see above */
+	double		eta;			/* topic_concentration */
+	LdaTrainingInfo info;
+	double		alpha[FLEXIBLE_ARRAY_MEMBER];
+} LdaModel;
+
+/* Bytes of the text configuration area (padded to 8) */
+static inline Size
+LDA_TEXTCONF_PADDED(int32 len)
+{
+	return TYPEALIGN(8, (Size) len);
+}
+
+/* Size of a model (arguments already checked against the limits) */
+static inline Size
+LDA_MODEL_SIZE(int k, int nterms, int textconf_len, int64 vocab_size)
+{
+	return MAXALIGN(offsetof(LdaModel, alpha) + (Size) k * sizeof(double)
+					+ (Size) k * nterms * sizeof(float))
+		+ LDA_TEXTCONF_PADDED(textconf_len) + (Size) vocab_size;
+}
+
+/* lambda, term-major */
+static inline float *
+LDA_LAMBDA(const LdaModel *m)
+{
+	return (float *) ((char *) m->alpha + (Size) m->k * sizeof(double));
+}
+
+/* The serialized text configuration */
+static inline char *
+LDA_TEXTCONF(const LdaModel *m)
+{
+	return (char *) m + MAXALIGN(offsetof(LdaModel, alpha) + (Size) m->k * sizeof(double)
+								 + (Size) m->k * m->nterms * sizeof(float));
+}
+
+/* The embedded vocabulary */
+static inline Vocab *
+LDA_VOCAB(const LdaModel *m)
+{
+	return (Vocab *) (LDA_TEXTCONF(m) + LDA_TEXTCONF_PADDED(m->textconf_len));
+}
+
+/* Ensure k is in range */
+static inline void
+CheckLdaK(int64 k)
+{
+	if (k < LDA_MIN_K || k > LDA_MAX_K)
+		ereport(ERROR,
+				(errcode(k > LDA_MAX_K ? ERRCODE_PROGRAM_LIMIT_EXCEEDED : ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of topics k must be between %d and %d", LDA_MIN_K, LDA_MAX_K),
+				 errdetail("k is " INT64_FORMAT ".", k)));
+}
+
+/* Ensure the topic-word matrix k x nterms is within LDA_MAX_CELLS */
+static inline void
+CheckLdaCells(int64 k, int64 nterms)
+{
+	if (k * nterms > LDA_MAX_CELLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("topic-word matrix too large"),
+				 errdetail("k (" INT64_FORMAT ") times the vocabulary size (" INT64_FORMAT ") exceeds the limit of %d.",
+						   k, nterms, LDA_MAX_CELLS),
+				 errhint("Use fewer topics or a smaller vocabulary (max_terms).")));
+}
+
+/* Training result of LdaTrain (allocated in CurrentMemoryContext) */
+typedef struct LdaTrainResult
+{
+	double	   *lambda;			/* nterms x k, term-major */
+	double	   *alpha;			/* k */
+	double		eta;
+	LdaTrainingInfo info;
+} LdaTrainResult;
+
+/*
+ * A corpus in compact form: document d has the terms ids[start[d] .. start[d+1])
+ * (ascending) with counts cnts[...] (>= 1).  Empty documents are not stored.
+ */
+typedef struct LdaCorpus
+{
+	int64		ndocs;
+	int64		nentries;
+	int64	   *start;			/* ndocs + 1 */
+	uint32	   *ids;
+	uint16	   *cnts;
+	uint64	   *hashes;			/* content hash of each document */
+} LdaCorpus;
+
+/* lda_train.c */
+extern LdaTrainResult *LdaTrain(const LdaParams *params, const LdaCorpus *corpus,
+								int nterms, const double *termWeight);
+extern void LdaCheckParams(const LdaParams *params);
+extern void LdaParamsDefault(LdaParams *params);
+
+/* lda_model.c */
+extern LdaModel *LdaModelBuild(const LdaTrainResult *res, int k, int nterms,
+							   const StringInfo textconf, const Vocab *vocab);
+extern void LdaModelCheck(const LdaModel *m, Size size);
+extern const char *LdaWeightingName(LdaWeighting w);
+extern const char *LdaOptimizerName(LdaOptimizer o);
+
+#endif							/* LDA_MODEL_H */

@@ -1,0 +1,42 @@
+/*
+ * lda_score.h
+ *		A model prepared for scoring (LdaScorer), shared by scoring (lda_score.c)
+ *		and evaluation (lda_inspect.c).
+ */
+#ifndef LDA_SCORE_H
+#define LDA_SCORE_H
+
+#include "fmgr.h"
+
+#include "lda_infer.h"
+#include "lda_model.h"
+#include "textconf.h"
+#include "vocab.h"
+
+typedef struct LdaScorer
+{
+	MemoryContext cxt;			/* owns everything below */
+	int			k;
+	int			nterms;
+	uint64		fingerprint;
+	LdaModel   *model;			/* private copy */
+	const double *alpha;
+	Tokenizer  *tok;
+	VocabIndex *index;
+	double	   *termWeight;		/* IDF or 1 per term */
+	double	   *expElogbeta;	/* nterms x k */
+	double	   *Elogbeta;		/* nterms x k, computed on first use */
+	LdaScratch	scratch;
+	uint32	   *ids;			/* terms of the last document */
+	double	   *wts;			/* their weights */
+	int			n;
+	int			cap;
+} LdaScorer;
+
+extern void LdaScoreInit(void);
+extern LdaScorer *LdaScorerCreate(const LdaModel *m, MemoryContext parent);
+extern LdaScorer *LdaScorerForValue(FunctionCallInfo fcinfo, int argno);
+extern bool LdaScorerInfer(LdaScorer *s, text *doc);
+extern const double *LdaScorerElogbeta(LdaScorer *s);
+
+#endif							/* LDA_SCORE_H */

@@ -1,0 +1,557 @@
+/*
+ * lda_train.c
+ *		The LDA training engine: online variational Bayes (Hoffman, Blei & Bach
+ *		2010) with Spark's parameters, and batch variational Bayes.
+ *
+ * Reproducibility: documents are first put in a canonical order (by content
+ * hash, then content), so the physical row order and the parallel plan that
+ * collected them do not matter; every random number comes from a SplitMix64
+ * generator seeded with the seed parameter (never random()).
+ *
+ * Mini-batches: each pass visits every document once in an order shuffled by
+ * the seeded generator; a mini-batch holds round(documents x subsampling_rate)
+ * documents, so max_iter x subsampling_rate is the number of passes, as Spark's
+ * sampling gives on average.
+ *
+ * Threads: the E-step of a block of documents is split in two lanes, each with
+ * its own sufficient-statistics buffer, summed in lane order; lane 1 runs in a
+ * helper thread (all signals blocked; it runs only lda_infer.c code on buffers
+ * allocated beforehand: no palloc, no ereport).  The result does not depend on
+ * whether the thread could be started.  Between blocks the backend joins the
+ * thread and checks for interrupts, so cancel and statement_timeout act within
+ * a fraction of a second.
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "utils/memutils.h"
+
+#include "lda_infer.h"
+#include "lda_model.h"
+
+#define LDA_LANES			2
+#define LDA_BLOCK_DOCS		4096	/* documents per block between interrupt checks */
+#define LDA_NOTICE_SECONDS	2.0		/* at most one progress notice this often */
+
+/* One lane of the E-step: its documents, scratch space and accumulators */
+typedef struct LdaLane
+{
+	const struct LdaTrainer *tr;
+	const int64 *docs;			/* document numbers of this lane's share */
+	int64		ndocs;
+	bool		want_bound;
+	LdaScratch	scratch;
+	double	   *wts;			/* weights of the current document */
+	double	   *sstats;			/* nterms x k */
+	double	   *elogtheta;		/* k: sum of E[log theta] of the documents */
+	double		bound;			/* document part of the bound */
+	double		tokens;			/* sum of the weights of the documents */
+} LdaLane;
+
+/* Everything training needs */
+typedef struct LdaTrainer
+{
+	const LdaParams *p;
+	const LdaCorpus *corpus;
+	const double *termWeight;
+	int			k;
+	int			nterms;
+	double	   *alpha;
+	double		eta;
+	double	   *lambda;			/* nterms x k */
+	double	   *expElogbeta;	/* nterms x k */
+	double	   *Elogbeta;		/* nterms x k */
+	LdaLane		lanes[LDA_LANES];
+	uint64		rng;
+} LdaTrainer;
+
+/* SplitMix64: next 64 random bits */
+static inline uint64
+RngNext(uint64 *state)
+{
+	uint64		z = (*state += UINT64CONST(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/* Uniform double in (0, 1) */
+static inline double
+RngUniform(uint64 *state)
+{
+	return ((double) (RngNext(state) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+/* Standard normal variate (Box-Muller, one of the pair) */
+static double
+RngNormal(uint64 *state)
+{
+	double		u1 = RngUniform(state);
+	double		u2 = RngUniform(state);
+
+	return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
+
+/* Gamma(shape, scale) variate for shape >= 1 (Marsaglia & Tsang) */
+static double
+RngGamma(uint64 *state, double shape, double scale)
+{
+	double		d = shape - 1.0 / 3.0;
+	double		c = 1.0 / sqrt(9.0 * d);
+
+	for (;;)
+	{
+		double		x = RngNormal(state);
+		double		v = 1.0 + c * x;
+		double		u;
+
+		if (v <= 0.0)
+			continue;
+		v = v * v * v;
+		u = RngUniform(state);
+		if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
+			return d * v * scale;
+	}
+}
+
+/* Set Spark's defaults */
+void
+LdaParamsDefault(LdaParams *p)
+{
+	p->k = 10;
+	p->max_iter = 20;
+	p->doc_concentration = -1.0;
+	p->topic_concentration = -1.0;
+	p->learning_offset = 1024.0;
+	p->learning_decay = 0.51;
+	p->subsampling_rate = 0.05;
+	p->optimize_doc_concentration = true;
+	p->seed = 42;
+	p->optimizer = LDA_OPTIMIZER_ONLINE;
+	p->weighting = LDA_WEIGHTING_TFIDF;
+}
+
+/* Report a parameter outside its domain */
+static void
+BadParam(const char *name, double value, const char *rule)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid value for LDA parameter \"%s\": %g", name, value),
+			 errdetail("%s", rule)));
+}
+
+/* Validate training parameters (shared by the aggregate and train()) */
+void
+LdaCheckParams(const LdaParams *p)
+{
+	CheckLdaK(p->k);
+	if (p->max_iter < 1 || p->max_iter > LDA_MAX_ITER)
+		BadParam("max_iter", p->max_iter, "max_iter must be between 1 and 100000.");
+	if (!(p->doc_concentration == -1.0 || (p->doc_concentration > 0 && isfinite(p->doc_concentration))))
+		BadParam("doc_concentration", p->doc_concentration,
+				 "doc_concentration must be a positive finite number (or NULL for 1/k).");
+	if (!(p->topic_concentration == -1.0 || (p->topic_concentration > 0 && isfinite(p->topic_concentration))))
+		BadParam("topic_concentration", p->topic_concentration,
+				 "topic_concentration must be a positive finite number (or NULL for 1/k).");
+	if (!(p->learning_offset > 0 && isfinite(p->learning_offset)))
+		BadParam("learning_offset", p->learning_offset,
+				 "learning_offset must be a positive finite number.");
+	if (!(p->learning_decay > 0.5 && p->learning_decay <= 1.0))
+		BadParam("learning_decay", p->learning_decay,
+				 "learning_decay must be in (0.5, 1] for convergence.");
+	if (!(p->subsampling_rate > 0 && p->subsampling_rate <= 1.0))
+		BadParam("subsampling_rate", p->subsampling_rate,
+				 "subsampling_rate must be in (0, 1].");
+}
+
+/* Compare two documents by hash, then by content (a total order on contents) */
+static int
+CompareDocs(const LdaCorpus *c, int64 a, int64 b)
+{
+	int64		la,
+				lb;
+
+	if (c->hashes[a] != c->hashes[b])
+		return c->hashes[a] < c->hashes[b] ? -1 : 1;
+	la = c->start[a + 1] - c->start[a];
+	lb = c->start[b + 1] - c->start[b];
+	for (int64 i = 0; i < Min(la, lb); i++)
+	{
+		uint32		ia = c->ids[c->start[a] + i],
+					ib = c->ids[c->start[b] + i];
+
+		if (ia != ib)
+			return ia < ib ? -1 : 1;
+		if (c->cnts[c->start[a] + i] != c->cnts[c->start[b] + i])
+			return c->cnts[c->start[a] + i] < c->cnts[c->start[b] + i] ? -1 : 1;
+	}
+	return (la > lb) - (la < lb);
+}
+
+static const LdaCorpus *sort_corpus;
+
+/* qsort comparator over document numbers (sort_corpus set by the caller) */
+static int
+CompareDocNumbers(const void *a, const void *b)
+{
+	return CompareDocs(sort_corpus, *(const int64 *) a, *(const int64 *) b);
+}
+
+/* Document numbers in canonical order, independent of the order of collection */
+static int64 *
+CanonicalOrder(const LdaCorpus *c)
+{
+	int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext,
+											   sizeof(int64) * Max(c->ndocs, 1));
+
+	for (int64 d = 0; d < c->ndocs; d++)
+		order[d] = d;
+	sort_corpus = c;
+	qsort(order, c->ndocs, sizeof(int64), CompareDocNumbers);
+	sort_corpus = NULL;
+	return order;
+}
+
+/* Fisher-Yates shuffle with the trainer's generator */
+static void
+Shuffle(LdaTrainer *tr, int64 *a, int64 n)
+{
+	for (int64 i = n - 1; i > 0; i--)
+	{
+		int64		j = (int64) (RngNext(&tr->rng) % (uint64) (i + 1));
+		int64		tmp = a[i];
+
+		a[i] = a[j];
+		a[j] = tmp;
+	}
+}
+
+/* E-step of one lane's documents (runs in the backend or in the helper thread) */
+static void
+LaneRun(LdaLane *lane)
+{
+	const LdaTrainer *tr = lane->tr;
+	const LdaCorpus *c = tr->corpus;
+
+	for (int64 i = 0; i < lane->ndocs; i++)
+	{
+		int64		d = lane->docs[i];
+		int			n = (int) (c->start[d + 1] - c->start[d]);
+		const uint32 *ids = c->ids + c->start[d];
+		const uint16 *cnts = c->cnts + c->start[d];
+
+		for (int j = 0; j < n; j++)
+		{
+			lane->wts[j] = cnts[j] * tr->termWeight[ids[j]];
+			lane->tokens += lane->wts[j];
+		}
+		LdaInferDoc(&lane->scratch, tr->alpha, tr->expElogbeta, n, ids, lane->wts);
+		LdaAccumulateSstats(&lane->scratch, lane->sstats, n, ids, lane->wts);
+		LdaAccumulateElogtheta(&lane->scratch, lane->elogtheta);
+		if (lane->want_bound)
+			lane->bound += LdaDocBound(&lane->scratch, tr->alpha, tr->Elogbeta,
+									   n, ids, lane->wts);
+	}
+}
+
+/* pthread entry point for lane 1 */
+static void *
+LaneThread(void *arg)
+{
+	LaneRun((LdaLane *) arg);
+	return NULL;
+}
+
+/* Run lane 1 in a helper thread (signals blocked); false if it could not start */
+static bool
+StartLaneThread(pthread_t *th, LdaLane *lane)
+{
+	sigset_t	all,
+				old;
+	int			rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(th, NULL, LaneThread, lane);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc == 0;
+}
+
+/* Reset the lanes' accumulators before a batch */
+static void
+ResetLanes(LdaTrainer *tr, bool want_bound)
+{
+	for (int l = 0; l < LDA_LANES; l++)
+	{
+		LdaLane    *lane = &tr->lanes[l];
+
+		memset(lane->sstats, 0, sizeof(double) * tr->k * tr->nterms);
+		memset(lane->elogtheta, 0, sizeof(double) * tr->k);
+		lane->bound = 0.0;
+		lane->tokens = 0.0;
+		lane->want_bound = want_bound;
+	}
+}
+
+/* E-step over docs[0..n): blocks split between the lanes, interrupts checked between blocks */
+static void
+EStep(LdaTrainer *tr, const int64 *docs, int64 n, bool want_bound)
+{
+	ResetLanes(tr, want_bound);
+	for (int64 b = 0; b < n; b += LDA_BLOCK_DOCS)
+	{
+		int64		len = Min(LDA_BLOCK_DOCS, n - b);
+		int64		half = len / 2;
+		pthread_t	th;
+		bool		threaded;
+
+		tr->lanes[0].docs = docs + b;
+		tr->lanes[0].ndocs = half;
+		tr->lanes[1].docs = docs + b + half;
+		tr->lanes[1].ndocs = len - half;
+		threaded = StartLaneThread(&th, &tr->lanes[1]);
+		LaneRun(&tr->lanes[0]);
+		if (threaded)
+			pthread_join(th, NULL);
+		else
+			LaneRun(&tr->lanes[1]);
+		CHECK_FOR_INTERRUPTS();
+	}
+	/* sum the lanes in a fixed order */
+	for (int l = 1; l < LDA_LANES; l++)
+	{
+		for (Size i = 0; i < (Size) tr->k * tr->nterms; i++)
+			tr->lanes[0].sstats[i] += tr->lanes[l].sstats[i];
+		for (int t = 0; t < tr->k; t++)
+			tr->lanes[0].elogtheta[t] += tr->lanes[l].elogtheta[t];
+		tr->lanes[0].bound += tr->lanes[l].bound;
+		tr->lanes[0].tokens += tr->lanes[l].tokens;
+	}
+}
+
+/* The topics' part of the variational bound, scaled to a batch of n of D documents */
+static double
+TopicsBound(const LdaTrainer *tr)
+{
+	int			k = tr->k;
+	double		bound = 0.0;
+	double		rowsum[LDA_MAX_K];
+
+	memset(rowsum, 0, sizeof(double) * k);
+	for (Size i = 0; i < (Size) k * tr->nterms; i++)
+	{
+		bound += (tr->eta - tr->lambda[i]) * tr->Elogbeta[i]
+			+ lgamma(tr->lambda[i]) - lgamma(tr->eta);
+		rowsum[i % k] += tr->lambda[i];
+	}
+	for (int t = 0; t < k; t++)
+		bound += lgamma(tr->eta * tr->nterms) - lgamma(rowsum[t]);
+	return bound;
+}
+
+/* lambda = (1 - rho) lambda + rho (eta + scale * sstats * expElogbeta) */
+static void
+MStep(LdaTrainer *tr, double rho, double scale)
+{
+	const double *ss = tr->lanes[0].sstats;
+
+	for (Size i = 0; i < (Size) tr->k * tr->nterms; i++)
+		tr->lambda[i] = (1.0 - rho) * tr->lambda[i]
+			+ rho * (tr->eta + scale * ss[i] * tr->expElogbeta[i]);
+	LdaExpDirichletExpectation(tr->k, tr->nterms, tr->lambda,
+							   tr->expElogbeta, tr->Elogbeta);
+}
+
+/* Spark's updateAlpha: one Newton step on alpha, weighted by rho, kept only if positive */
+static void
+UpdateAlpha(LdaTrainer *tr, double rho, double n)
+{
+	int			k = tr->k;
+	double		gradf[LDA_MAX_K],
+				q[LDA_MAX_K];
+	double		sumalpha = 0.0,
+				psisum,
+				c,
+				b,
+				num = 0.0,
+				den = 0.0;
+	bool		ok = true;
+
+	for (int t = 0; t < k; t++)
+		sumalpha += tr->alpha[t];
+	psisum = LdaDigamma(sumalpha);
+	for (int t = 0; t < k; t++)
+	{
+		double		logphat = tr->lanes[0].elogtheta[t] / n;
+
+		gradf[t] = n * (-(LdaDigamma(tr->alpha[t]) - psisum) + logphat);
+		q[t] = -n * LdaTrigamma(tr->alpha[t]);
+		num += gradf[t] / q[t];
+		den += 1.0 / q[t];
+	}
+	c = n * LdaTrigamma(sumalpha);
+	b = num / (1.0 / c + den);
+	for (int t = 0; t < k; t++)
+		ok = ok && (tr->alpha[t] + rho * (-(gradf[t] - b) / q[t])) > 0.0;
+	if (!ok)
+		return;
+	for (int t = 0; t < k; t++)
+		tr->alpha[t] += rho * (-(gradf[t] - b) / q[t]);
+}
+
+/* Allocate the trainer's arrays, checking the sizes first */
+static void
+InitTrainer(LdaTrainer *tr, const LdaParams *p, const LdaCorpus *corpus,
+			int nterms, const double *termWeight)
+{
+	Size		cells;
+	int			maxlen = 1;
+
+	CheckLdaK(p->k);
+	CheckLdaCells(p->k, nterms);
+	memset(tr, 0, sizeof(*tr));
+	tr->p = p;
+	tr->corpus = corpus;
+	tr->termWeight = termWeight;
+	tr->k = p->k;
+	tr->nterms = nterms;
+	tr->rng = (uint64) p->seed;
+	cells = (Size) p->k * nterms;
+	for (int64 d = 0; d < corpus->ndocs; d++)
+		maxlen = Max(maxlen, (int) (corpus->start[d + 1] - corpus->start[d]));
+
+	tr->alpha = palloc(sizeof(double) * p->k);
+	for (int t = 0; t < p->k; t++)
+		tr->alpha[t] = p->doc_concentration > 0 ? p->doc_concentration : 1.0 / p->k;
+	tr->eta = p->topic_concentration > 0 ? p->topic_concentration : 1.0 / p->k;
+	tr->lambda = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * cells);
+	tr->expElogbeta = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * cells);
+	tr->Elogbeta = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * cells);
+	for (int l = 0; l < LDA_LANES; l++)
+	{
+		LdaLane    *lane = &tr->lanes[l];
+
+		lane->tr = tr;
+		lane->sstats = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * cells);
+		lane->elogtheta = palloc(sizeof(double) * p->k);
+		lane->wts = palloc(sizeof(double) * maxlen);
+		lane->scratch.k = p->k;
+		lane->scratch.maxterms = maxlen;
+		lane->scratch.gamma = palloc(sizeof(double) * p->k);
+		lane->scratch.expElogtheta = palloc(sizeof(double) * p->k);
+		lane->scratch.gammaOld = palloc(sizeof(double) * p->k);
+		lane->scratch.phinorm = palloc(sizeof(double) * maxlen);
+	}
+	/* Spark: lambda ~ Gamma(100, 1/100), drawn topic by topic */
+	for (int t = 0; t < p->k; t++)
+		for (int w = 0; w < nterms; w++)
+			tr->lambda[(Size) w * p->k + t] = RngGamma(&tr->rng, 100.0, 0.01);
+	LdaExpDirichletExpectation(tr->k, nterms, tr->lambda, tr->expElogbeta, tr->Elogbeta);
+}
+
+/* Seconds since start */
+static double
+Elapsed(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_DOUBLE(now);
+}
+
+/*
+ * Train on the corpus.  termWeight[w] multiplies the counts of term w (IDF, or
+ * 1 for tf).  Returns lambda, alpha, eta and the training metadata.
+ */
+LdaTrainResult *
+LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
+		 const double *termWeight)
+{
+	LdaTrainer	tr;
+	LdaTrainResult *res = palloc0(sizeof(LdaTrainResult));
+	int64		D = corpus->ndocs;
+	int64	   *order;
+	int64		batch,
+				pos = 0,
+				processed = 0;
+	bool		online = p->optimizer == LDA_OPTIMIZER_ONLINE;
+	instr_time	start;
+	double		last_notice = 0.0;
+	double		bound = 0.0;
+	int			iter;
+
+	LdaCheckParams(p);
+	if (D < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot train an LDA model on an empty corpus"),
+				 errdetail("No document contains a term of the vocabulary.")));
+	INSTR_TIME_SET_CURRENT(start);
+	InitTrainer(&tr, p, corpus, nterms, termWeight);
+	order = CanonicalOrder(corpus);
+	batch = online ? Max(1, Min(D, (int64) rint(D * p->subsampling_rate))) : D;
+	if (online)
+		Shuffle(&tr, order, D);
+
+	for (iter = 1; iter <= p->max_iter; iter++)
+	{
+		bool		last = iter == p->max_iter;
+		bool		notice = last || Elapsed(start) - last_notice >= LDA_NOTICE_SECONDS;
+		int64		n;
+		double		rho;
+
+		if (online && pos >= D)
+		{
+			Shuffle(&tr, order, D);
+			pos = 0;
+		}
+		n = Min(batch, D - pos);
+		EStep(&tr, order + pos, n, notice);
+		pos += online ? n : 0;
+		processed += n;
+		if (notice)
+			bound = (tr.lanes[0].bound * ((double) D / n) + TopicsBound(&tr))
+				/ (tr.lanes[0].tokens * ((double) D / n));
+		rho = online ? pow(p->learning_offset + iter, -p->learning_decay) : 1.0;
+		MStep(&tr, rho, (double) D / n);
+		if (p->optimize_doc_concentration)
+			UpdateAlpha(&tr, rho, (double) n);
+		if (notice && !last)
+		{
+			last_notice = Elapsed(start);
+			ereport(NOTICE,
+					(errmsg("lda: iteration %d of %d, pass %.2f, %.1f s, bound per token %.4f",
+							iter, p->max_iter, (double) processed / D, last_notice, bound)));
+		}
+	}
+
+	res->lambda = tr.lambda;
+	res->alpha = tr.alpha;
+	res->eta = tr.eta;
+	res->info.documents = D;
+	res->info.iterations = p->max_iter;
+	res->info.max_iter = p->max_iter;
+	res->info.seed = p->seed;
+	res->info.learning_offset = p->learning_offset;
+	res->info.learning_decay = p->learning_decay;
+	res->info.subsampling_rate = p->subsampling_rate;
+	res->info.doc_concentration = p->doc_concentration > 0 ? p->doc_concentration : 1.0 / p->k;
+	res->info.passes = (double) processed / D;
+	res->info.bound_per_token = bound;
+	res->info.optimizer = (uint8) p->optimizer;
+	res->info.optimize_doc_concentration = p->optimize_doc_concentration;
+	res->info.weighting = (uint8) p->weighting;
+	res->info.seconds = Elapsed(start);
+	ereport(NOTICE,
+			(errmsg("lda: trained k=%d on " INT64_FORMAT " documents in %d iterations (%.2f passes), %.1f s, bound per token %.4f",
+					p->k, D, p->max_iter, res->info.passes, res->info.seconds, bound)));
+	return res;
+}

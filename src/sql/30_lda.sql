@@ -1,0 +1,393 @@
+-- tweetlda install script, part 30: LDA topic models (doc/lda.md): the model type, the training
+-- aggregate, the model registry with train() and activate(), scoring, inspection, evaluation.
+
+-- The model type: self-contained (text configuration, vocabulary with IDF, weighting, k, alpha,
+-- eta, topic-word parameters, training metadata).  Text form: a readable summary followed by the
+-- full base64 encoding, so that COPY, pg_dump and pg_restore round-trip models.
+CREATE TYPE tweetlda.lda_model;
+
+CREATE FUNCTION tweetlda.lda_model_in(cstring) RETURNS tweetlda.lda_model
+    AS 'MODULE_PATHNAME', 'lda_model_in'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_model_out(tweetlda.lda_model) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'lda_model_out'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_model_recv(internal) RETURNS tweetlda.lda_model
+    AS 'MODULE_PATHNAME', 'lda_model_recv'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_model_send(tweetlda.lda_model) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lda_model_send'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- STORAGE external: no compression (the floats hardly compress), so that reading the header
+-- of a stored model (scoring caches) fetches one TOAST chunk.
+CREATE TYPE tweetlda.lda_model (
+    INPUT     = tweetlda.lda_model_in,
+    OUTPUT    = tweetlda.lda_model_out,
+    RECEIVE   = tweetlda.lda_model_recv,
+    SEND      = tweetlda.lda_model_send,
+    ALIGNMENT = double,
+    STORAGE   = external
+);
+
+COMMENT ON TYPE tweetlda.lda_model IS
+    'LDA topic model; text form "LDA1 k=... terms=... weighting=... docs=... data=<base64>"';
+
+-- The training aggregate: lda(doc, vocab [, params]).  The transition function tokenizes and
+-- looks up the vocabulary (in parallel workers when the plan has them); the final function trains.
+CREATE FUNCTION tweetlda.lda_transfn(internal, text, tweetlda.vocab) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_transfn(internal, text, tweetlda.vocab, jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_combinefn(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_combinefn'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_serialfn(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lda_agg_serialfn'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_deserialfn(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_deserialfn'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Volatile: the model records when it was trained and training reports progress.
+CREATE FUNCTION tweetlda.lda_finalfn(internal) RETURNS tweetlda.lda_model
+    AS 'MODULE_PATHNAME', 'lda_agg_finalfn'
+    LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE tweetlda.lda(doc text, vocab tweetlda.vocab) (
+    SFUNC        = tweetlda.lda_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
+CREATE AGGREGATE tweetlda.lda(doc text, vocab tweetlda.vocab, params jsonb) (
+    SFUNC        = tweetlda.lda_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
+-- The model registry.  At most one model is active (the one stream scoring uses).
+CREATE TABLE tweetlda.models (
+    id serial PRIMARY KEY,
+    name text NOT NULL UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    k integer NOT NULL,
+    params jsonb NOT NULL DEFAULT '{}',
+    metrics jsonb NOT NULL DEFAULT '{}',
+    model tweetlda.lda_model NOT NULL,
+    active boolean NOT NULL DEFAULT false
+);
+CREATE UNIQUE INDEX models_one_active ON tweetlda.models (active) WHERE active;
+
+-- pg_dump saves the models (the text form of lda_model is a full encoding).
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.models', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.models_id_seq', '');
+
+-- Scoring caches in every backend are dropped when a model row changes.
+CREATE TRIGGER models_changed
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tweetlda.models
+    FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.table_changed();
+
+-- The model with this id or name (an error when there is none).
+CREATE FUNCTION tweetlda.get_model(model integer) RETURNS tweetlda.lda_model
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result tweetlda.lda_model;
+BEGIN
+    SELECT m.model INTO result FROM tweetlda.models m WHERE m.id = get_model.model;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'LDA model % does not exist', model
+            USING ERRCODE = 'undefined_object', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
+    RETURN result;
+END;
+$$;
+
+CREATE FUNCTION tweetlda.get_model(model text) RETURNS tweetlda.lda_model
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result tweetlda.lda_model;
+BEGIN
+    SELECT m.model INTO result FROM tweetlda.models m WHERE m.name = get_model.model;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'LDA model "%" does not exist', model
+            USING ERRCODE = 'undefined_object', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
+    RETURN result;
+END;
+$$;
+
+-- The id of the active model, NULL when there is none.
+CREATE FUNCTION tweetlda.active_model() RETURNS integer
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (SELECT m.id FROM tweetlda.models m WHERE m.active);
+
+-- Build the vocabulary, train, and store the model under a name; returns its id.
+-- source is a query returning one text column (the tweets).
+CREATE FUNCTION tweetlda.train(
+    name text,
+    source text,
+    k integer DEFAULT 10,
+    max_iter integer DEFAULT 20,
+    doc_concentration double precision DEFAULT NULL,
+    topic_concentration double precision DEFAULT NULL,
+    learning_offset double precision DEFAULT 1024,
+    learning_decay double precision DEFAULT 0.51,
+    subsampling_rate double precision DEFAULT 0.05,
+    optimize_doc_concentration boolean DEFAULT true,
+    seed bigint DEFAULT 42,
+    optimizer text DEFAULT 'online',
+    weighting text DEFAULT 'tfidf',
+    min_df double precision DEFAULT 3,
+    max_df double precision DEFAULT 0.5,
+    max_terms integer DEFAULT 20000,
+    language text DEFAULT 'english',
+    text_config jsonb DEFAULT NULL) RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    cfg jsonb;
+    vocab tweetlda.vocab;
+    params jsonb;
+    result tweetlda.lda_model;
+    info jsonb;
+    new_id integer;
+BEGIN
+    IF train.name IS NULL OR train.source IS NULL THEN
+        RAISE EXCEPTION 'name and source of tweetlda.train() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name = train.name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', train.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    cfg := tweetlda.text_config(coalesce(train.text_config,
+                                         pg_catalog.jsonb_build_object('language', train.language)));
+    params := pg_catalog.jsonb_build_object(
+        'k', train.k, 'max_iter', train.max_iter,
+        'doc_concentration', train.doc_concentration,
+        'topic_concentration', train.topic_concentration,
+        'learning_offset', train.learning_offset, 'learning_decay', train.learning_decay,
+        'subsampling_rate', train.subsampling_rate,
+        'optimize_doc_concentration', train.optimize_doc_concentration,
+        'seed', train.seed, 'optimizer', train.optimizer, 'weighting', train.weighting,
+        'text_config', cfg);
+    -- check the parameters before reading the corpus
+    PERFORM tweetlda.lda_check_params(params);
+    EXECUTE pg_catalog.format(
+        'SELECT tweetlda.vocabulary(tweetlda.tokenize(s.doc, $1), $2, $3, $4) FROM (%s) AS s(doc)',
+        train.source)
+        INTO vocab USING cfg, train.min_df, train.max_df, train.max_terms;
+    IF vocab IS NULL THEN
+        RAISE EXCEPTION 'cannot train an LDA model on an empty corpus'
+            USING ERRCODE = 'data_exception', DETAIL = 'The source query returned no rows.';
+    END IF;
+    IF tweetlda.vocab_size(vocab) = 0 THEN
+        RAISE EXCEPTION 'cannot train an LDA model with an empty vocabulary'
+            USING ERRCODE = 'data_exception',
+                  DETAIL = pg_catalog.format('No term of the %s documents passes min_df %s and max_df %s.',
+                                             tweetlda.vocab_documents(vocab), train.min_df, train.max_df),
+                  HINT = 'Lower min_df, raise max_df, or train on more documents.';
+    END IF;
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda(s.doc, $1, $2) FROM (%s) AS s(doc)', train.source)
+        INTO result USING vocab, params;
+    info := tweetlda.model_info(result);
+    LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
+    INSERT INTO tweetlda.models (name, k, params, metrics, model, active)
+    VALUES (train.name, train.k,
+            params || pg_catalog.jsonb_build_object('min_df', train.min_df, 'max_df', train.max_df,
+                                                    'max_terms', train.max_terms),
+            pg_catalog.jsonb_build_object(
+                'vocab_size', info -> 'vocab_size',
+                'documents', info #> '{training,documents}',
+                'empty_documents', info #> '{training,empty_documents}',
+                'tokens', info #> '{training,tokens}',
+                'passes', info #> '{training,passes}',
+                'bound_per_token', info #> '{training,bound_per_token}',
+                'seconds', info #> '{training,seconds}'),
+            result,
+            NOT EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.active))
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END;
+$$;
+
+-- Make a model the active one (atomically: exactly one model is active afterwards).
+CREATE FUNCTION tweetlda.activate(name text) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_id integer;
+BEGIN
+    LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
+    SELECT m.id INTO new_id FROM tweetlda.models m WHERE m.name = activate.name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'LDA model "%" does not exist', activate.name
+            USING ERRCODE = 'undefined_object', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
+    UPDATE tweetlda.models m SET active = false WHERE m.active AND m.id <> new_id;
+    UPDATE tweetlda.models m SET active = true WHERE m.id = new_id AND NOT m.active;
+    RETURN new_id;
+END;
+$$;
+
+-- Validate training parameters (the jsonb accepted by the lda aggregate); returns them.
+CREATE FUNCTION tweetlda.lda_check_params(params jsonb) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'lda_check_params'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- Scoring: the topic distribution of a tweet (float4[k], sums to 1) and its most likely topic
+-- (numbered from 1).  NULL when the tweet has no term of the model's vocabulary.
+CREATE FUNCTION tweetlda.topics(model integer, doc text) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'lda_topics_id'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.topics(model text, doc text) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'lda_topics_name'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.topics(model tweetlda.lda_model, doc text) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'lda_topics_model'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.top_topic(model integer, doc text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lda_top_topic_id'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.top_topic(model text, doc text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lda_top_topic_name'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.top_topic(model tweetlda.lda_model, doc text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lda_top_topic_model'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Inspection.
+CREATE FUNCTION tweetlda.topic_terms(model tweetlda.lda_model, n integer DEFAULT 10,
+        OUT topic integer, OUT rank integer, OUT term text, OUT weight double precision)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'lda_topic_terms'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+
+CREATE FUNCTION tweetlda.topic_terms(model integer, n integer DEFAULT 10)
+    RETURNS TABLE (topic integer, rank integer, term text, weight double precision)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
+AS $$ SELECT * FROM tweetlda.topic_terms(tweetlda.get_model(model), n) $$;
+
+CREATE FUNCTION tweetlda.topic_terms(model text, n integer DEFAULT 10)
+    RETURNS TABLE (topic integer, rank integer, term text, weight double precision)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
+AS $$ SELECT * FROM tweetlda.topic_terms(tweetlda.get_model(model), n) $$;
+
+CREATE FUNCTION tweetlda.topic_word(model tweetlda.lda_model,
+        OUT topic integer, OUT term text, OUT weight double precision)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'lda_topic_word'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10000;
+
+CREATE FUNCTION tweetlda.topic_word(model integer)
+    RETURNS TABLE (topic integer, term text, weight double precision)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 10000
+AS $$ SELECT * FROM tweetlda.topic_word(tweetlda.get_model(model)) $$;
+
+CREATE FUNCTION tweetlda.topic_word(model text)
+    RETURNS TABLE (topic integer, term text, weight double precision)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 10000
+AS $$ SELECT * FROM tweetlda.topic_word(tweetlda.get_model(model)) $$;
+
+CREATE FUNCTION tweetlda.model_info(model tweetlda.lda_model) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'lda_model_info'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.model_info(model integer) RETURNS jsonb
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+AS $$ SELECT tweetlda.model_info(tweetlda.get_model(model)) $$;
+
+CREATE FUNCTION tweetlda.model_info(model text) RETURNS jsonb
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+AS $$ SELECT tweetlda.model_info(tweetlda.get_model(model)) $$;
+
+-- Evaluation building blocks: a document's part of the variational bound with the sum of its
+-- term weights ({bound, weight}, NULL without known terms), and the topics' part of the bound.
+CREATE FUNCTION tweetlda.lda_doc_bound(model tweetlda.lda_model, doc text) RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'lda_doc_bound'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_topics_bound(model tweetlda.lda_model) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'lda_topics_bound'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Spark's logLikelihood: the variational lower bound of the log likelihood of the documents
+-- returned by source (a query returning one text column), natural log.
+CREATE FUNCTION tweetlda.log_likelihood(model tweetlda.lda_model, source text)
+    RETURNS double precision
+    LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
+AS $$
+DECLARE
+    docs double precision;
+BEGIN
+    EXECUTE pg_catalog.format(
+        'SELECT coalesce(sum(b[1]), 0) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
+        source) INTO docs USING model;
+    RETURN docs + tweetlda.lda_topics_bound(model);
+END;
+$$;
+
+-- Spark's logPerplexity: -log_likelihood / number of tokens (sum of the documents' term
+-- weights, as the model sees them); NULL when no document has a known term.
+CREATE FUNCTION tweetlda.log_perplexity(model tweetlda.lda_model, source text)
+    RETURNS double precision
+    LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
+AS $$
+DECLARE
+    docs double precision;
+    tokens double precision;
+BEGIN
+    EXECUTE pg_catalog.format(
+        'SELECT coalesce(sum(b[1]), 0), sum(b[2]) FROM (SELECT tweetlda.lda_doc_bound($1, s.doc) AS b FROM (%s) AS s(doc)) AS q',
+        source) INTO docs, tokens USING model;
+    IF tokens IS NULL OR tokens = 0 THEN
+        RETURN NULL;
+    END IF;
+    RETURN -(docs + tweetlda.lda_topics_bound(model)) / tokens;
+END;
+$$;
+
+CREATE FUNCTION tweetlda.log_likelihood(model integer, source text) RETURNS double precision
+    LANGUAGE sql STABLE STRICT PARALLEL UNSAFE
+AS $$ SELECT tweetlda.log_likelihood(tweetlda.get_model(model), source) $$;
+
+CREATE FUNCTION tweetlda.log_likelihood(model text, source text) RETURNS double precision
+    LANGUAGE sql STABLE STRICT PARALLEL UNSAFE
+AS $$ SELECT tweetlda.log_likelihood(tweetlda.get_model(model), source) $$;
+
+CREATE FUNCTION tweetlda.log_perplexity(model integer, source text) RETURNS double precision
+    LANGUAGE sql STABLE STRICT PARALLEL UNSAFE
+AS $$ SELECT tweetlda.log_perplexity(tweetlda.get_model(model), source) $$;
+
+CREATE FUNCTION tweetlda.log_perplexity(model text, source text) RETURNS double precision
+    LANGUAGE sql STABLE STRICT PARALLEL UNSAFE
+AS $$ SELECT tweetlda.log_perplexity(tweetlda.get_model(model), source) $$;

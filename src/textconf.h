@@ -1,0 +1,120 @@
+/*
+ * textconf.h
+ *		The text configuration (how a tweet becomes tokens) and the tokenizer
+ *		that applies it.  Training and scoring must tokenize identically, so a
+ *		model stores its TextConfig (TextConfigSerialize, which includes a
+ *		snapshot of the stopword list) and rebuilds the tokenizer from it at
+ *		scoring time (TextConfigDeserialize, TokenizerCreate) with no table
+ *		access.
+ *
+ * Typical use from C:
+ *
+ *		TextConfig *cfg = TextConfigFromJsonb(jb);	   (or TextConfigDefault("english"))
+ *		Tokenizer  *tok = TokenizerCreate(cfg);		   (in a long-lived context)
+ *		TokenizeText(tok, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), my_sink, my_arg);
+ *
+ * Memory: every function allocates in CurrentMemoryContext.  A Tokenizer owns
+ * a Snowball stemmer (malloc'ed by libstemmer) that is freed by a reset
+ * callback of the context it was created in.
+ */
+#ifndef TEXTCONF_H
+#define TEXTCONF_H
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/jsonb.h"
+
+/* Limits, enforced by every entry point */
+#define TEXTCONF_MAX_LANGUAGE	31		/* bytes of a libstemmer algorithm name */
+#define TEXTCONF_MAX_TOKEN_LEN	255		/* max_length can not exceed this */
+#define TEXTCONF_MAX_STOPWORDS	100000	/* stopwords in one snapshot */
+#define TEXTCONF_MAX_WORD_BYTES 1024	/* bytes of one stopword */
+
+/* Language whose stopword rows are the tweet noise words (rt, amp, via, http...) */
+#define TEXTCONF_NOISE_LANGUAGE "twitter"
+
+/* Defaults of tweetlda.text_config() */
+#define TEXTCONF_DEFAULT_LANGUAGE	"english"
+#define TEXTCONF_DEFAULT_MIN_LENGTH 2
+#define TEXTCONF_DEFAULT_MAX_LENGTH 40
+
+typedef struct TextConfig
+{
+	char		language[TEXTCONF_MAX_LANGUAGE + 1];	/* libstemmer algorithm */
+	int32		min_length;		/* final tokens with fewer characters are dropped */
+	int32		max_length;		/* final tokens with more characters are dropped */
+	bool		stopwords;		/* remove the language's stopwords */
+	bool		noise_words;	/* remove the tweet noise words ('twitter' set) */
+	bool		stem;			/* apply the language's Snowball stemmer */
+	bool		split_hashtags; /* #MachineLearning -> machine, learning */
+
+	/*
+	 * Stopword snapshot: when has_snapshot is true, the tokenizer uses exactly
+	 * these words (sorted, unique; stopwords and noise words together) and
+	 * never reads tweetlda.stopwords.  When false, the tokenizer reads the
+	 * current contents of the table (cached per backend).
+	 */
+	bool		has_snapshot;
+	int32		nwords;
+	char	  **words;
+} TextConfig;
+
+typedef struct Tokenizer Tokenizer;
+
+/* Receives each token: UTF-8 bytes, not NUL-terminated, valid during the call */
+typedef void (*TokenSink) (void *arg, const char *tok, int len);
+
+/* The default configuration of a language (error if the language is unknown) */
+extern TextConfig *TextConfigDefault(const char *language);
+
+/* Parse and validate the jsonb form (text_config()); missing keys take defaults */
+extern TextConfig *TextConfigFromJsonb(Jsonb *jb);
+
+/* The complete jsonb form: the options only, not the stopword snapshot */
+extern Jsonb *TextConfigToJsonb(const TextConfig *cfg);
+
+/* Copy the current stopwords (table cache) into cfg; a no-op if it has a snapshot */
+extern void TextConfigTakeSnapshot(TextConfig *cfg);
+
+/*
+ * Append the self-contained binary form, with the stopword snapshot (taken
+ * from the table now if cfg has none), to buf; this is what
+ * tweetlda.text_config_freeze() returns.  TextConfigDeserialize checks every
+ * byte (ERRCODE_INVALID_BINARY_REPRESENTATION, never a crash) and returns a
+ * configuration with has_snapshot set.
+ */
+extern void TextConfigSerialize(StringInfo buf, const TextConfig *cfg);
+extern TextConfig *TextConfigDeserialize(const char *data, Size len);
+
+/* Languages: error (INVALID_PARAMETER_VALUE, hint lists them) unless known */
+extern const char *CheckLanguage(const char *language);
+
+/*
+ * Prepare a tokenizer (stemmer, stopword hash, memo) in CurrentMemoryContext.
+ * With a snapshot it never reads the table; without one it uses the table's
+ * current stopwords (and TokenizerForCall rebuilds it when they change).
+ * Errors if the database encoding is not UTF8.
+ */
+extern Tokenizer *TokenizerCreate(const TextConfig *cfg);
+
+/* Tokenize len bytes of UTF-8 text, calling sink once per token, in order */
+extern void TokenizeText(Tokenizer *tok, const char *text, int len,
+						 TokenSink sink, void *arg);
+
+/* Tokenize into a text[] (empty array when no token is left) */
+extern ArrayType *TokenizeToArray(Tokenizer *tok, const char *text, int len);
+
+/* A tokenizer cached in flinfo->fn_extra, rebuilt when cfg or the stopwords change */
+extern Tokenizer *TokenizerForCall(FmgrInfo *flinfo, const TextConfig *cfg);
+
+/* Stopwords of tweetlda.stopwords for one language (cached per backend) */
+extern char **StopwordsForLanguage(const char *language, int *nwords);
+
+/* Changes whenever the stopword cache is reloaded (reloads it first if stale) */
+extern uint64 StopwordsGeneration(void);
+
+/* Full Unicode lowercase of UTF-8 text (whatever the database locale), NUL-terminated */
+extern char *TextLower(const char *s, int len, int *outlen);
+
+#endif							/* TEXTCONF_H */
