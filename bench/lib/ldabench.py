@@ -137,7 +137,13 @@ def start(build=True):
     conn.close()
     conn = connect()
     cur = conn.cursor()
-    # A fresh extension each run: its objects follow the code just installed.
+    # A fresh extension each run: its objects follow the code just installed. The benchmark's
+    # own tables other than the corpora (vocabularies, models) go with it.
+    cur.execute("SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') FROM pg_tables "
+                "WHERE schemaname = 'bench' AND tablename NOT IN ('tweets', 'scale')")
+    drop = cur.fetchone()[0]
+    if drop:
+        cur.execute("DROP TABLE " + drop)
     cur.execute("DROP EXTENSION IF EXISTS tweetlda CASCADE")
     cur.execute("CREATE EXTENSION tweetlda")
     return conn
@@ -497,6 +503,46 @@ def tweetlda_matrix(conn, corpus, model_sql, args=()):
 SPARK_SUBSAMPLING = 0.05
 SPARK_OFFSET = 1024.0
 SPARK_DECAY = 0.51
+
+
+def train_end_to_end(conn, name, source, k, seed=SEED, vocab_args=None):
+    """Train a tweetlda model from raw text end to end and store it in tweetlda.models as `name`:
+    tweetlda.train(name, source, k => k, seed => seed) with its default vocabulary options (or
+    vocab_args = (min_df, max_df, max_terms)). If train() fails in this build, say so loudly and
+    do what it does in two timed statements: tweetlda.vocabulary over tweetlda.tokenize, then the
+    tweetlda.lda() aggregate (CREATE TABLE AS, parallel-capable), then store the model.
+    Returns (seconds, model id, how, [(stage, seconds)])."""
+    import json as _json
+    cur = conn.cursor()
+    cur.execute("DELETE FROM tweetlda.models WHERE name = %s", (name,))
+    vargs = ""
+    if vocab_args:
+        vargs = ", min_df => %s, max_df => %s, max_terms => %s" % tuple(vocab_args)
+    try:
+        sec, rows = timed(cur, "SELECT tweetlda.train(%%s, %%s, k => %%s, seed => %%s%s)" % vargs,
+                          (name, source, k, seed))
+        return sec, rows[0][0], "tweetlda.train()", []
+    except Exception as e:
+        loud("tweetlda.train() failed in this build (%s): timing what it does instead, "
+             "tweetlda.vocabulary then the tweetlda.lda() aggregate" % str(e).splitlines()[0])
+    min_df, max_df, max_terms = vocab_args or (3.0, 0.5, 20000)   # train()'s defaults
+    cur.execute("DROP TABLE IF EXISTS bench.e2e_vocab, bench.e2e_model")
+    v_sec, _ = timed(cur, "CREATE TABLE bench.e2e_vocab AS SELECT tweetlda.vocabulary("
+                          "tweetlda.tokenize(s.doc), %%s, %%s, %%s) AS v FROM (%s) AS s(doc)" % source,
+                     (float(min_df), float(max_df), int(max_terms)))
+    params = _json.dumps({"k": k, "seed": seed})
+    m_sec, _ = timed(cur, "CREATE TABLE bench.e2e_model AS SELECT tweetlda.lda(s.doc, "
+                          "(SELECT v FROM bench.e2e_vocab), %%s::jsonb) AS model FROM (%s) AS s(doc)"
+                          % source, (params,))
+    t = time.perf_counter()
+    cur.execute("INSERT INTO tweetlda.models (name, k, params, model) "
+                "SELECT %s, %s, %s::jsonb, model FROM bench.e2e_model RETURNING id",
+                (name, k, params))
+    model_id = cur.fetchone()[0]
+    s_sec = time.perf_counter() - t
+    return (v_sec + m_sec + s_sec, model_id, "tweetlda.vocabulary + tweetlda.lda() (train() failed)",
+            [("vocabulary (tokenize + count)", v_sec), ("lda() aggregate (tokenize + train)", m_sec),
+             ("store", s_sec)])
 
 
 def gensim_fit(corpus, k, passes, workers=2, spark=False):
