@@ -147,6 +147,14 @@ CREATE TABLE lda_vocab AS
 SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "max_iter": 3}'))->'k' AS k
 FROM lda_tweets;
 SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab)))->'k' AS default_k FROM lda_tweets;
+-- over token arrays (already tokenized with the same configuration): the same model
+SELECT tweetlda.model_info(tweetlda.lda(tweetlda.tokenize(text, tweetlda.text_config()), (SELECT v FROM lda_vocab),
+                                        '{"k": 4, "max_iter": 3}'))->'fingerprint' =
+       (SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "max_iter": 3}'))->'fingerprint'
+        FROM lda_tweets) AS same_model
+FROM lda_tweets;
+SELECT tweetlda.model_info(tweetlda.lda(t, (SELECT v FROM lda_vocab), '{"k": 2}'))->'training'->'documents' AS docs
+FROM (VALUES (ARRAY['flood', NULL, 'flood', 'queensland']), (NULL), (ARRAY[]::text[]), (ARRAY['boston'])) AS v(t);
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "iterations": 3}') FROM lda_tweets;
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '[4]') FROM lda_tweets;
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": "four"}') FROM lda_tweets;
@@ -173,10 +181,23 @@ CREATE TABLE lda_plans AS
 SET max_parallel_workers_per_gather = 0;
 INSERT INTO lda_plans
   SELECT 'serial', tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 5}') FROM lda_tweets;
-RESET max_parallel_workers_per_gather;
 SELECT count(DISTINCT tweetlda.model_info(m)->>'fingerprint') AS fingerprints,
        count(DISTINCT (SELECT array_agg(weight ORDER BY topic, term) FROM tweetlda.topic_word(m))) AS topic_word
 FROM lda_plans;
+-- Scoring in parallel workers (they read tweetlda.models and cache the model themselves)
+-- gives the same results as in the leader.
+CREATE TABLE lda_serial_scores AS
+  SELECT tweet_id, text, tweetlda.top_topic('t3', text) AS top, tweetlda.topics(:t3, text) AS mix FROM lda_tweets;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT sum(tweetlda.top_topic('t3', text)), count(tweetlda.topics(:t3, text)) FROM lda_tweets;
+SELECT sum(tweetlda.top_topic('t3', text)) = (SELECT sum(top) FROM lda_serial_scores) AS same_top,
+       count(tweetlda.topics(:t3, text)) = (SELECT count(mix) FROM lda_serial_scores) AS same_count
+FROM lda_tweets;
+SELECT count(*) AS different FROM lda_tweets t JOIN lda_serial_scores s USING (tweet_id, text)
+WHERE tweetlda.topics(:t3, t.text) IS DISTINCT FROM s.mix;
+RESET max_parallel_workers_per_gather;
+DROP TABLE lda_serial_scores;
 
 DROP TABLE lda_plans, lda_vocab, lda_tweets;
 DELETE FROM tweetlda.models;

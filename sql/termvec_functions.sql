@@ -47,10 +47,33 @@ SELECT * FROM termvec_elements('{}/10');
 SELECT * FROM termvec_elements(NULL);
 SELECT t.id, e.* FROM termvec_t t, termvec_elements(t.v) e ORDER BY 1, 2;
 
+-- Inner product and cosine similarity; different dimensions are an error.
+SELECT inner_product('{1:1,3:2,5:3}/5', '{3:4,4:7,5:0.5}/5'),
+       cosine_similarity('{1:1,3:2}/5', '{1:2,3:4}/5'),
+       cosine_similarity('{1:1}/5', '{2:1}/5'),
+       cosine_similarity('{1:1}/5', '{1:-3}/5');
+SELECT inner_product('{}/5', '{1:1}/5'), cosine_similarity('{}/5', '{1:1}/5');
+SELECT inner_product('{1:1}/3', '{1:1}/4');
+SELECT cosine_similarity('{1:1}/3', '{1:1}/4');
+SELECT inner_product('{1:3e38}/1', '{1:3e38}/1');
+SELECT inner_product(NULL, '{1:1}/4') IS NULL AS is_null;
+
 -- Equality: same dimension and same elements.
 SELECT '{1:1}/3'::termvec = '{1:1}/3', '{1:1}/3'::termvec = '{1:1}/4',
        '{1:1}/3'::termvec = '{1:2}/3', '{1:1}/3'::termvec <> '{2:1}/3',
        '{1:1,2:0}/3'::termvec = '{1:1}/3';
+
+-- Hashing: DISTINCT, GROUP BY and joins (the planner may hash).
+SELECT v, count(*) FROM (VALUES ('{1:1}/3'::termvec), ('{1:1,2:0}/3'), ('{1:1}/4'), ('{}/3'), ('{1:1}/3'))
+  s(v) GROUP BY v ORDER BY v::text;
+SELECT count(*) FROM (SELECT DISTINCT v FROM (VALUES ('{1:1}/3'::termvec), ('{1:1}/3'), ('{2:1}/3')) s(v)) d;
+SELECT termvec_hash('{1:1}/3') = termvec_hash('{1:1,2:0}/3') AS same_hash;
+SET enable_mergejoin = off;
+SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM termvec_t a JOIN termvec_t b ON a.v = b.v;
+SELECT count(*) FROM termvec_t a JOIN termvec_t b ON a.v = b.v;
+RESET enable_mergejoin;
+RESET enable_nestloop;
 
 -- Stored values (also compressed / out of line) read back unchanged.
 CREATE TABLE termvec_big (v termvec);

@@ -38,7 +38,7 @@ SELECT '{1:x}/5'::termvec;
 SELECT '{1:1}/five'::termvec;
 -- Positions count characters, not bytes.
 SELECT '{é:1}/5'::termvec;
-\set VERBOSITY verbose
+\set VERBOSITY sqlstate
 SELECT '{1:1,}/5'::termvec;
 \set VERBOSITY default
 

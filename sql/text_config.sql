@@ -121,3 +121,29 @@ SELECT tweetlda.stem('running', 'klingon');
 SELECT w, l, tweetlda.stem(w, l)
 FROM (VALUES ('cats', 'english'), ('chats', 'french'), ('cats', 'english'), ('Katzen', 'german')) AS v(w, l);
 SELECT tweetlda.stem(repeat('ab', 500000)) = repeat('ab', 500000) AS long_word;
+
+-- more configurations than the per-call cache holds (32), cycling: entries are evicted and
+-- rebuilt, and every call still gives the tokens of its own configuration
+WITH c AS (SELECT i, tweetlda.text_config(max_length => 3 + i % 40, stem => i % 40 < 20) AS cfg
+           FROM generate_series(0, 119) i)
+SELECT count(*) AS calls, count(DISTINCT cfg) AS configs,
+       count(DISTINCT tweetlda.tokenize('Runners RUN to #BostonStrong events www.x.org', cfg)) AS results,
+       bool_and(tweetlda.tokenize('Runners RUN to #BostonStrong events www.x.org', cfg) =
+                tweetlda.tokenize('Runners RUN to #BostonStrong events www.x.org',
+                                  tweetlda.text_config_freeze(cfg))) AS same_as_frozen
+FROM c;
+SELECT l, tweetlda.tokenize('The runners are running to the stations', l)
+FROM tweetlda.languages() l, generate_series(1, 2) r WHERE l IN ('english', 'porter', 'dutch') ORDER BY 1;
+
+-- a frozen configuration is IMMUTABLE: usable in an index expression (the table-reading
+-- variants are STABLE and are not)
+CREATE TABLE tc_docs (doc text);
+INSERT INTO tc_docs SELECT 'Flooding in Calgary ' || g FROM generate_series(1, 100) g;
+INSERT INTO tc_docs VALUES ('Wildfire near Boulder');
+SELECT tweetlda.text_config_freeze(tweetlda.text_config('english')) AS tc \gset
+CREATE INDEX tc_docs_tokens ON tc_docs USING gin (tweetlda.tokenize(doc, :'tc'::bytea));
+CREATE INDEX ON tc_docs USING gin (tweetlda.tokenize(doc));
+SET enable_seqscan = off;
+SELECT doc FROM tc_docs WHERE tweetlda.tokenize(doc, :'tc'::bytea) @> '{wildfir}';
+RESET enable_seqscan;
+DROP TABLE tc_docs;

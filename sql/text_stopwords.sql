@@ -49,6 +49,9 @@ SELECT tweetlda.tokenize('RT via amp fire', :'frozen'::bytea) AS frozen,
        tweetlda.tokenize('RT via amp fire') AS current;
 -- a language of its own, used by no stemmer, is fine in the table
 INSERT INTO tweetlda.stopwords (language, word) VALUES ('klingon', 'qapla');
+-- language names match case-insensitively
+INSERT INTO tweetlda.stopwords (language, word) VALUES ('English', 'fire');
+SELECT tweetlda.tokenize('RT via amp fire');
 -- parallel workers load the current stopwords too
 CREATE TABLE sw_docs AS SELECT 'the flood hits Calgary and Boston via amp ' || g AS doc FROM generate_series(1, 500) g;
 SET parallel_setup_cost = 0;

@@ -84,4 +84,26 @@ FROM tf_tweets t, tf_model m, termvec_elements(tfidf(t.toks, m.v)) e,
      termvec_elements(tf(t.toks, m.v)) f, vocab_terms(m.v) vt
 WHERE m.name = 'all' AND e.index = f.index AND vt.term_id = e.index
   AND e.value <> (f.value * vt.idf)::real;
+-- tf and tfidf are parallel safe: workers build their own index and give the same vectors.
+ANALYZE tf_tweets, tf_model;
+CREATE TEMP TABLE tf_check AS
+SELECT count(*) AS n, sum(hashtext(tfidf(toks, (SELECT v FROM tf_model WHERE name = 'all'))::text)) AS h
+FROM tf_tweets;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF)
+SELECT count(*), sum(hashtext(tfidf(toks, (SELECT v FROM tf_model WHERE name = 'all'))::text))
+FROM tf_tweets;
+SELECT c.n AS tweets, p.h = c.h AS same
+FROM tf_check c,
+     (SELECT sum(hashtext(tfidf(toks, (SELECT v FROM tf_model WHERE name = 'all'))::text)) AS h
+      FROM tf_tweets) p;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
 DROP TABLE tf_docs, tf_vocab, tf_tweets, tf_model;

@@ -24,6 +24,7 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -212,17 +213,19 @@ InitState(MemoryContext aggcxt, Jsonb *params, Vocab *vocab)
 	return st;
 }
 
-/* Build the tokenizer and vocabulary index of a state when first needed */
+/* Build the tokenizer (for text input) and the vocabulary index of a state when first needed */
 static void
-PrepareState(LdaAggState *st, MemoryContext aggcxt)
+PrepareState(LdaAggState *st, MemoryContext aggcxt, bool tokenizer)
 {
 	MemoryContext old;
 
-	if (st->tok && st->index)
+	if ((st->tok || !tokenizer) && st->index)
 		return;
 	old = MemoryContextSwitchTo(aggcxt);
-	st->tok = TokenizerCreate(TextConfigDeserialize(st->textconf.data, st->textconf.len));
-	st->index = VocabIndexCreate(st->vocab);
+	if (tokenizer && st->tok == NULL)
+		st->tok = TokenizerCreate(TextConfigDeserialize(st->textconf.data, st->textconf.len));
+	if (st->index == NULL)
+		st->index = VocabIndexCreate(st->vocab);
 	MemoryContextSwitchTo(old);
 }
 
@@ -348,41 +351,85 @@ CheckSameVocab(LdaAggState *st, Datum d)
 	st->vocab_datum = d;
 }
 
-PG_FUNCTION_INFO_V1(lda_agg_transfn);
-/* Transition function: tokenize one document and store its known terms */
-Datum
-lda_agg_transfn(PG_FUNCTION_ARGS)
+/* The state for the current row: created on the first row, the vocabulary checked on the others */
+static LdaAggState *
+StateForRow(FunctionCallInfo fcinfo, MemoryContext *aggcxt)
 {
-	MemoryContext aggcxt;
 	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
-	text	   *doc;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "lda_agg_transfn called in non-aggregate context");
+	if (!AggCheckCallContext(fcinfo, aggcxt))
+		elog(ERROR, "tweetlda.lda() transition function called in non-aggregate context");
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the vocabulary of tweetlda.lda() must not be NULL")));
 	if (st == NULL)
 	{
-		st = InitState(aggcxt, PG_NARGS() > 3 && !PG_ARGISNULL(3) ? PG_GETARG_JSONB_P(3) : NULL,
+		st = InitState(*aggcxt, PG_NARGS() > 3 && !PG_ARGISNULL(3) ? PG_GETARG_JSONB_P(3) : NULL,
 					   PG_GETARG_VOCAB_P(2));
 		st->vocab_datum = PG_GETARG_DATUM(2);
 	}
 	else
 		CheckSameVocab(st, PG_GETARG_DATUM(2));
+	return st;
+}
+
+/* Store the collected term ids of the row in the aggregate context */
+static void
+FinishRow(LdaAggState *st, MemoryContext aggcxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(aggcxt);
+
+	StoreRow(st);
+	MemoryContextSwitchTo(old);
+}
+
+PG_FUNCTION_INFO_V1(lda_agg_transfn);
+/* Transition function: tokenize one document and store its known terms */
+Datum
+lda_agg_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	LdaAggState *st = StateForRow(fcinfo, &aggcxt);
+	text	   *doc;
+
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);	/* NULL documents are ignored */
-	PrepareState(st, aggcxt);
+	PrepareState(st, aggcxt, true);
 	doc = PG_GETARG_TEXT_PP(1);
 	st->row_n = 0;
 	TokenizeText(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), CollectToken, st);
-	{
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
+	FinishRow(st, aggcxt);
+	PG_RETURN_POINTER(st);
+}
 
-		StoreRow(st);
-		MemoryContextSwitchTo(old);
+PG_FUNCTION_INFO_V1(lda_agg_tokens_transfn);
+/* Transition function for documents already tokenized: store the known terms of a token array */
+Datum
+lda_agg_tokens_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	LdaAggState *st = StateForRow(fcinfo, &aggcxt);
+	ArrayIterator it;
+	Datum		elem;
+	bool		isnull;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);	/* NULL documents are ignored */
+	PrepareState(st, aggcxt, false);
+	st->row_n = 0;
+	it = array_create_iterator(PG_GETARG_ARRAYTYPE_P(1), 0, NULL);
+	while (array_iterate(it, &elem, &isnull))
+	{
+		text	   *tok;
+
+		if (isnull)
+			continue;
+		tok = DatumGetTextPP(elem);
+		CollectToken(st, VARDATA_ANY(tok), VARSIZE_ANY_EXHDR(tok));
 	}
+	array_free_iterator(it);
+	FinishRow(st, aggcxt);
 	PG_RETURN_POINTER(st);
 }
 

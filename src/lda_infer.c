@@ -4,13 +4,17 @@
  *		used by training (lda_train.c) and by scoring and evaluation (lda_score.c).
  *
  * Everything here is plain C over caller-provided buffers: no palloc, no ereport,
- * no PostgreSQL state, so the training driver may run it in a helper thread.  The
+ * no PostgreSQL state (except CHECK_FOR_INTERRUPTS when the caller, running in
+ * the backend itself, asks for it), so the training driver may run it in a
+ * helper thread.  The
  * iteration is deterministic: gamma starts from alpha plus an even share of the
  * document's weight, not from random numbers.
  */
 #include "postgres.h"
 
 #include <math.h>
+
+#include "miscadmin.h"
 
 #include "lda_infer.h"
 
@@ -48,6 +52,36 @@ LdaTrigamma(double x)
 		+ f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)));
 }
 
+/*
+ * exp(digamma(x)) with a single exp(): shift x up to y >= 6 with the recurrence
+ * digamma(x) = digamma(x + 1) - 1/x, then digamma(y) = log(y) + series(1/y), so
+ * exp(digamma(x)) = y * exp(series - shift), with no log() call.
+ */
+static inline double
+ExpDigamma(double x)
+{
+	double		shift = 0.0;
+	double		f;
+
+	while (x < 6.0)
+	{
+		shift += 1.0 / x;
+		x += 1.0;
+	}
+	f = 1.0 / (x * x);
+	return x * exp(-0.5 / x
+				   - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))))
+				   - shift);
+}
+
+/* expElogtheta[t] = exp(digamma(gamma[t])); the common factor cancels everywhere it is used */
+static inline void
+ComputeExpElogtheta(const LdaScratch *s)
+{
+	for (int t = 0; t < s->k; t++)
+		s->expElogtheta[t] = ExpDigamma(s->gamma[t]);
+}
+
 /* phinorm[i] = sum_t expElogtheta[t] * expElogbeta[ids[i], t] (never zero) */
 static inline void
 ComputePhinorm(const LdaScratch *s, const double *expElogbeta, int n,
@@ -66,21 +100,21 @@ ComputePhinorm(const LdaScratch *s, const double *expElogbeta, int n,
 	}
 }
 
-/* expElogtheta[t] = exp(digamma(gamma[t])); the common factor cancels everywhere it is used */
-static inline void
-ComputeExpElogtheta(const LdaScratch *s)
-{
-	for (int t = 0; t < s->k; t++)
-		s->expElogtheta[t] = exp(LdaDigamma(s->gamma[t]));
-}
-
-/* Infer the variational parameters gamma of one document; returns the iterations used */
+/*
+ * Infer the variational parameters gamma of one document; returns the iterations
+ * used.  Each iteration makes one pass over the document's terms: the term's
+ * normalizer phinorm under the current expElogtheta and its contribution to the
+ * new gamma.  Iteration stops when the mean absolute change of gamma is below
+ * tol.  On return phinorm matches the final expElogtheta (for the statistics).
+ */
 int
 LdaInferDoc(LdaScratch *s, const double *alpha, const double *expElogbeta,
-			int n, const uint32_t *ids, const double *wts)
+			int n, const uint32_t *ids, const double *wts, double tol,
+			bool interruptible)
 {
 	int			k = s->k;
 	double		total = 0.0;
+	double	   *acc = s->gammaOld;
 	int			iter;
 
 	for (int i = 0; i < n; i++)
@@ -88,36 +122,52 @@ LdaInferDoc(LdaScratch *s, const double *alpha, const double *expElogbeta,
 	for (int t = 0; t < k; t++)
 		s->gamma[t] = alpha[t] + total / k;
 	ComputeExpElogtheta(s);
-	ComputePhinorm(s, expElogbeta, n, ids);
 
 	for (iter = 1; iter <= LDA_GAMMA_MAX_ITER; iter++)
 	{
 		double		change = 0.0;
 
 		for (int t = 0; t < k; t++)
-		{
-			s->gammaOld[t] = s->gamma[t];
-			s->gamma[t] = 0.0;
-		}
+			acc[t] = 0.0;
 		for (int i = 0; i < n; i++)
 		{
 			const double *eb = expElogbeta + (size_t) ids[i] * k;
-			double		c = wts[i] / s->phinorm[i];
+			double		dot = 0.0;
+			double		c;
 
 			for (int t = 0; t < k; t++)
-				s->gamma[t] += c * eb[t];
+				dot += s->expElogtheta[t] * eb[t];
+			c = wts[i] / (dot + 1e-100);
+			for (int t = 0; t < k; t++)
+				acc[t] += c * eb[t];
 		}
 		for (int t = 0; t < k; t++)
 		{
-			s->gamma[t] = alpha[t] + s->expElogtheta[t] * s->gamma[t];
-			change += fabs(s->gamma[t] - s->gammaOld[t]);
+			double		g = alpha[t] + s->expElogtheta[t] * acc[t];
+
+			change += fabs(g - s->gamma[t]);
+			s->gamma[t] = g;
 		}
 		ComputeExpElogtheta(s);
-		ComputePhinorm(s, expElogbeta, n, ids);
-		if (change / k < LDA_GAMMA_TOLERANCE)
+		if (change / k < tol)
 			break;
+		/* a long document scored in the backend (never in a helper thread) */
+		if (interruptible && (iter & 7) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
-	return iter;
+	ComputePhinorm(s, expElogbeta, n, ids);
+	return Min(iter, LDA_GAMMA_MAX_ITER);
+}
+
+/* The convergence threshold of a document: LDA_GAMMA_TOLERANCE in units of its mean term weight */
+double
+LdaDocTolerance(int n, const double *wts, double count)
+{
+	double		total = 0.0;
+
+	for (int i = 0; i < n; i++)
+		total += wts[i];
+	return count > 0 && total > 0 ? LDA_GAMMA_TOLERANCE * total / count : LDA_GAMMA_TOLERANCE;
 }
 
 /* sstats[w, t] += expElogtheta[t] * wts / phinorm (the expElogbeta factor comes later) */

@@ -7,14 +7,19 @@
  * of term w are contiguous at [w * k], so that the E-step, which walks the terms
  * of one short document, touches one cache line per term.  A document is a
  * sparse list of (term id, weight) pairs.  Nothing here allocates memory,
- * reports errors or touches PostgreSQL state, so it may run in helper threads.
+ * reports errors or touches PostgreSQL state, so it may run in helper threads
+ * (LdaInferDoc checks for interrupts only when told it runs in the backend).
  */
 #ifndef LDA_INFER_H
 #define LDA_INFER_H
 
 #include <stdint.h>
 
-/* Stop the per-document iteration when the mean absolute change of gamma is below this */
+/*
+ * Stop the per-document iteration when the mean absolute change of gamma is below
+ * this many times the document's mean term weight (1 for tf: the threshold of
+ * Spark, scikit-learn and gensim; tf-idf weights get the same relative precision).
+ */
 #define LDA_GAMMA_TOLERANCE 1e-3
 /* ... or after this many iterations */
 #define LDA_GAMMA_MAX_ITER 100
@@ -36,7 +41,11 @@ extern double LdaTrigamma(double x);
 /* Infer gamma for one document; returns the number of iterations used */
 extern int	LdaInferDoc(LdaScratch *s, const double *alpha,
 						const double *expElogbeta, int n,
-						const uint32_t *ids, const double *wts);
+						const uint32_t *ids, const double *wts, double tol,
+						bool interruptible);
+
+/* Convergence threshold of a document of n terms with weights wts and count tokens */
+extern double LdaDocTolerance(int n, const double *wts, double count);
 
 /* Add this document's sufficient statistics (before the expElogbeta factor) to sstats */
 extern void LdaAccumulateSstats(const LdaScratch *s, double *sstats, int n,

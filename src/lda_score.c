@@ -171,11 +171,13 @@ LdaScorerInfer(LdaScorer *s, text *doc)
 {
 	int			n = 0;
 	double		total = 0.0;
+	double		count;
 
 	s->n = 0;
 	TokenizeText(s->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), ScorerToken, s);
 	if (s->n == 0)
 		return false;
+	count = s->n;
 	if (s->n > 1)
 		qsort(s->ids, s->n, sizeof(uint32), CompareTermIds);
 	for (int i = 0; i < s->n; i++)
@@ -194,7 +196,8 @@ LdaScorerInfer(LdaScorer *s, text *doc)
 		total += s->wts[i];
 	if (total <= 0.0)
 		return false;
-	LdaInferDoc(&s->scratch, s->alpha, s->expElogbeta, n, s->ids, s->wts);
+	LdaInferDoc(&s->scratch, s->alpha, s->expElogbeta, n, s->ids, s->wts,
+				LdaDocTolerance(n, s->wts, count), true);
 	return true;
 }
 

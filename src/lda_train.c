@@ -36,6 +36,7 @@
 
 #define LDA_LANES			2
 #define LDA_BLOCK_DOCS		4096	/* documents per block between interrupt checks */
+#define LDA_BLOCK_CELLS		(1 << 20)	/* ... or fewer, up to this many (term, topic) pairs */
 #define LDA_NOTICE_SECONDS	2.0		/* at most one progress notice this often */
 
 /* One lane of the E-step: its documents, scratch space and accumulators */
@@ -51,6 +52,7 @@ typedef struct LdaLane
 	double	   *elogtheta;		/* k: sum of E[log theta] of the documents */
 	double		bound;			/* document part of the bound */
 	double		tokens;			/* sum of the weights of the documents */
+	int64		inner;			/* E-step iterations of the documents */
 } LdaLane;
 
 /* Everything training needs */
@@ -247,12 +249,16 @@ LaneRun(LdaLane *lane)
 		const uint32 *ids = c->ids + c->start[d];
 		const uint16 *cnts = c->cnts + c->start[d];
 
+		double		count = 0.0;
+
 		for (int j = 0; j < n; j++)
 		{
 			lane->wts[j] = cnts[j] * tr->termWeight[ids[j]];
 			lane->tokens += lane->wts[j];
+			count += cnts[j];
 		}
-		LdaInferDoc(&lane->scratch, tr->alpha, tr->expElogbeta, n, ids, lane->wts);
+		lane->inner += LdaInferDoc(&lane->scratch, tr->alpha, tr->expElogbeta, n, ids, lane->wts,
+								   LdaDocTolerance(n, lane->wts, count), false);
 		LdaAccumulateSstats(&lane->scratch, lane->sstats, n, ids, lane->wts);
 		LdaAccumulateElogtheta(&lane->scratch, lane->elogtheta);
 		if (lane->want_bound)
@@ -296,22 +302,46 @@ ResetLanes(LdaTrainer *tr, bool want_bound)
 		memset(lane->elogtheta, 0, sizeof(double) * tr->k);
 		lane->bound = 0.0;
 		lane->tokens = 0.0;
+		lane->inner = 0;
 		lane->want_bound = want_bound;
 	}
+}
+
+/*
+ * Number of documents of the next block: at most LDA_BLOCK_DOCS and about
+ * LDA_BLOCK_CELLS (term, topic) pairs, so that a block takes a fraction of a
+ * second whatever k and the document lengths (depends on the data only).
+ */
+static int64
+BlockLength(const LdaTrainer *tr, const int64 *docs, int64 n)
+{
+	const LdaCorpus *c = tr->corpus;
+	int64		len = 0;
+	int64		cells = 0;
+
+	while (len < n && len < LDA_BLOCK_DOCS && cells < LDA_BLOCK_CELLS)
+	{
+		cells += (c->start[docs[len] + 1] - c->start[docs[len]]) * tr->k;
+		len++;
+	}
+	return len;
 }
 
 /* E-step over docs[0..n): blocks split between the lanes, interrupts checked between blocks */
 static void
 EStep(LdaTrainer *tr, const int64 *docs, int64 n, bool want_bound)
 {
+	int64		len;
+
 	ResetLanes(tr, want_bound);
-	for (int64 b = 0; b < n; b += LDA_BLOCK_DOCS)
+	for (int64 b = 0; b < n; b += len)
 	{
-		int64		len = Min(LDA_BLOCK_DOCS, n - b);
-		int64		half = len / 2;
+		int64		half;
 		pthread_t	th;
 		bool		threaded;
 
+		len = BlockLength(tr, docs + b, n - b);
+		half = len / 2;
 		tr->lanes[0].docs = docs + b;
 		tr->lanes[0].ndocs = half;
 		tr->lanes[1].docs = docs + b + half;
@@ -333,6 +363,7 @@ EStep(LdaTrainer *tr, const int64 *docs, int64 n, bool want_bound)
 			tr->lanes[0].elogtheta[t] += tr->lanes[l].elogtheta[t];
 		tr->lanes[0].bound += tr->lanes[l].bound;
 		tr->lanes[0].tokens += tr->lanes[l].tokens;
+		tr->lanes[0].inner += tr->lanes[l].inner;
 	}
 }
 
@@ -486,6 +517,7 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 	instr_time	start;
 	double		last_notice = 0.0;
 	double		bound = 0.0;
+	int64		inner = 0;
 	int			iter;
 
 	LdaCheckParams(p);
@@ -521,6 +553,7 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 			bound = (tr.lanes[0].bound * ((double) D / n) + TopicsBound(&tr))
 				/ (tr.lanes[0].tokens * ((double) D / n));
 		rho = online ? pow(p->learning_offset + iter, -p->learning_decay) : 1.0;
+		inner += tr.lanes[0].inner;
 		MStep(&tr, rho, (double) D / n);
 		if (p->optimize_doc_concentration)
 			UpdateAlpha(&tr, rho, (double) n);
@@ -552,6 +585,8 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 	res->info.seconds = Elapsed(start);
 	ereport(NOTICE,
 			(errmsg("lda: trained k=%d on " INT64_FORMAT " documents in %d iterations (%.2f passes), %.1f s, bound per token %.4f",
-					p->k, D, p->max_iter, res->info.passes, res->info.seconds, bound)));
+					p->k, D, p->max_iter, res->info.passes, res->info.seconds, bound),
+			 errdetail("The E-step took %.1f iterations per document on average.",
+					   (double) inner / Max(processed, 1))));
 	return res;
 }

@@ -74,7 +74,9 @@ ReadRows(StopwordRow **rows_out)
 					null2;
 		Datum		lang = heap_getattr(tup, lang_att, RelationGetDescr(rel), &null1);
 		Datum		word = heap_getattr(tup, word_att, RelationGetDescr(rel), &null2);
+		text	   *lt;
 		text	   *wt;
+		int			llen;
 		int			wlen;
 
 		if (null1 || null2)
@@ -84,8 +86,11 @@ ReadRows(StopwordRow **rows_out)
 			cap *= 2;
 			rows = repalloc(rows, sizeof(StopwordRow) * cap);
 		}
+		/* language names match case-insensitively, like CheckLanguage() */
+		lt = DatumGetTextPP(lang);
+		rows[n].language = MemoryContextStrdup(stopwords_cxt,
+											   TextLower(VARDATA_ANY(lt), VARSIZE_ANY_EXHDR(lt), &llen));
 		wt = DatumGetTextPP(word);
-		rows[n].language = MemoryContextStrdup(stopwords_cxt, TextDatumGetCString(lang));
 		rows[n].word = MemoryContextStrdup(stopwords_cxt,
 										   TextLower(VARDATA_ANY(wt), VARSIZE_ANY_EXHDR(wt), &wlen));
 		n++;
@@ -164,7 +169,15 @@ StopwordsGeneration(void)
 		registered = true;
 	}
 	if (TableCacheIsStale(&stopwords_table))
+	{
+		/*
+		 * Resolve the table again: DROP EXTENSION and CREATE EXTENSION in
+		 * this session give it a new OID.
+		 */
+		stopwords_table.relid = InvalidOid;
+		(void) TableCacheIsStale(&stopwords_table);
 		LoadStopwords();
+	}
 	return generation;
 }
 

@@ -12,6 +12,7 @@
 #include <limits.h>
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -221,6 +222,38 @@ TermVecIndexError(const char *lit, const TermVecInputElement *e, int dim, bool d
 					   pos, dim)));
 }
 
+/* Sort parsed elements, check every index (zeros included), build the vector without zeros */
+static TermVector *
+InputElementsToTermVector(const char *lit, TermVecInputElement *elements, int n, int dim)
+{
+	int			nnz = 0;
+	TermVector *result;
+	float	   *values;
+
+	qsort(elements, n, sizeof(TermVecInputElement), CompareInputElements);
+	for (int i = 0; i < n; i++)
+	{
+		if (elements[i].index < 1 || elements[i].index > dim)
+			TermVecIndexError(lit, &elements[i], dim, false);
+		if (i > 0 && elements[i].index == elements[i - 1].index)
+			TermVecIndexError(lit, &elements[i], dim, true);
+		if (elements[i].value != 0)
+			nnz++;
+	}
+	CheckTermVecNnz(nnz, dim);
+	result = InitTermVector(dim, nnz);
+	values = TERMVEC_VALUES(result);
+	nnz = 0;
+	for (int i = 0; i < n; i++)
+	{
+		if (elements[i].value == 0)
+			continue;
+		result->indices[nnz] = (int32) (elements[i].index - 1);
+		values[nnz++] = elements[i].value;
+	}
+	return result;
+}
+
 /* Convert textual representation to internal representation */
 PG_FUNCTION_INFO_V1(termvec_in);
 Datum
@@ -231,11 +264,8 @@ termvec_in(PG_FUNCTION_ARGS)
 	TermVecInputElement *elements;
 	int			maxElements = 1;
 	int			n = 0;
-	int			nnz = 0;
 	int64		dim;
 	char	   *pt;
-	TermVector *result;
-	float	   *values;
 
 	/* Bound the number of elements before allocating, like sparsevec_in */
 	for (pt = lit; *pt != '\0'; pt++)
@@ -260,30 +290,7 @@ termvec_in(PG_FUNCTION_ARGS)
 		TermVecSyntaxError(lit, pt, "the end of input");
 	CheckTermVecDim(dim);
 	CheckExpectedDim(typmod, (int) dim);
-
-	/* Sort, check every index (zeros included), then drop the zeros */
-	qsort(elements, n, sizeof(TermVecInputElement), CompareInputElements);
-	for (int i = 0; i < n; i++)
-	{
-		if (elements[i].index < 1 || elements[i].index > dim)
-			TermVecIndexError(lit, &elements[i], (int) dim, false);
-		if (i > 0 && elements[i].index == elements[i - 1].index)
-			TermVecIndexError(lit, &elements[i], (int) dim, true);
-		if (elements[i].value != 0)
-			nnz++;
-	}
-	CheckTermVecNnz(nnz, dim);
-	result = InitTermVector((int) dim, nnz);
-	values = TERMVEC_VALUES(result);
-	nnz = 0;
-	for (int i = 0; i < n; i++)
-	{
-		if (elements[i].value == 0)
-			continue;
-		result->indices[nnz] = (int32) (elements[i].index - 1);
-		values[nnz++] = elements[i].value;
-	}
-	PG_RETURN_TERMVEC_P(result);
+	PG_RETURN_TERMVEC_P(InputElementsToTermVector(lit, elements, n, (int) dim));
 }
 
 /* Convert internal representation to textual representation */
@@ -615,4 +622,92 @@ Datum
 termvec_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(!TermVectorEqual(PG_GETARG_TERMVEC_P(0), PG_GETARG_TERMVEC_P(1)));
+}
+
+/* Ensure two term vectors have the same dimension */
+static inline void
+CheckSameDims(const TermVector *a, const TermVector *b)
+{
+	if (a->dim != b->dim)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("different termvec dimensions %d and %d", a->dim, b->dim),
+				 errhint("Vectors built over different vocabularies cannot be compared.")));
+}
+
+/* Dot product of two term vectors (merge of the sorted indices), in double precision */
+static double
+TermVectorDot(const TermVector *a, const TermVector *b)
+{
+	const float *av = TERMVEC_VALUES(a);
+	const float *bv = TERMVEC_VALUES(b);
+	double		dot = 0.0;
+	int			i = 0;
+	int			j = 0;
+
+	while (i < a->nnz && j < b->nnz)
+	{
+		if (a->indices[i] < b->indices[j])
+			i++;
+		else if (a->indices[i] > b->indices[j])
+			j++;
+		else
+			dot += (double) av[i++] * (double) bv[j++];
+	}
+	return dot;
+}
+
+/* Sum of squares, in double precision */
+static double
+TermVectorSquares(const TermVector *v)
+{
+	const float *values = TERMVEC_VALUES(v);
+	double		sum = 0.0;
+
+	for (int i = 0; i < v->nnz; i++)
+		sum += (double) values[i] * (double) values[i];
+	return sum;
+}
+
+/* Inner product of two term vectors of the same dimension */
+PG_FUNCTION_INFO_V1(termvec_inner_product);
+Datum
+termvec_inner_product(PG_FUNCTION_ARGS)
+{
+	TermVector *a = PG_GETARG_TERMVEC_P(0);
+	TermVector *b = PG_GETARG_TERMVEC_P(1);
+
+	CheckSameDims(a, b);
+	PG_RETURN_FLOAT8(TermVectorDot(a, b));
+}
+
+/* Cosine similarity of two term vectors of the same dimension (NaN if one is empty) */
+PG_FUNCTION_INFO_V1(termvec_cosine_similarity);
+Datum
+termvec_cosine_similarity(PG_FUNCTION_ARGS)
+{
+	TermVector *a = PG_GETARG_TERMVEC_P(0);
+	TermVector *b = PG_GETARG_TERMVEC_P(1);
+	double		norms;
+	double		sim;
+
+	CheckSameDims(a, b);
+	norms = sqrt(TermVectorSquares(a) * TermVectorSquares(b));
+	if (norms == 0)
+		PG_RETURN_FLOAT8(get_float8_nan());
+	sim = TermVectorDot(a, b) / norms;
+	/* Keep in range despite rounding, like pgvector's cosine distance */
+	PG_RETURN_FLOAT8(Max(-1.0, Min(1.0, sim)));
+}
+
+/* Hash of a term vector, consistent with = (which compares dimension and elements bytewise) */
+PG_FUNCTION_INFO_V1(termvec_hash);
+Datum
+termvec_hash(PG_FUNCTION_ARGS)
+{
+	TermVector *v = PG_GETARG_TERMVEC_P(0);
+
+	/* dim, nnz, unused (always 0), indices and values: everything after the header */
+	PG_RETURN_DATUM(hash_any((const unsigned char *) &v->dim,
+							 (int) (VARSIZE(v) - offsetof(TermVector, dim))));
 }

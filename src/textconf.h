@@ -16,6 +16,10 @@
  * Memory: every function allocates in CurrentMemoryContext.  A Tokenizer owns
  * a Snowball stemmer (malloc'ed by libstemmer) that is freed by a reset
  * callback of the context it was created in.
+ *
+ * Threads: none of this is thread-safe (palloc, ereport, and a Tokenizer
+ * mutates its stemmer and memo): call it from the backend's own thread only.
+ * Parallel workers are processes and may each build their own Tokenizer.
  */
 #ifndef TEXTCONF_H
 #define TEXTCONF_H

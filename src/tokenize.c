@@ -14,6 +14,7 @@
 #include <wctype.h>
 
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "common/hashfn.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -44,20 +45,24 @@ struct Tokenizer
 	uint32	   *slot_hash;
 	int		   *slot_len;
 	/* memo of recent raw tokens and their outcome (stem, or dropped) */
-	struct MemoEntry *memo;		/* MEMO_SLOTS entries, allocated on first use */
+	struct MemoEntry *memo;		/* memo_slots entries, allocated on first use */
+	int			memo_slots;		/* a power of 2, grows up to MEMO_MAX_SLOTS */
 	int			memo_used;
 	char	   *arena;			/* raw and stemmed bytes of the memo entries */
+	int			arena_size;
 	int			arena_used;
 };
 
 /*
  * The memo: tweets repeat words, so the outcome of each distinct raw token
- * (stopword test, stemming, length test) is remembered.  It is emptied when
- * full, so memory stays bounded and results never depend on its state.
+ * (stopword test, stemming, length test) is remembered.  It starts small (a
+ * tokenizer used for a few rows stays cheap), grows when it fills up, and is
+ * emptied when full at its largest size, so memory stays bounded; results
+ * never depend on its state.
  */
-#define MEMO_SLOTS		16384	/* power of 2 */
-#define MEMO_MAX_USED	(MEMO_SLOTS / 2)
-#define MEMO_ARENA		(256 * 1024)
+#define MEMO_MIN_SLOTS	512		/* powers of 2 */
+#define MEMO_MAX_SLOTS	16384
+#define MEMO_ARENA_PER_SLOT 16	/* arena bytes per slot */
 
 typedef struct MemoEntry
 {
@@ -356,18 +361,27 @@ ProcessToken(Tokenizer *tok, const char *s, int *len, int nchars, uint32 h)
 	return s;
 }
 
-/* Empty the memo (allocating it on first use) */
+/* Empty the memo, allocating it on first use and growing it while it is small */
 static void
 ResetMemo(Tokenizer *tok)
 {
-	if (tok->memo == NULL)
+	if (tok->memo == NULL || tok->memo_slots < MEMO_MAX_SLOTS)
 	{
 		MemoryContext cxt = GetMemoryChunkContext(tok);
 
-		tok->memo = MemoryContextAllocHuge(cxt, sizeof(MemoEntry) * MEMO_SLOTS);
-		tok->arena = MemoryContextAlloc(cxt, MEMO_ARENA);
+		if (tok->memo != NULL)
+		{
+			pfree(tok->memo);
+			pfree(tok->arena);
+		}
+		tok->memo_slots = tok->memo == NULL ? MEMO_MIN_SLOTS :
+			Min(tok->memo_slots * 4, MEMO_MAX_SLOTS);
+		tok->memo = MemoryContextAlloc(cxt, sizeof(MemoEntry) * tok->memo_slots);
+		/* room for at least one raw token and its stem */
+		tok->arena_size = Max(tok->memo_slots * MEMO_ARENA_PER_SLOT, 4 * TOKBUF_SIZE);
+		tok->arena = MemoryContextAlloc(cxt, tok->arena_size);
 	}
-	memset(tok->memo, 0, sizeof(MemoEntry) * MEMO_SLOTS);
+	memset(tok->memo, 0, sizeof(MemoEntry) * tok->memo_slots);
 	tok->memo_used = 0;
 	tok->arena_used = 0;
 }
@@ -402,11 +416,11 @@ EmitToken(TokState *st, const char *s, int len, int nchars)
 	const char *out;
 	int			out_len = len;
 
-	if (tok->memo == NULL || tok->memo_used >= MEMO_MAX_USED ||
-		tok->arena_used + 2 * TOKBUF_SIZE > MEMO_ARENA)
+	if (tok->memo == NULL || tok->memo_used >= tok->memo_slots / 2 ||
+		tok->arena_used + 2 * TOKBUF_SIZE > tok->arena_size)
 		ResetMemo(tok);
-	for (e = &tok->memo[h & (MEMO_SLOTS - 1)]; e->raw_len != 0;
-		 e = (e == &tok->memo[MEMO_SLOTS - 1]) ? tok->memo : e + 1)
+	for (e = &tok->memo[h & (tok->memo_slots - 1)]; e->raw_len != 0;
+		 e = (e == &tok->memo[tok->memo_slots - 1]) ? tok->memo : e + 1)
 	{
 		if (e->hash == h && e->raw_len == len &&
 			memcmp(tok->arena + e->raw_off, s, len) == 0)
@@ -711,6 +725,7 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 {
 	const unsigned char *p = (const unsigned char *) text;
 	const unsigned char *end = p + len;
+	const unsigned char *next_check = p + 1024 * 1024;
 	TokState   *st = palloc(sizeof(TokState));
 
 	InitAsciiClasses();
@@ -722,6 +737,13 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 	while (p < end)
 	{
 		unsigned char c = *p;
+
+		/* let a query over huge documents be cancelled (every 1 MB) */
+		if (p >= next_check)
+		{
+			CHECK_FOR_INTERRUPTS();
+			next_check = p + 1024 * 1024;
+		}
 
 		if (c < 0x80)
 		{
@@ -911,14 +933,27 @@ SameConfig(const TextConfig *a, const TextConfig *b)
 	return true;
 }
 
-/* Per-call-site cache of one tokenizer, kept in fn_extra */
+/*
+ * Per-call-site cache of tokenizers, kept in fn_extra.  It holds a few
+ * entries so that a configuration that varies from row to row (a language
+ * column) does not rebuild stemmers and hash tables on every row.
+ */
+#define CALL_CACHE_ENTRIES 32
+
+typedef struct CallCacheEntry
+{
+	MemoryContext cxt;			/* holds the tokenizer; reset to reuse the entry */
+	Tokenizer  *tok;			/* NULL when the entry is free */
+	TextConfig *cfg;			/* copy of the configuration, for C callers */
+	char	   *key;			/* raw SQL argument (language, jsonb or bytea bytes) */
+	int			keylen;
+	uint64		last_used;
+} CallCacheEntry;
+
 typedef struct CallCache
 {
-	MemoryContext cxt;			/* holds the tokenizer; reset to rebuild */
-	Tokenizer  *tok;
-	TextConfig *cfg;			/* copy of the configuration, for C callers */
-	char	   *key;			/* raw SQL argument (language or jsonb bytes) */
-	int			keylen;
+	uint64		clock;
+	CallCacheEntry entries[CALL_CACHE_ENTRIES];
 } CallCache;
 
 /* The call site's cache, created on first use */
@@ -930,8 +965,9 @@ GetCallCache(FmgrInfo *flinfo)
 	if (cc == NULL)
 	{
 		cc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(CallCache));
-		cc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "tweetlda tokenizer",
-										ALLOCSET_SMALL_SIZES);
+		for (int i = 0; i < CALL_CACHE_ENTRIES; i++)
+			cc->entries[i].cxt = AllocSetContextCreate(flinfo->fn_mcxt, "tweetlda tokenizer",
+													   ALLOCSET_SMALL_SIZES);
 		flinfo->fn_extra = cc;
 	}
 	return cc;
@@ -944,27 +980,42 @@ TokenizerCurrent(Tokenizer *tok)
 	return tok != NULL && (!tok->from_table || tok->generation == StopwordsGeneration());
 }
 
-/* Rebuild the cached tokenizer for cfg */
-static void
-RebuildCallCache(CallCache *cc, const TextConfig *cfg)
+/* Mark an entry as just used and return its tokenizer */
+static inline Tokenizer *
+UseEntry(CallCache *cc, CallCacheEntry *e)
 {
+	e->last_used = ++cc->clock;
+	return e->tok;
+}
+
+/* Build a tokenizer for cfg in the least recently used entry */
+static CallCacheEntry *
+FillEntry(CallCache *cc, const TextConfig *cfg)
+{
+	CallCacheEntry *e = &cc->entries[0];
 	MemoryContext old;
 
-	cc->tok = NULL;
-	cc->cfg = NULL;
-	cc->key = NULL;
-	MemoryContextReset(cc->cxt);
-	old = MemoryContextSwitchTo(cc->cxt);
-	cc->tok = TokenizerCreate(cfg);
-	cc->cfg = palloc(sizeof(TextConfig));
-	*cc->cfg = *cfg;
+	for (int i = 1; i < CALL_CACHE_ENTRIES; i++)
+		if (cc->entries[i].last_used < e->last_used)
+			e = &cc->entries[i];
+	e->tok = NULL;
+	e->cfg = NULL;
+	e->key = NULL;
+	e->keylen = 0;
+	e->last_used = 0;
+	MemoryContextReset(e->cxt);
+	old = MemoryContextSwitchTo(e->cxt);
+	e->cfg = palloc(sizeof(TextConfig));
+	*e->cfg = *cfg;
 	if (cfg->has_snapshot)
 	{
-		cc->cfg->words = palloc(sizeof(char *) * (cfg->nwords + 1));
+		e->cfg->words = palloc(sizeof(char *) * (cfg->nwords + 1));
 		for (int i = 0; i < cfg->nwords; i++)
-			cc->cfg->words[i] = pstrdup(cfg->words[i]);
+			e->cfg->words[i] = pstrdup(cfg->words[i]);
 	}
+	e->tok = TokenizerCreate(cfg);
 	MemoryContextSwitchTo(old);
+	return e;
 }
 
 /* A tokenizer cached in flinfo->fn_extra, rebuilt when cfg or the stopwords change */
@@ -973,9 +1024,14 @@ TokenizerForCall(FmgrInfo *flinfo, const TextConfig *cfg)
 {
 	CallCache  *cc = GetCallCache(flinfo);
 
-	if (cc->cfg == NULL || !SameConfig(cc->cfg, cfg) || !TokenizerCurrent(cc->tok))
-		RebuildCallCache(cc, cfg);
-	return cc->tok;
+	for (int i = 0; i < CALL_CACHE_ENTRIES; i++)
+	{
+		CallCacheEntry *e = &cc->entries[i];
+
+		if (e->tok != NULL && e->key == NULL && SameConfig(e->cfg, cfg) && TokenizerCurrent(e->tok))
+			return UseEntry(cc, e);
+	}
+	return UseEntry(cc, FillEntry(cc, cfg));
 }
 
 /* How the configuration argument of an SQL call is given */
@@ -991,22 +1047,27 @@ static Tokenizer *
 TokenizerForKey(FunctionCallInfo fcinfo, const char *key, int keylen, ConfigArg kind)
 {
 	CallCache  *cc = GetCallCache(fcinfo->flinfo);
+	CallCacheEntry *e;
 	TextConfig *cfg;
 
-	if (cc->key != NULL && cc->keylen == keylen && memcmp(cc->key, key, keylen) == 0 &&
-		TokenizerCurrent(cc->tok))
-		return cc->tok;
+	for (int i = 0; i < CALL_CACHE_ENTRIES; i++)
+	{
+		e = &cc->entries[i];
+		if (e->key != NULL && e->keylen == keylen && memcmp(e->key, key, keylen) == 0 &&
+			TokenizerCurrent(e->tok))
+			return UseEntry(cc, e);
+	}
 	if (kind == CONFIG_JSONB)
 		cfg = TextConfigFromJsonb((Jsonb *) key);
 	else if (kind == CONFIG_FROZEN)
 		cfg = TextConfigDeserialize(key, keylen);
 	else
 		cfg = TextConfigDefault(pnstrdup(key, keylen));
-	RebuildCallCache(cc, cfg);
-	cc->key = MemoryContextAlloc(cc->cxt, keylen);
-	memcpy(cc->key, key, keylen);
-	cc->keylen = keylen;
-	return cc->tok;
+	e = FillEntry(cc, cfg);
+	e->key = MemoryContextAlloc(e->cxt, keylen);
+	memcpy(e->key, key, keylen);
+	e->keylen = keylen;
+	return UseEntry(cc, e);
 }
 
 PG_FUNCTION_INFO_V1(tweetlda_tokenize);

@@ -697,6 +697,29 @@ CompareIds(const void *a, const void *b)
 	return (ia > ib) - (ia < ib);
 }
 
+/* Sort term ids: insertion sort for a tweet's few tokens, qsort for long documents */
+static inline void
+SortIds(int32 *ids, int n)
+{
+	if (n > 32)
+	{
+		qsort(ids, n, sizeof(int32), CompareIds);
+		return;
+	}
+	for (int i = 1; i < n; i++)
+	{
+		int32		x = ids[i];
+		int			j = i;
+
+		while (j > 0 && ids[j - 1] > x)
+		{
+			ids[j] = ids[j - 1];
+			j--;
+		}
+		ids[j] = x;
+	}
+}
+
 /* The in-vocabulary term ids of a token array, sorted; returns how many */
 static int
 TokenIds(const VocabIndex *ix, ArrayType *tokens, int32 **ids)
@@ -724,7 +747,7 @@ TokenIds(const VocabIndex *ix, ArrayType *tokens, int32 **ids)
 			(*ids)[n++] = id;
 	}
 	array_free_iterator(it);
-	qsort(*ids, n, sizeof(int32), CompareIds);
+	SortIds(*ids, n);
 	return n;
 }
 
@@ -1019,9 +1042,16 @@ vocabulary_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(s1);
 	}
-	/* s2 may live in a short-lived context: always copy it into the aggregate context */
+	/*
+	 * s2 may live in a short-lived context: always copy it into the aggregate
+	 * context; size the table for more partial states to come (fewer regrowths)
+	 */
 	if (s1 == NULL)
-		s1 = InitVocabState(aggcxt, &s2->params, s2->hash ? s2->hash->members : s2->nflat);
+	{
+		uint64		n = s2->hash ? s2->hash->members : (uint64) s2->nflat;
+
+		s1 = InitVocabState(aggcxt, &s2->params, (int) Min(2 * n, (uint64) VOCAB_MAX_TERMS));
+	}
 	VocabStateMerge(s1, s2);
 	PG_RETURN_POINTER(s1);
 }

@@ -16,7 +16,10 @@
  * Terms are unique.  fingerprint is a 64-bit hash of everything after the
  * header fields (df, offsets, text) and of nterms/ndocs: every constructor sets
  * it (VocabFinish) and CheckVocab verifies it; caches use it to recognize a
- * vocabulary they have already indexed without comparing all its bytes.
+ * vocabulary they have already indexed without comparing all its bytes.  It
+ * hashes native-endian bytes, so it is not portable: a portable (binary)
+ * encoding should not carry it; after reading the other fields, call
+ * VocabFinish() and then CheckVocab().
  */
 #ifndef VOCAB_H
 #define VOCAB_H

@@ -1,6 +1,6 @@
 -- Demo part 25: a vocabulary of the sample tweets and TF-IDF vectors (doc/vectors.md).
 -- Tokens come from tweetlda.tokenize when the build has it, else from a plain regexp split.
-SELECT CASE WHEN to_regprocedure('tweetlda.tokenize(text)') IS NOT NULL
+SELECT CASE WHEN to_regprocedure('tweetlda.tokenize(text,text)') IS NOT NULL
             THEN 'tweetlda.tokenize(text)'
             ELSE 'array_remove(regexp_split_to_array(lower(text), ''[^[:alnum:]]+''), '''')'
        END AS demo_tokens \gset

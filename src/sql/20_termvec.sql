@@ -71,6 +71,14 @@ CREATE FUNCTION tweetlda.l2_norm(tweetlda.termvec) RETURNS double precision
     AS 'MODULE_PATHNAME', 'termvec_l2_norm'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION tweetlda.inner_product(tweetlda.termvec, tweetlda.termvec) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'termvec_inner_product'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.cosine_similarity(tweetlda.termvec, tweetlda.termvec) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'termvec_cosine_similarity'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION tweetlda.termvec_elements(tweetlda.termvec, OUT index integer, OUT value real)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'termvec_elements'
@@ -84,10 +92,14 @@ CREATE FUNCTION tweetlda.termvec_ne(tweetlda.termvec, tweetlda.termvec) RETURNS 
     AS 'MODULE_PATHNAME', 'termvec_ne'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION tweetlda.termvec_hash(tweetlda.termvec) RETURNS integer
+    AS 'MODULE_PATHNAME', 'termvec_hash'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE OPERATOR tweetlda.= (
     LEFTARG = tweetlda.termvec, RIGHTARG = tweetlda.termvec, PROCEDURE = tweetlda.termvec_eq,
     COMMUTATOR = OPERATOR(tweetlda.=), NEGATOR = OPERATOR(tweetlda.<>),
-    RESTRICT = eqsel, JOIN = eqjoinsel
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
 );
 
 CREATE OPERATOR tweetlda.<> (
@@ -95,6 +107,11 @@ CREATE OPERATOR tweetlda.<> (
     COMMUTATOR = OPERATOR(tweetlda.<>), NEGATOR = OPERATOR(tweetlda.=),
     RESTRICT = neqsel, JOIN = neqjoinsel
 );
+
+-- Hashing makes DISTINCT, GROUP BY, UNION and hash joins work on termvec.
+CREATE OPERATOR CLASS tweetlda.termvec_hash_ops DEFAULT FOR TYPE tweetlda.termvec USING hash AS
+    OPERATOR 1 tweetlda.=,
+    FUNCTION 1 tweetlda.termvec_hash(tweetlda.termvec);
 
 CREATE CAST (tweetlda.termvec AS tweetlda.termvec)
     WITH FUNCTION tweetlda.termvec(tweetlda.termvec, integer, boolean) AS IMPLICIT;

@@ -46,6 +46,14 @@ CREATE FUNCTION tweetlda.lda_transfn(internal, text, tweetlda.vocab, jsonb) RETU
     AS 'MODULE_PATHNAME', 'lda_agg_transfn'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
+CREATE FUNCTION tweetlda.lda_transfn(internal, text[], tweetlda.vocab) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_tokens_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_transfn(internal, text[], tweetlda.vocab, jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_tokens_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
 CREATE FUNCTION tweetlda.lda_combinefn(internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'lda_agg_combinefn'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
@@ -74,6 +82,28 @@ CREATE AGGREGATE tweetlda.lda(doc text, vocab tweetlda.vocab) (
 );
 
 CREATE AGGREGATE tweetlda.lda(doc text, vocab tweetlda.vocab, params jsonb) (
+    SFUNC        = tweetlda.lda_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
+-- The same over documents already tokenized (tweetlda.tokenize with the text configuration of
+-- params, which the model records for scoring raw text).
+CREATE AGGREGATE tweetlda.lda(tokens text[], vocab tweetlda.vocab) (
+    SFUNC        = tweetlda.lda_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
+CREATE AGGREGATE tweetlda.lda(tokens text[], vocab tweetlda.vocab, params jsonb) (
     SFUNC        = tweetlda.lda_transfn,
     STYPE        = internal,
     FINALFUNC    = tweetlda.lda_finalfn,

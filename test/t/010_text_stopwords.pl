@@ -67,5 +67,16 @@ is($node->safe_psql('dst', "SELECT tweetlda.tokenize('the flood hits Calgary and
 is($node->safe_psql('dst', "SELECT count(*) FROM tweetlda.stopwords WHERE builtin"), '6963',
 	'built-in rows come back with CREATE EXTENSION');
 
+# DROP EXTENSION and CREATE EXTENSION in a session that has cached the stopwords: the new
+# table (a new OID) is found and read.
+my $c = $node->background_psql('dst');
+is($c->query_safe("SELECT tweetlda.tokenize('the flood hits Calgary and Boston')"), '{}',
+	'session C caches the restored stopwords');
+$c->query_safe('DROP EXTENSION tweetlda CASCADE');
+$c->query_safe('CREATE EXTENSION tweetlda');
+is($c->query_safe("SELECT tweetlda.tokenize('the flood hits Calgary and Boston')"),
+	'{flood,hit,calgari,boston}', 'session C reads the re-created table');
+$c->quit;
+
 $node->stop;
 done_testing();
