@@ -53,23 +53,26 @@ LdaTrigamma(double x)
 }
 
 /*
- * exp(digamma(x)) with a single exp(): shift x up to y >= 6 with the recurrence
- * digamma(x) = digamma(x + 1) - 1/x, then digamma(y) = log(y) + series(1/y), so
- * exp(digamma(x)) = y * exp(series - shift), with no log() call.
+ * exp(digamma(x)) for x > 0 with one exp() and two divisions, no branch:
+ * digamma(x) = digamma(x + 6) - sum_{i<6} 1/(x + i) (the six fractions summed
+ * as one), and digamma(y) = log(y) + series(1/y) for y = x + 6 >= 6, so
+ * exp(digamma(x)) = y * exp(series - shift).
  */
 static inline double
 ExpDigamma(double x)
 {
-	double		shift = 0.0;
-	double		f;
+	double		d1 = x * (x + 1.0),
+				d2 = (x + 2.0) * (x + 3.0),
+				d3 = (x + 4.0) * (x + 5.0);
+	double		n1 = 2.0 * x + 1.0,
+				n2 = 2.0 * x + 5.0,
+				n3 = 2.0 * x + 9.0;
+	double		shift = (n1 * d2 * d3 + n2 * d1 * d3 + n3 * d1 * d2) / (d1 * d2 * d3);
+	double		y = x + 6.0;
+	double		r = 1.0 / y;
+	double		f = r * r;
 
-	while (x < 6.0)
-	{
-		shift += 1.0 / x;
-		x += 1.0;
-	}
-	f = 1.0 / (x * x);
-	return x * exp(-0.5 / x
+	return y * exp(-0.5 * r
 				   - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))))
 				   - shift);
 }

@@ -8,6 +8,7 @@
 
 #include <math.h>
 
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -130,14 +131,19 @@ lda_topic_word(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* Append a float8 as JSON (full precision; never NaN or infinite in a valid model) */
+/* Append a float8 as JSON: the shortest exact decimal, as float8out (null if not finite) */
 static void
 AppendJsonNumber(StringInfo buf, double x)
 {
-	if (isfinite(x))
-		appendStringInfo(buf, "%.17g", x);
-	else
+	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (!isfinite(x))
+	{
 		appendStringInfoString(buf, "null");
+		return;
+	}
+	double_to_shortest_decimal_buf(x, num);
+	appendStringInfoString(buf, num);
 }
 
 /* Append the training metadata object */
@@ -191,9 +197,9 @@ lda_model_info(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, "], \"eta\": ");
 	AppendJsonNumber(&buf, m->eta);
 	appendStringInfo(&buf, ", \"vocab_size\": %d, \"vocab_documents\": " INT64_FORMAT
-					 ", \"weighting\": \"%s\", \"format_version\": %d, \"fingerprint\": \"%016" INT64_MODIFIER "x\", \"text_config\": %s, \"training\": ",
+					 ", \"weighting\": \"%s\", \"format_version\": %d, \"fingerprint\": \"%016" INT64_MODIFIER "x\", \"stopwords\": %d, \"text_config\": %s, \"training\": ",
 					 m->nterms, LDA_VOCAB(m)->ndocs, LdaWeightingName(m->info.weighting),
-					 m->version, m->fingerprint, JsonbToCString(NULL, &tc->root, VARSIZE(tc)));
+					 m->version, m->fingerprint, cfg->has_snapshot ? cfg->nwords : 0, JsonbToCString(NULL, &tc->root, VARSIZE(tc)));
 	AppendTrainingInfo(&buf, m);
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));

@@ -14,12 +14,17 @@
  *	  int8 optimizer, int8 optimize_doc_concentration, int8 weighting,
  *	float8 alpha[k], float4 lambda[nterms * k] (term-major),
  *	byte textconf[textconf_len],
- *	vocabulary: int32 nterms, int32 textlen, int64 ndocs, int64 fingerprint,
+ *	vocabulary: int32 nterms, int32 textlen, int64 ndocs,
  *	  int64 df[nterms], int32 offsets[nterms + 1], byte text[textlen].
  *
  * Receiving checks the header against the limits and the exact message length
  * before allocating anything, then every value, the text configuration, the
- * vocabulary (CheckVocab) and finally the model fingerprint.
+ * vocabulary (its own fingerprint recomputed, then CheckVocab) and finally the
+ * model fingerprint.
+ *
+ * The fingerprint is portable: FNV-1a (64 bits) of this encoding with the
+ * fingerprint, seconds and trained_at fields set to zero, so that models trained
+ * alike have equal fingerprints and a model read on another machine checks.
  *
  * Text form: "LDA1 k=5 terms=2048 weighting=tfidf docs=4000 data=<base64 of the
  * portable encoding>": a readable summary followed by the full encoding, so
@@ -57,10 +62,25 @@ LdaOptimizerName(LdaOptimizer o)
 	return o == LDA_OPTIMIZER_ONLINE ? "online" : "batch";
 }
 
+static void LdaModelSendTo(StringInfo buf, const LdaModel *m);
+
+/* FNV-1a, 64 bits: a byte-order independent hash */
+static uint64
+Fnv1a64(const unsigned char *p, Size len)
+{
+	uint64		h = UINT64CONST(0xcbf29ce484222325);
+
+	for (Size i = 0; i < len; i++)
+	{
+		h ^= p[i];
+		h *= UINT64CONST(0x100000001b3);
+	}
+	return h;
+}
+
 /*
- * Hash of the whole model except the varlena header, the fingerprint itself and
- * the wall-clock fields (training time and timestamp): models trained on the
- * same data with the same parameters and seed have the same fingerprint.
+ * The fingerprint of m: FNV-1a of its portable encoding with the fingerprint
+ * and the wall-clock fields (seconds, trained_at) zeroed.
  */
 static uint64
 LdaModelFingerprint(LdaModel *m)
@@ -68,16 +88,19 @@ LdaModelFingerprint(LdaModel *m)
 	uint64		saved = m->fingerprint;
 	double		seconds = m->info.seconds;
 	int64		trained_at = m->info.trained_at;
+	StringInfoData buf;
 	uint64		h;
 
 	m->fingerprint = 0;
 	m->info.seconds = 0.0;
 	m->info.trained_at = 0;
-	h = hash_bytes_extended((const unsigned char *) m + VARHDRSZ,
-							VARSIZE(m) - VARHDRSZ, LDA_MODEL_MAGIC);
+	initStringInfo(&buf);
+	LdaModelSendTo(&buf, m);
 	m->fingerprint = saved;
 	m->info.seconds = seconds;
 	m->info.trained_at = trained_at;
+	h = Fnv1a64((const unsigned char *) buf.data, buf.len);
+	pfree(buf.data);
 	return h;
 }
 
@@ -208,7 +231,6 @@ LdaModelSendTo(StringInfo buf, const LdaModel *m)
 	pq_sendint32(buf, v->nterms);
 	pq_sendint32(buf, v->textlen);
 	pq_sendint64(buf, v->ndocs);
-	pq_sendint64(buf, v->fingerprint);
 	for (int i = 0; i < v->nterms; i++)
 		pq_sendint64(buf, v->df[i]);
 	for (int i = 0; i <= v->nterms; i++)
@@ -268,13 +290,13 @@ RecvVocab(StringInfo buf, Vocab *v, int32 nterms, int32 textlen)
 	v->textlen = textlen;
 	v->unused = 0;
 	v->ndocs = pq_getmsgint64(buf);
-	v->fingerprint = pq_getmsgint64(buf);
 	for (int i = 0; i < nterms; i++)
 		v->df[i] = pq_getmsgint64(buf);
 	off = VOCAB_OFFSETS(v);
 	for (int i = 0; i <= nterms; i++)
 		off[i] = pq_getmsgint(buf, 4);
 	pq_copymsgbytes(buf, VOCAB_TEXT(v), textlen);
+	VocabFinish(v);				/* its fingerprint is native, not part of the encoding */
 	CheckVocab(v, VARSIZE(v));
 }
 
@@ -308,7 +330,7 @@ LdaModelRecvFrom(StringInfo buf)
 	/* exact remaining length: fixed fields, arrays, text configuration, vocabulary */
 	expect = 8 + 8 + (8 + 8 + 8 + 4 + 4 + 8 + 8 * 7 + 8 + 3) +
 		(Size) k * 8 + (Size) k * nterms * 4 + textconf_len +
-		(4 + 4 + 8 + 8) + (Size) nterms * 8 + (Size) (nterms + 1) * 4 + vtextlen;
+		(4 + 4 + 8) + (Size) nterms * 8 + (Size) (nterms + 1) * 4 + vtextlen;
 	if ((Size) (buf->len - buf->cursor) != expect)
 		BadModel("The length of the value does not match its header.");
 

@@ -18,10 +18,10 @@
  *	char	textconf[textconf_len]	TextConfigSerialize() bytes, padded to 8
  *	Vocab	vocab					a whole tweetlda.vocab varlena (vocab_size bytes)
  *
- * fingerprint is a 64-bit hash of the whole value except the wall-clock fields
- * of the training metadata (seconds, trained_at), so equal training gives equal
- * fingerprints; recv and text input verify it, caches use it to recognize a
- * model without comparing its bytes.
+ * fingerprint is a portable 64-bit hash of the model's portable encoding except
+ * the wall-clock fields of the training metadata (seconds, trained_at), so equal
+ * training gives equal fingerprints (see lda_model.c); recv and text input
+ * verify it, caches use it to recognize a model without comparing its bytes.
  */
 #ifndef LDA_MODEL_H
 #define LDA_MODEL_H

@@ -235,6 +235,21 @@ Shuffle(LdaTrainer *tr, int64 *a, int64 n)
 	}
 }
 
+/* Documents come in shuffled order: ask for the data of the next ones early */
+static inline void
+PrefetchAhead(const LdaCorpus *c, const LdaLane *lane, int64 i)
+{
+	if (i + 16 < lane->ndocs)
+		__builtin_prefetch(&c->start[lane->docs[i + 16]]);
+	if (i + 8 < lane->ndocs)
+	{
+		int64		ahead = c->start[lane->docs[i + 8]];
+
+		__builtin_prefetch(&c->ids[ahead]);
+		__builtin_prefetch(&c->cnts[ahead]);
+	}
+}
+
 /* E-step of one lane's documents (runs in the backend or in the helper thread) */
 static void
 LaneRun(LdaLane *lane)
@@ -248,9 +263,9 @@ LaneRun(LdaLane *lane)
 		int			n = (int) (c->start[d + 1] - c->start[d]);
 		const uint32 *ids = c->ids + c->start[d];
 		const uint16 *cnts = c->cnts + c->start[d];
-
 		double		count = 0.0;
 
+		PrefetchAhead(c, lane, i);
 		for (int j = 0; j < n; j++)
 		{
 			lane->wts[j] = cnts[j] * tr->termWeight[ids[j]];

@@ -169,15 +169,7 @@ StopwordsGeneration(void)
 		registered = true;
 	}
 	if (TableCacheIsStale(&stopwords_table))
-	{
-		/*
-		 * Resolve the table again: DROP EXTENSION and CREATE EXTENSION in
-		 * this session give it a new OID.
-		 */
-		stopwords_table.relid = InvalidOid;
-		(void) TableCacheIsStale(&stopwords_table);
 		LoadStopwords();
-	}
 	return generation;
 }
 

@@ -27,11 +27,7 @@ TableCacheCallback(Datum arg, Oid relid)
 	{
 		if (relid == InvalidOid || caches[i]->relid == InvalidOid ||
 			caches[i]->relid == relid)
-		{
 			caches[i]->valid = false;
-			if (relid == InvalidOid)
-				caches[i]->relid = InvalidOid;
-		}
 	}
 }
 
@@ -46,24 +42,24 @@ TableCacheRegister(TableCache *cache)
 	caches[ncaches++] = cache;
 }
 
-/* True when the cache must be reloaded; resolves the table's OID on first use */
+/* True when the cache must be reloaded; resolves the table's OID again whenever stale */
 bool
 TableCacheIsStale(TableCache *cache)
 {
-	if (cache->relid == InvalidOid)
-	{
-		Oid			nsp = get_namespace_oid(TWEETLDA_SCHEMA, false);
+	Oid			nsp;
 
-		cache->relid = get_relname_relid(cache->relname, nsp);
-		if (cache->relid == InvalidOid)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("table \"%s.%s\" does not exist",
-							TWEETLDA_SCHEMA, cache->relname),
-					 errhint("Reinstall the extension with DROP EXTENSION and CREATE EXTENSION.")));
-		cache->valid = false;
-	}
-	return !cache->valid;
+	if (cache->valid)
+		return false;
+	/* the table may have been dropped and created again (DROP/CREATE EXTENSION) */
+	nsp = get_namespace_oid(TWEETLDA_SCHEMA, false);
+	cache->relid = get_relname_relid(cache->relname, nsp);
+	if (cache->relid == InvalidOid)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table \"%s.%s\" does not exist",
+						TWEETLDA_SCHEMA, cache->relname),
+				 errhint("Reinstall the extension with DROP EXTENSION and CREATE EXTENSION.")));
+	return true;
 }
 
 /* Register the relcache callback once per backend */

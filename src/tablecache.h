@@ -6,7 +6,8 @@
  * A statement-level trigger on the table calls tweetlda.table_changed(), which
  * queues a relcache invalidation for the table; at commit every backend receives
  * it and the callback registered here marks the cache stale.  The next statement
- * that needs the cache reloads it.
+ * that needs the cache reloads it.  A loader sets valid = true before it reads
+ * the table, so that a change committed while it reads marks the cache stale again.
  */
 #ifndef TABLECACHE_H
 #define TABLECACHE_H

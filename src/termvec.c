@@ -62,7 +62,7 @@ CheckTermVector(const TermVector *v, Size size)
 {
 	float	   *values;
 
-	if (size < offsetof(TermVector, indices) || VARSIZE_ANY(v) != size)
+	if (size < offsetof(TermVector, indices) || VARATT_IS_EXTENDED(v) || VARSIZE(v) != size)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid termvec: size %zu does not match its header", size)));

@@ -35,6 +35,7 @@
 
 #define VOCAB_BINARY_VERSION 1
 #define VOCAB_STATE_VERSION 1
+#define VOCAB_ARENA_FIRST 1024		/* first arena block; blocks double up to */
 #define VOCAB_ARENA_BLOCK (64 * 1024)
 
 /* A term: bytes (not NUL-terminated) and length; the key of both hash tables */
@@ -55,7 +56,8 @@ typedef struct VocabStateEntry
 	char		status;
 	int64		df;				/* documents containing the term */
 	int64		count;			/* occurrences in every document */
-	int64		lastdoc;		/* last document (state-local number) counted in df */
+	int64		lastdoc;		/* last document (state-local number) counted in df, or
+								 * the (negative) stamp of the last merge that added to it */
 } VocabStateEntry;
 
 #define SH_PREFIX vstate
@@ -132,7 +134,8 @@ typedef struct VocabFlatEntry
 /*
  * Aggregate state (in the aggregate memory context): the parameters, the
  * number of documents, a hash table term -> (df, count) whose term bytes live
- * in an arena of VOCAB_ARENA_BLOCK blocks.  A deserialized partial state is
+ * in an arena of blocks (1 kB doubling up to 64 kB, so that GROUP BY with many
+ * small groups stays small).  A deserialized partial state is
  * flat instead (hash NULL, entries in flat[], term bytes in the serialized
  * buffer): it is only read once, by the combine function, so hashing it would
  * be wasted work.  Serialized (vocabulary_serialfn) as: int32 version, float8
@@ -147,6 +150,7 @@ typedef struct VocabState
 	vstate_hash *hash;
 	char	   *arena;
 	Size		arena_free;
+	Size		arena_next;		/* size of the next arena block */
 	int64		merges;			/* combine calls, to stamp merged entries */
 	VocabFlatEntry *flat;
 	int32		nflat;
@@ -340,13 +344,12 @@ CheckVocab(const Vocab *v, Size size)
 				 errmsg("invalid vocabulary: fingerprint does not match the content")));
 }
 
-/* Check the content of a vocabulary just built from input, then fingerprint it */
+/* Fingerprint a vocabulary just built from input and check all of it (CheckVocab) */
 static void
 FinishInputVocab(Vocab *v)
 {
-	CheckVocabEncoding(v);
-	CheckVocabUnique(v);
 	VocabFinish(v);
+	CheckVocab(v, VARSIZE(v));
 }
 
 /* Report a structural problem in vocab text */
@@ -870,7 +873,8 @@ InitVocabState(MemoryContext cxt, const VocabParams *params, int nelements)
 
 	state->cxt = cxt;
 	state->params = *params;
-	state->hash = vstate_create(cxt, Max(nelements, 256), NULL);
+	state->hash = vstate_create(cxt, Max(nelements, 16), NULL);
+	state->arena_next = VOCAB_ARENA_FIRST;
 	return state;
 }
 
@@ -880,12 +884,15 @@ ArenaCopy(VocabState *state, const char *str, int len)
 {
 	char	   *dst;
 
+	if (len == 0)
+		return "";
 	if ((Size) len > state->arena_free)
 	{
-		Size		size = Max(VOCAB_ARENA_BLOCK, (Size) len);
+		Size		size = Max(state->arena_next, (Size) len);
 
 		state->arena = MemoryContextAlloc(state->cxt, size);
 		state->arena_free = size;
+		state->arena_next = Min(state->arena_next * 2, VOCAB_ARENA_BLOCK);
 	}
 	dst = state->arena;
 	memcpy(dst, str, len);

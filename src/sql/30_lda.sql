@@ -213,8 +213,8 @@ BEGIN
             USING ERRCODE = 'unique_violation',
                   HINT = 'Choose another name or delete the model from tweetlda.models.';
     END IF;
-    cfg := tweetlda.text_config(coalesce(train.text_config,
-                                         pg_catalog.jsonb_build_object('language', train.language)));
+    cfg := tweetlda.validate_text_config(coalesce(train.text_config,
+                                                  pg_catalog.jsonb_build_object('language', train.language)));
     params := pg_catalog.jsonb_build_object(
         'k', train.k, 'max_iter', train.max_iter,
         'doc_concentration', train.doc_concentration,

@@ -89,6 +89,17 @@ is($rejected, scalar(@offsets), 'every corrupted binary model is rejected with a
 }
 is($node->safe_psql('postgres', 'SELECT count(*) FROM mcopy'), '1', 'server alive, only the intact copy loaded');
 
+# Progress: NOTICEs with the iteration, the pass, the elapsed time and the bound (at most one
+# every 2 seconds), and one at the end with the mean E-step iterations.
+{
+	my ($ret, $out, $err) = $node->psql('postgres', q{
+		SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT tweetlda.vocabulary(tweetlda.tokenize(text, tweetlda.text_config()), 2, 0.5, 20000) FROM tweets),
+		                    '{"k": 5, "optimizer": "batch", "max_iter": 3}'))->'k' FROM tweets});
+	like($err, qr/NOTICE:  lda: trained k=5 on \d+ documents in 3 iterations \(3\.00 passes\), [\d.]+ s, bound per token -[\d.]+/,
+		'final progress notice');
+	like($err, qr/DETAIL:  The E-step took [\d.]+ iterations per document on average\./, 'notice detail');
+}
+
 # Long training answers statement_timeout within about a second (the limit here is generous
 # because the machine is shared; without the interrupt checks this training runs for minutes).
 my $t0 = time();
