@@ -25,7 +25,7 @@ from collections import Counter
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA = os.path.join(ROOT, "..", "shared", "data", "tweets_corpus_combined", "tweets_combined.csv.gz")
-WORK = os.path.join(ROOT, ".tweetlda", "bench")
+WORK = os.path.abspath(os.environ.get("TWEETLDA_BENCH_DIR", os.path.join(ROOT, ".tweetlda", "bench")))
 INST = os.path.join(WORK, "install")
 PGDATA = os.path.join(WORK, "data")
 PORT = int(os.environ.get("TWEETLDA_BENCH_PORT", "54339"))
