@@ -13,6 +13,9 @@
 #include "postgres.h"
 
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "miscadmin.h"
 
@@ -87,17 +90,36 @@ ComputeExpElogtheta(const LdaScratch *s)
 
 /*
  * sum_t a[t] * b[t] with four independent partial sums (they pipeline; the
- * order of the additions is fixed, so results stay deterministic)
+ * order of the additions is fixed, so results stay deterministic).  With SSE2
+ * the partial sums (s0, s1) and (s2, s3) are two vector registers: the same
+ * operations on the same values in the same order, hence the same bits.
  */
 static inline double
 Dot(const double *a, const double *b, int k)
 {
-	double		s0 = 0.0,
-				s1 = 0.0,
-				s2 = 0.0,
-				s3 = 0.0;
+	double		s0,
+				s1,
+				s2,
+				s3;
 	int			t = 0;
+#ifdef __SSE2__
+	__m128d		v01 = _mm_setzero_pd(),
+				v23 = _mm_setzero_pd();
+	double		lanes[4];
 
+	for (; t + 4 <= k; t += 4)
+	{
+		v01 = _mm_add_pd(v01, _mm_mul_pd(_mm_loadu_pd(a + t), _mm_loadu_pd(b + t)));
+		v23 = _mm_add_pd(v23, _mm_mul_pd(_mm_loadu_pd(a + t + 2), _mm_loadu_pd(b + t + 2)));
+	}
+	_mm_storeu_pd(lanes, v01);
+	_mm_storeu_pd(lanes + 2, v23);
+	s0 = lanes[0];
+	s1 = lanes[1];
+	s2 = lanes[2];
+	s3 = lanes[3];
+#else
+	s0 = s1 = s2 = s3 = 0.0;
 	for (; t + 4 <= k; t += 4)
 	{
 		s0 += a[t] * b[t];
@@ -105,9 +127,26 @@ Dot(const double *a, const double *b, int k)
 		s2 += a[t + 2] * b[t + 2];
 		s3 += a[t + 3] * b[t + 3];
 	}
+#endif
 	for (; t < k; t++)
 		s0 += a[t] * b[t];
 	return (s0 + s1) + (s2 + s3);
+}
+
+/* y[t] += c * x[t] for t < k (element by element: vectorizing keeps the bits) */
+static inline void
+Axpy(double *y, double c, const double *x, int k)
+{
+	int			t = 0;
+#ifdef __SSE2__
+	__m128d		vc = _mm_set1_pd(c);
+
+	for (; t + 2 <= k; t += 2)
+		_mm_storeu_pd(y + t, _mm_add_pd(_mm_loadu_pd(y + t),
+										_mm_mul_pd(vc, _mm_loadu_pd(x + t))));
+#endif
+	for (; t < k; t++)
+		y[t] += c * x[t];
 }
 
 /* phinorm[i] = sum_t expElogtheta[t] * expElogbeta[ids[i], t] (never zero) */
@@ -155,8 +194,7 @@ LdaInferDoc(LdaScratch *s, const double *alpha, const double *expElogbeta,
 			const double *eb = expElogbeta + (size_t) ids[i] * k;
 			double		c = wts[i] / (Dot(s->expElogtheta, eb, k) + 1e-100);
 
-			for (int t = 0; t < k; t++)
-				acc[t] += c * eb[t];
+			Axpy(acc, c, eb, k);
 		}
 		for (int t = 0; t < k; t++)
 		{
@@ -199,8 +237,7 @@ LdaAccumulateSstats(const LdaScratch *s, double *sstats, int n,
 		double	   *row = sstats + (size_t) ids[i] * k;
 		double		c = wts[i] / s->phinorm[i];
 
-		for (int t = 0; t < k; t++)
-			row[t] += c * s->expElogtheta[t];
+		Axpy(row, c, s->expElogtheta, k);
 	}
 }
 
