@@ -568,17 +568,10 @@ LdaDocBound(const LdaScratch *s, const double *alpha, const double *Elogbeta,
 	return bound;
 }
 
-/*
- * From lambda (V x k, term-major) compute expElogbeta = exp(E[log beta]) where
- * E[log beta[t,w]] = digamma(lambda[w,t]) - digamma(sum_w lambda[w,t]); Elogbeta
- * (optional, may be NULL) receives E[log beta] itself.
- */
+/* psisum[t] = digamma(sum_w lambda[w, t]) (lambda V x k, term-major; sums in term order) */
 void
-LdaExpDirichletExpectation(int k, int nterms, const double *lambda,
-						   double *expElogbeta, double *Elogbeta)
+LdaDirichletPsisum(int k, int nterms, const double *lambda, double *psisum)
 {
-	double		psisum[1024];	/* k is at most LDA_MAX_K (1000) */
-
 	for (int t = 0; t < k; t++)
 		psisum[t] = 0.0;
 	for (int w = 0; w < nterms; w++)
@@ -586,7 +579,18 @@ LdaExpDirichletExpectation(int k, int nterms, const double *lambda,
 			psisum[t] += lambda[(size_t) w * k + t];
 	for (int t = 0; t < k; t++)
 		psisum[t] = LdaDigamma(psisum[t]);
-	for (int w = 0; w < nterms; w++)
+}
+
+/*
+ * Rows w0 <= w < w1 of expElogbeta = exp(E[log beta]) and of Elogbeta (either
+ * may be NULL), E[log beta[t,w]] = digamma(lambda[w,t]) - psisum[t].  Plain C
+ * with no PostgreSQL state: the training driver runs a share in a helper thread.
+ */
+void
+LdaExpDirichletRows(int k, int w0, int w1, const double *lambda,
+					const double *psisum, double *expElogbeta, double *Elogbeta)
+{
+	for (int w = w0; w < w1; w++)
 	{
 		for (int t = 0; t < k; t++)
 		{
@@ -599,4 +603,19 @@ LdaExpDirichletExpectation(int k, int nterms, const double *lambda,
 				expElogbeta[i] = exp(e);
 		}
 	}
+}
+
+/*
+ * From lambda (V x k, term-major) compute expElogbeta = exp(E[log beta]) where
+ * E[log beta[t,w]] = digamma(lambda[w,t]) - digamma(sum_w lambda[w,t]); Elogbeta
+ * (optional, may be NULL) receives E[log beta] itself.
+ */
+void
+LdaExpDirichletExpectation(int k, int nterms, const double *lambda,
+						   double *expElogbeta, double *Elogbeta)
+{
+	double		psisum[1024];	/* k is at most LDA_MAX_K (1000) */
+
+	LdaDirichletPsisum(k, nterms, lambda, psisum);
+	LdaExpDirichletRows(k, 0, nterms, lambda, psisum, expElogbeta, Elogbeta);
 }
