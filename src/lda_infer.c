@@ -16,7 +16,7 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__SSE2__) && defined(__GNUC__) && !defined(__clang__)
 #include <immintrin.h>
 #define LDA_HAVE_AVX2_PATH 1
 #endif
