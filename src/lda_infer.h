@@ -60,6 +60,9 @@ extern double LdaDocBound(const LdaScratch *s, const double *alpha,
 						  const uint32_t *ids, const double *wts);
 
 /* expElogbeta (and optionally Elogbeta) V x k from lambda V x k (term-major) */
+extern void LdaDirichletPsisum(int k, int nterms, const double *lambda, double *psisum);
+extern void LdaExpDirichletRows(int k, int w0, int w1, const double *lambda,
+								const double *psisum, double *expElogbeta, double *Elogbeta);
 extern void LdaExpDirichletExpectation(int k, int nterms, const double *lambda,
 									   double *expElogbeta, double *Elogbeta);
 

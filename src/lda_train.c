@@ -19,7 +19,9 @@
  * allocated beforehand: no palloc, no ereport).  The result does not depend on
  * whether the thread could be started.  Between blocks the backend joins the
  * thread and checks for interrupts, so cancel and statement_timeout act within
- * a fraction of a second.
+ * a fraction of a second.  The M-step likewise computes the second half of the
+ * rows of E[log beta] in a helper thread (each cell depends on lambda and the
+ * column sums only, summed beforehand in the backend in term order).
  */
 #include "postgres.h"
 
@@ -302,9 +304,9 @@ LaneThread(void *arg)
 	return NULL;
 }
 
-/* Run lane 1 in a helper thread (signals blocked); false if it could not start */
+/* Run fn(arg) in a helper thread (signals blocked); false if it could not start */
 static bool
-StartLaneThread(pthread_t *th, LdaLane *lane)
+StartHelper(pthread_t *th, void *(*fn) (void *), void *arg)
 {
 	sigset_t	all,
 				old;
@@ -312,9 +314,36 @@ StartLaneThread(pthread_t *th, LdaLane *lane)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(th, NULL, LaneThread, lane);
+	rc = pthread_create(th, NULL, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc == 0;
+}
+
+/* Run lane 1 in a helper thread; false if it could not start */
+static bool
+StartLaneThread(pthread_t *th, LdaLane *lane)
+{
+	return StartHelper(th, LaneThread, lane);
+}
+
+/* A share of the rows of expElogbeta and Elogbeta to compute from lambda */
+typedef struct LdaRowsJob
+{
+	const struct LdaTrainer *tr;
+	const double *psisum;
+	int			w0;
+	int			w1;
+} LdaRowsJob;
+
+/* Compute a share of the rows (in the backend or in the helper thread) */
+static void *
+RowsJobRun(void *arg)
+{
+	LdaRowsJob *job = (LdaRowsJob *) arg;
+
+	LdaExpDirichletRows(job->tr->k, job->w0, job->w1, job->tr->lambda, job->psisum,
+						job->tr->expElogbeta, job->tr->Elogbeta);
+	return NULL;
 }
 
 /* Reset the lanes' accumulators before a batch */
@@ -420,11 +449,32 @@ MStep(LdaTrainer *tr, double rho, double scale)
 {
 	const double *ss = tr->lanes[0].sstats;
 
+	double		psisum[LDA_MAX_K];
+	LdaRowsJob	jobs[2];
+	pthread_t	th;
+
 	for (Size i = 0; i < (Size) tr->k * tr->nterms; i++)
 		tr->lambda[i] = (1.0 - rho) * tr->lambda[i]
 			+ rho * (tr->eta + scale * ss[i] * tr->expElogbeta[i]);
-	LdaExpDirichletExpectation(tr->k, tr->nterms, tr->lambda,
-							   tr->expElogbeta, tr->Elogbeta);
+	/* E[log beta] from the new lambda: the rows in two halves, one in a helper thread */
+	LdaDirichletPsisum(tr->k, tr->nterms, tr->lambda, psisum);
+	for (int j = 0; j < 2; j++)
+	{
+		jobs[j].tr = tr;
+		jobs[j].psisum = psisum;
+		jobs[j].w0 = j == 0 ? 0 : tr->nterms / 2;
+		jobs[j].w1 = j == 0 ? tr->nterms / 2 : tr->nterms;
+	}
+	if (StartHelper(&th, RowsJobRun, &jobs[1]))
+	{
+		RowsJobRun(&jobs[0]);
+		pthread_join(th, NULL);
+	}
+	else
+	{
+		RowsJobRun(&jobs[0]);
+		RowsJobRun(&jobs[1]);
+	}
 }
 
 /* Spark's updateAlpha: one Newton step on alpha, weighted by rho, kept only if positive */
