@@ -796,7 +796,10 @@ ingest_stash_row(PG_FUNCTION_ARGS)
 	if (StashContext == NULL)
 		StashReset();
 	if (tupdesc->natts < 1 || TupleDescAttr(tupdesc, 0)->atttypid != TEXTOID)
-		elog(ERROR, "the staging table must have a text first column");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the first column of the staging table must be of type text"),
+				 errhint("Reinstall the extension with DROP EXTENSION and CREATE EXTENSION.")));
 	value = heap_getattr(tuple, 1, tupdesc, &isnull);
 	old = MemoryContextSwitchTo(StashContext);
 	Stash = lappend(Stash, isnull ? NULL : DatumGetTextPCopy(value));

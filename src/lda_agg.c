@@ -44,6 +44,7 @@
 
 #include "lda_model.h"
 #include "textconf.h"
+#include "tweetlda.h"
 #include "vocab.h"
 
 #define LDA_STATE_VERSION 1
@@ -509,8 +510,7 @@ StateForRow(FunctionCallInfo fcinfo, MemoryContext *aggcxt)
 {
 	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
 
-	if (!AggCheckCallContext(fcinfo, aggcxt))
-		elog(ERROR, "tweetlda.lda() transition function called in non-aggregate context");
+	*aggcxt = AggregateContext(fcinfo, "tweetlda.lda() transition function");
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -594,8 +594,7 @@ lda_agg_own_transfn(PG_FUNCTION_ARGS)
 	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
 	text	   *doc;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "lda_agg_own_transfn called in non-aggregate context");
+	aggcxt = AggregateContext(fcinfo, "lda_agg_own_transfn");
 	if (st == NULL)
 		st = InitOwnState(aggcxt, PG_NARGS() > 2 && !PG_ARGISNULL(2) ? PG_GETARG_JSONB_P(2) : NULL);
 	if (PG_ARGISNULL(1))
@@ -723,8 +722,7 @@ lda_agg_combinefn(PG_FUNCTION_ARGS)
 	LdaAggState *a = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
 	LdaAggState *b = PG_ARGISNULL(1) ? NULL : (LdaAggState *) PG_GETARG_POINTER(1);
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "lda_agg_combinefn called in non-aggregate context");
+	aggcxt = AggregateContext(fcinfo, "lda_agg_combinefn");
 	if (b == NULL)
 		PG_RETURN_POINTER(a);
 	if (a == NULL)
@@ -913,8 +911,7 @@ lda_agg_deserialfn(PG_FUNCTION_ARGS)
 				len;
 	Vocab		vhdr;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "lda_agg_deserialfn called in non-aggregate context");
+	aggcxt = AggregateContext(fcinfo, "lda_agg_deserialfn");
 	old = MemoryContextSwitchTo(aggcxt);
 	buf.data = VARDATA_ANY(b);
 	buf.len = VARSIZE_ANY_EXHDR(b);

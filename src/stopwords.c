@@ -65,7 +65,10 @@ ReadRows(StopwordRow **rows_out)
 	StopwordRow *rows = MemoryContextAlloc(stopwords_cxt, sizeof(StopwordRow) * cap);
 
 	if (lang_att == InvalidAttrNumber || word_att == InvalidAttrNumber)
-		elog(ERROR, "table tweetlda.stopwords lacks column language or word");
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("table tweetlda.stopwords lacks column \"language\" or \"word\""),
+				 errhint("Restore the columns, or reinstall the extension with DROP EXTENSION and CREATE EXTENSION.")));
 	snap = RegisterSnapshot(snap);
 	scan = table_beginscan(rel, snap, 0, NULL);
 	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)

@@ -6,6 +6,7 @@
 #ifndef TWEETLDA_H
 #define TWEETLDA_H
 
+#include "fmgr.h"
 #include "mb/pg_wchar.h"
 
 #define TWEETLDA_SCHEMA "tweetlda"
@@ -23,6 +24,20 @@ CheckDatabaseEncoding(void)
 				 errdetail("The current database encoding is %s.",
 						   GetDatabaseEncodingName()),
 				 errhint("Create the database with ENCODING 'UTF8'.")));
+}
+
+/* Aggregate memory context of an aggregate support function; an error when called directly */
+static inline MemoryContext
+AggregateContext(FunctionCallInfo fcinfo, const char *funcname)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s can only be called as an aggregate support function", funcname),
+				 errhint("Call the aggregate instead.")));
+	return aggcxt;
 }
 
 #endif							/* TWEETLDA_H */

@@ -31,6 +31,7 @@
 #include "utils/numeric.h"
 
 #include "termvec.h"
+#include "tweetlda.h"
 #include "vocab.h"
 
 #define VOCAB_BINARY_VERSION 1
@@ -962,8 +963,7 @@ vocabulary_transfn(PG_FUNCTION_ARGS)
 	VocabState *state = PG_ARGISNULL(0) ? NULL : (VocabState *) PG_GETARG_POINTER(0);
 	VocabParams params;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "vocabulary_transfn called in non-aggregate context");
+	aggcxt = AggregateContext(fcinfo, "vocabulary_transfn");
 	if (PG_ARGISNULL(1))
 	{
 		if (state == NULL)
@@ -1041,8 +1041,7 @@ vocabulary_combinefn(PG_FUNCTION_ARGS)
 	VocabState *s1 = PG_ARGISNULL(0) ? NULL : (VocabState *) PG_GETARG_POINTER(0);
 	VocabState *s2 = PG_ARGISNULL(1) ? NULL : (VocabState *) PG_GETARG_POINTER(1);
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "vocabulary_combinefn called in non-aggregate context");
+	aggcxt = AggregateContext(fcinfo, "vocabulary_combinefn");
 	if (s2 == NULL)
 	{
 		if (s1 == NULL)
