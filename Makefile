@@ -7,7 +7,8 @@ MODULE_big  = tweetlda
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 SQL_SRC     = $(sort $(wildcard src/sql/*.sql))
 DATA_built  = tweetlda--$(EXTVERSION).sql
-DATA        = $(wildcard upgrade/tweetlda--*--*.sql)
+# upgrade/ holds the released install scripts (frozen, never edited) and the upgrade deltas.
+DATA        = $(wildcard upgrade/tweetlda--*.sql)
 REGRESS     = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=$(srcdir) --encoding=UTF8 --no-locale
 PG_CPPFLAGS = -I$(srcdir)/src
