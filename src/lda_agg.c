@@ -269,7 +269,7 @@ NewState(MemoryContext aggcxt, Jsonb *params)
 	TextConfig *cfg = tcjson ? TextConfigFromJsonb(tcjson) : TextConfigDefault(TEXTCONF_DEFAULT_LANGUAGE);
 
 	st->cxt = aggcxt;
-	TextConfigTakeSnapshot(cfg);
+	TextConfigExportSnapshot(cfg);	/* the model carries the list */
 	initStringInfo(&st->textconf);
 	TextConfigSerialize(&st->textconf, cfg);
 	st->row_cap = 64;

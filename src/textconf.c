@@ -248,17 +248,25 @@ CompareWords(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-/* The sorted, unique words the configuration removes, read from tweetlda.stopwords */
+/*
+ * The sorted, unique words the configuration removes, read from tweetlda.stopwords.
+ * Both lists come from one load of the cache: only StopwordsGeneration() may
+ * reload it (and free the lists of the load before), the lookups never do.
+ */
 static char **
 CollectStopwords(const TextConfig *cfg, int *nwords)
 {
 	int			n1 = 0,
 				n2 = 0,
 				n = 0;
-	char	  **w1 = cfg->stopwords ? StopwordsForLanguage(cfg->language, &n1) : NULL;
-	char	  **w2 = cfg->noise_words ? StopwordsForLanguage(TEXTCONF_NOISE_LANGUAGE, &n2) : NULL;
-	char	  **all = palloc(sizeof(char *) * (n1 + n2 + 1));
+	char	  **w1;
+	char	  **w2;
+	char	  **all;
 
+	(void) StopwordsGeneration();
+	w1 = cfg->stopwords ? StopwordsLookup(cfg->language, &n1) : NULL;
+	w2 = cfg->noise_words ? StopwordsLookup(TEXTCONF_NOISE_LANGUAGE, &n2) : NULL;
+	all = palloc(sizeof(char *) * (n1 + n2 + 1));
 	for (int i = 0; i < n1; i++)
 		all[n++] = pstrdup(w1[i]);
 	for (int i = 0; i < n2; i++)
@@ -289,20 +297,36 @@ TextConfigTakeSnapshot(TextConfig *cfg)
 	cfg->has_snapshot = true;
 }
 
+/*
+ * TextConfigTakeSnapshot for a snapshot that leaves the backend (a frozen
+ * configuration, a model): the user must be allowed to read tweetlda.stopwords.
+ */
+void
+TextConfigExportSnapshot(TextConfig *cfg)
+{
+	if (cfg->has_snapshot)
+		return;
+	if (cfg->stopwords || cfg->noise_words)
+		StopwordsCheckReadable();
+	TextConfigTakeSnapshot(cfg);
+}
+
 /* Write the binary form, including the stopword snapshot (taken now if cfg has none) */
 void
 TextConfigSerialize(StringInfo buf, const TextConfig *cfg)
 {
-	int			nwords = cfg->nwords;
-	char	  **words = cfg->words;
+	TextConfig	snap = *cfg;
+	int			nwords;
+	char	  **words;
 	int			len = strlen(cfg->language);
 	int			flags = (cfg->stopwords ? TC_FLAG_STOPWORDS : 0) |
 		(cfg->noise_words ? TC_FLAG_NOISE : 0) |
 		(cfg->stem ? TC_FLAG_STEM : 0) |
 		(cfg->split_hashtags ? TC_FLAG_SPLIT : 0);
 
-	if (!cfg->has_snapshot)
-		words = CollectStopwords(cfg, &nwords);
+	TextConfigExportSnapshot(&snap);
+	nwords = snap.nwords;
+	words = snap.words;
 	/* refuse what TextConfigDeserialize would reject */
 	if (nwords > TEXTCONF_MAX_STOPWORDS)
 		ereport(ERROR,
