@@ -145,6 +145,23 @@ SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets', optimizer => 'em');
 SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets', weighting => 'bm25');
 SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets', language => 'klingon');
 SELECT tweetlda.train('e', 'SELECT nonsense FROM');
+-- empty and blank names are refused, by train() and by the table
+SELECT tweetlda.train('', 'SELECT text FROM lda_tweets');
+SELECT tweetlda.train(E' \t ', 'SELECT text FROM lda_tweets');
+SELECT count(*) > 0 AS have_models FROM tweetlda.models;
+\set VERBOSITY terse
+INSERT INTO tweetlda.models (name, k, model) SELECT '', k, model FROM tweetlda.models ORDER BY id LIMIT 1;
+UPDATE tweetlda.models SET name = ' ' WHERE id = (SELECT min(id) FROM tweetlda.models);
+\set VERBOSITY default
+-- NULL is an error, not a silent NULL
+SELECT tweetlda.activate(NULL);
+-- the training query must return one text column: the error says so and what it returns
+SELECT tweetlda.train('e', 'SELECT tweet_id FROM lda_tweets');
+SELECT tweetlda.train('e', 'SELECT text, lang FROM lda_tweets');
+SELECT tweetlda.train('e', 'SELECT FROM lda_tweets');
+SELECT tweetlda.train('e', 'DELETE FROM lda_tweets');
+SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets; SELECT text FROM lda_tweets');
+SELECT count(*) AS tweets_still_there FROM lda_tweets;
 SELECT count(*) AS models_after_errors FROM tweetlda.models;
 
 -- The aggregate directly: parameters as jsonb.
@@ -188,6 +205,40 @@ SELECT tweetlda.lda(text, NULL, '{"k": 4}') FROM lda_tweets;
 SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab)) FROM lda_tweets WHERE false;
 SELECT tweetlda.lda(NULL::text, (SELECT v FROM lda_vocab)) FROM lda_tweets;
 SELECT tweetlda.lda_check_params('{"k": 3, "text_config": {"language": "german"}}') IS NOT NULL AS ok;
+-- the seed is exact up to bigint (not rounded through float8)
+SELECT tweetlda.model_info(tweetlda.lda_from_text(text, '{"k": 2, "max_iter": 1, "seed": 9007199254740993}'))
+       #>> '{training,seed}' AS seed
+FROM lda_tweets;
+SELECT tweetlda.lda_check_params('{"seed": 9223372036854775808}');
+SELECT tweetlda.lda_check_params('{"seed": 1.5}');
+-- every row must pass the same vocabulary, compared by content: a per-row value built again
+-- at the same address on every row is not taken for the first row's
+SELECT tweetlda.lda(d, (CASE WHEN i = 1 THEN '{"documents": 2, "terms": [["fires", 1], ["smoke", 1]]}'
+                             ELSE '{"documents": 2, "terms": [["flood", 1], ["water", 1]]}' END)::tweetlda.vocab,
+                    '{"k": 2}')
+FROM (VALUES (1, 'fires smoke'), (2, 'flood water')) v(i, d);
+-- the same vocabulary in every row, even as a per-row value: fine
+SELECT tweetlda.model_info(tweetlda.lda(d, ('{"documents": 2, "terms": [["fire", 1], ["smoke", 1]]}' || repeat(' ', i))::tweetlda.vocab,
+                                        '{"k": 2}'))->'vocab_size' AS vocab_size
+FROM (VALUES (1, 'fires smoke'), (2, 'fire water')) v(i, d);
+-- the parameters too: a later row with other parameters is an error, not ignored
+SELECT tweetlda.lda(d, (SELECT v FROM lda_vocab), CASE WHEN i = 1 THEN '{"k": 2}' ELSE '{"k": 3}' END::jsonb)
+FROM (VALUES (1, 'fire'), (2, 'flood')) v(i, d);
+SELECT tweetlda.lda(d, (SELECT v FROM lda_vocab), CASE WHEN i = 1 THEN '{"k": 2}' END::jsonb)
+FROM (VALUES (1, 'fire'), (2, 'flood')) v(i, d);
+SELECT tweetlda.lda_from_text(d, jsonb_build_object('k', 2, 'min_df', 1, 'seed', i))
+FROM (VALUES (1, 'fire smoke'), (2, 'flood water')) v(i, d);
+-- equal parameters written differently are the same parameters
+SELECT tweetlda.model_info(tweetlda.lda_from_text(d, CASE WHEN i = 1 THEN '{"k": 2, "min_df": 1}' ELSE '{"min_df": 1, "k": 2.0}' END::jsonb))->'k' AS k
+FROM (VALUES (1, 'fire smoke'), (2, 'flood water')) v(i, d);
+-- a document of 100000 distinct terms in the reverse of vocabulary order, four times: its
+-- terms are sorted in O(n log n): about 2 s here (an insertion sort took about 23 s)
+SET statement_timeout = '12s';
+SELECT tweetlda.model_info(tweetlda.lda_from_text(d, '{"k": 2, "max_iter": 1, "min_df": 1, "max_df": 4, "max_terms": 100000,
+        "text_config": {"stopwords": false, "noise_words": false, "stem": false}}'))->'vocab_size' AS vocab_size
+FROM (SELECT string_agg('w' || lpad(g::text, 6, '0'), ' ' ORDER BY g DESC) AS d
+      FROM generate_series(1, 100000) g) s, generate_series(1, 4);
+RESET statement_timeout;
 -- k x vocabulary above the limit: a clear error before allocating
 SELECT tweetlda.lda('w1', (SELECT tweetlda.vocabulary(ARRAY['w' || i], 1, 0.99, 100000)
                            FROM generate_series(1, 10001) i), '{"k": 1000}');

@@ -71,6 +71,7 @@ SELECT bool_and(ARRAY[topic_1, topic_2, topic_3, topic_4, topic_5] = s.topics) A
        count(*) = (SELECT count(*) FROM active_scores) AS all_rows
 FROM stream_wide w JOIN tweetlda.tweet_scores s USING (tweet_id);
 SELECT tweetlda.create_wide_view('a.b.c');
+SELECT tweetlda.create_wide_view(NULL);
 
 -- The dashboard role sees the views and nothing else (beyond what every role may read).
 CREATE ROLE stream_dash LOGIN IN ROLE tweetlda_dashboard;

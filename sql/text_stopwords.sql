@@ -83,3 +83,29 @@ JOIN pg_class c ON c.oid = u.cfg
 WHERE e.extname = 'tweetlda' AND c.relname = 'stopwords';
 SELECT tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t
 WHERE tgrelid = 'tweetlda.stopwords'::regclass AND NOT tgisinternal;
+
+-- privileges: copying the stopword list out of the table (a frozen configuration, a model)
+-- needs SELECT on tweetlda.stopwords; tokenizing with the words only uses them
+CREATE ROLE regress_stopwords_reader;
+CREATE ROLE regress_stopwords_nobody;
+GRANT SELECT ON tweetlda.stopwords TO regress_stopwords_reader;
+SET ROLE regress_stopwords_nobody;
+SELECT * FROM tweetlda.stopwords LIMIT 1;
+SELECT tweetlda.text_config_stopwords(tweetlda.text_config_freeze('{}'));
+SELECT tweetlda.text_config_freeze('{"noise_words": false}');
+SELECT tweetlda.lda_from_text(d, '{"k": 2, "min_df": 1, "max_df": 1.0}')
+FROM (VALUES ('fire smoke'), ('flood water')) v(d);
+-- allowed: no stopwords at all, tokenizing, and a configuration frozen by someone else
+SELECT pg_catalog.array_length(tweetlda.text_config_stopwords(
+    tweetlda.text_config_freeze('{"stopwords": false, "noise_words": false}')), 1) AS no_words;
+SELECT tweetlda.tokenize('the flood via Boston');
+RESET ROLE;
+SELECT tweetlda.text_config_freeze('{}') AS frozen_by_owner \gset
+SET ROLE regress_stopwords_nobody;
+SELECT tweetlda.tokenize('the flood via Boston', :'frozen_by_owner'::bytea);
+SET ROLE regress_stopwords_reader;
+SELECT pg_catalog.array_length(tweetlda.text_config_stopwords(tweetlda.text_config_freeze('{}')), 1) > 100 AS reader_can;
+RESET ROLE;
+REVOKE SELECT ON tweetlda.stopwords FROM regress_stopwords_reader;
+DROP ROLE regress_stopwords_reader;
+DROP ROLE regress_stopwords_nobody;

@@ -32,17 +32,23 @@
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "parser/parse_coerce.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/plancache.h"
 #include "utils/timestamp.h"
 
 #include "lda_model.h"
+#include "options.h"
 #include "textconf.h"
 #include "tweetlda.h"
 #include "vocab.h"
@@ -101,7 +107,10 @@ typedef struct LdaAggState
 	Tokenizer  *tok;			/* built lazily from textconf */
 	Vocab	   *vocab;			/* copy */
 	VocabIndex *index;			/* built lazily */
-	Datum		vocab_datum;	/* the argument seen last: skip re-checking it */
+	varatt_external vocab_toast;	/* TOAST pointer of the vocabulary argument seen last */
+	bool		vocab_toast_valid;
+	Jsonb	   *params_json;	/* the params argument of the first row (NULL: none) */
+	bool		check_params;	/* transition states: later rows must pass the same params */
 	int64		empty_documents;
 	double		tokens;
 	LdaCorpus	corpus;
@@ -112,151 +121,108 @@ typedef struct LdaAggState
 	int			row_cap;
 } LdaAggState;
 
-/* Report a bad parameter */
+/* Keys of the parameters object */
+static const char *const param_keys[] = {
+	"k", "max_iter", "doc_concentration", "topic_concentration", "learning_offset",
+	"learning_decay", "subsampling_rate", "optimize_doc_concentration", "seed",
+	"optimizer", "weighting", "text_config", "min_df", "max_df", "max_terms", NULL
+};
+
+static const OptionSet param_options = {
+	"LDA parameter", "LDA parameters", NULL, param_keys
+};
+
+/* A JSON string that must be one of two words; returns 0 or 1 */
+static int
+ParamChoice(const char *key, JsonbValue *v, const char *w0, const char *w1)
+{
+	char	   *s = OptionText(&param_options, key, v);
+
+	if (strcmp(s, w0) == 0)
+		return 0;
+	if (strcmp(s, w1) != 0)
+		OptionBadValue(&param_options, key, psprintf("\"%s\" or \"%s\"", w0, w1));
+	return 1;
+}
+
+/* The parameters being read, and the text configuration object found among them */
+typedef struct ParamsParse
+{
+	LdaParams  *p;
+	Jsonb	   *textconf;
+} ParamsParse;
+
+/* Apply one "key": value of the parameters object (null means the default) */
 static void
-pg_attribute_noreturn()
-BadParamValue(const char *key, const char *detail)
+ApplyParam(void *arg, const char *key, JsonbValue *v)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid value for LDA parameter \"%s\"", key),
-			 errdetail("%s", detail)));
-}
+	ParamsParse *pp = (ParamsParse *) arg;
+	LdaParams  *p = pp->p;
+	const OptionSet *o = &param_options;
 
-/* A JSON number as float8 */
-static double
-JsonNumber(const char *key, JsonbValue *v)
-{
-	if (v->type != jbvNumeric)
-		BadParamValue(key, "The value must be a number.");
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
-}
-
-/* A JSON number that must be an integer within [lo, hi] */
-static int64
-JsonInteger(const char *key, JsonbValue *v, double lo, double hi)
-{
-	double		x = JsonNumber(key, v);
-
-	if (x != floor(x) || x < lo || x > hi)
-		BadParamValue(key, psprintf("The value must be an integer between %.0f and %.0f.", lo, hi));
-	return (int64) x;
-}
-
-/* A JSON string, NUL-terminated */
-static char *
-JsonString(const char *key, JsonbValue *v)
-{
-	if (v->type != jbvString)
-		BadParamValue(key, "The value must be a string.");
-	return pnstrdup(v->val.string.val, v->val.string.len);
-}
-
-/* Apply one "key": value of the parameters object */
-static void
-ApplyParam(LdaParams *p, const char *key, JsonbValue *v, Jsonb **textconf)
-{
 	if (v->type == jbvNull)
-		return;					/* null means the default */
+		return;
 	if (strcmp(key, "k") == 0)
-		p->k = (int32) JsonInteger(key, v, -1e9, 1e9);
+		p->k = OptionInt(o, key, v, PG_INT32_MIN, PG_INT32_MAX);
 	else if (strcmp(key, "max_iter") == 0)
-		p->max_iter = (int32) JsonInteger(key, v, -1e9, 1e9);
+		p->max_iter = OptionInt(o, key, v, PG_INT32_MIN, PG_INT32_MAX);
 	else if (strcmp(key, "doc_concentration") == 0)
-		p->doc_concentration = JsonNumber(key, v);
+		p->doc_concentration = OptionFloat(o, key, v, -INFINITY, INFINITY);
 	else if (strcmp(key, "topic_concentration") == 0)
-		p->topic_concentration = JsonNumber(key, v);
+		p->topic_concentration = OptionFloat(o, key, v, -INFINITY, INFINITY);
 	else if (strcmp(key, "learning_offset") == 0)
-		p->learning_offset = JsonNumber(key, v);
+		p->learning_offset = OptionFloat(o, key, v, -INFINITY, INFINITY);
 	else if (strcmp(key, "learning_decay") == 0)
-		p->learning_decay = JsonNumber(key, v);
+		p->learning_decay = OptionFloat(o, key, v, -INFINITY, INFINITY);
 	else if (strcmp(key, "subsampling_rate") == 0)
-		p->subsampling_rate = JsonNumber(key, v);
+		p->subsampling_rate = OptionFloat(o, key, v, -INFINITY, INFINITY);
 	else if (strcmp(key, "seed") == 0)
-		p->seed = JsonInteger(key, v, -9.2e18, 9.2e18);
+		p->seed = OptionInt64(o, key, v);
 	else if (strcmp(key, "optimize_doc_concentration") == 0)
-	{
-		if (v->type != jbvBool)
-			BadParamValue(key, "The value must be true or false.");
-		p->optimize_doc_concentration = v->val.boolean;
-	}
+		p->optimize_doc_concentration = OptionBool(o, key, v);
 	else if (strcmp(key, "optimizer") == 0)
-	{
-		char	   *s = JsonString(key, v);
-
-		if (strcmp(s, "online") == 0)
-			p->optimizer = LDA_OPTIMIZER_ONLINE;
-		else if (strcmp(s, "batch") == 0)
-			p->optimizer = LDA_OPTIMIZER_BATCH;
-		else
-			BadParamValue(key, "The optimizer must be \"online\" or \"batch\".");
-	}
+		p->optimizer = ParamChoice(key, v, "online", "batch") ?
+			LDA_OPTIMIZER_BATCH : LDA_OPTIMIZER_ONLINE;
 	else if (strcmp(key, "weighting") == 0)
-	{
-		char	   *s = JsonString(key, v);
-
-		if (strcmp(s, "tfidf") == 0)
-			p->weighting = LDA_WEIGHTING_TFIDF;
-		else if (strcmp(s, "tf") == 0)
-			p->weighting = LDA_WEIGHTING_TF;
-		else
-			BadParamValue(key, "The weighting must be \"tfidf\" or \"tf\".");
-	}
+		p->weighting = ParamChoice(key, v, "tfidf", "tf") ?
+			LDA_WEIGHTING_TF : LDA_WEIGHTING_TFIDF;
 	else if (strcmp(key, "min_df") == 0)
 	{
-		p->min_df = JsonNumber(key, v);
+		p->min_df = OptionFloat(o, key, v, -INFINITY, INFINITY);
 		p->vocab_keys = true;
 	}
 	else if (strcmp(key, "max_df") == 0)
 	{
-		p->max_df = JsonNumber(key, v);
+		p->max_df = OptionFloat(o, key, v, -INFINITY, INFINITY);
 		p->vocab_keys = true;
 	}
 	else if (strcmp(key, "max_terms") == 0)
 	{
-		p->max_terms = (int32) JsonInteger(key, v, -1e9, 1e9);
+		p->max_terms = OptionInt(o, key, v, PG_INT32_MIN, PG_INT32_MAX);
 		p->vocab_keys = true;
 	}
 	else if (strcmp(key, "text_config") == 0)
 	{
-		if (v->type != jbvBinary)
-			BadParamValue(key, "The value must be a JSON object (see tweetlda.text_config).");
-		*textconf = JsonbValueToJsonb(v);
+		if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
+			OptionBadValue(o, key, "a JSON object (see tweetlda.text_config)");
+		pp->textconf = JsonbValueToJsonb(v);
 	}
 	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown LDA parameter \"%s\"", key),
-				 errhint("Known parameters: k, max_iter, doc_concentration, topic_concentration, learning_offset, learning_decay, subsampling_rate, optimize_doc_concentration, seed, optimizer, weighting, text_config, and min_df, max_df, max_terms when the aggregate builds the vocabulary.")));
+		OptionUnknown(o, key);
 }
 
 /* Parse the parameters object (NULL: all defaults); returns the text configuration object or NULL */
 static Jsonb *
 ParseParams(Jsonb *jb, LdaParams *p)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken r;
-	Jsonb	   *textconf = NULL;
-	char	   *key = NULL;
+	ParamsParse pp = {p, NULL};
 
 	LdaParamsDefault(p);
 	if (jb == NULL)
 		return NULL;
-	if (!JB_ROOT_IS_OBJECT(jb))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("LDA parameters must be a JSON object")));
-	it = JsonbIteratorInit(&jb->root);
-	while ((r = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (r == WJB_KEY)
-			key = pnstrdup(v.val.string.val, v.val.string.len);
-		else if (r == WJB_VALUE)
-			ApplyParam(p, key, &v, &textconf);
-	}
+	OptionsParse(jb, &param_options, ApplyParam, &pp);
 	LdaCheckParams(p);
-	return textconf;
+	return pp.textconf;
 }
 
 /* A new state with its parameters and text configuration (stopwords snapshot taken) */
@@ -269,7 +235,7 @@ NewState(MemoryContext aggcxt, Jsonb *params)
 	TextConfig *cfg = tcjson ? TextConfigFromJsonb(tcjson) : TextConfigDefault(TEXTCONF_DEFAULT_LANGUAGE);
 
 	st->cxt = aggcxt;
-	TextConfigTakeSnapshot(cfg);
+	TextConfigExportSnapshot(cfg);	/* the model carries the list */
 	initStringInfo(&st->textconf);
 	TextConfigSerialize(&st->textconf, cfg);
 	st->row_cap = 64;
@@ -488,27 +454,95 @@ StoreRow(LdaAggState *st)
 	c->hashes[c->ndocs - 1] = DocHash(c, c->ndocs - 1);
 }
 
-/* Check that a vocabulary argument is the one of the state */
+/*
+ * Check that a vocabulary argument has the content of the state's: same size,
+ * header and content fingerprint (CheckVocab guarantees that the fingerprint
+ * of every vocab value matches its content).  Only the header is read (a slice
+ * of a TOAST value), and a stored value whose TOAST pointer was checked before
+ * is not read at all.  The argument's address proves nothing: per-row values
+ * are built again at the same address.
+ */
 static void
 CheckSameVocab(LdaAggState *st, Datum d)
 {
-	Vocab	   *v;
+	struct varlena *p = (struct varlena *) DatumGetPointer(d);
+	bool		ondisk = VARATT_IS_EXTERNAL_ONDISK(p);
+	varatt_external toast;
+	Vocab	   *hdr;
 
-	if (d == st->vocab_datum)
-		return;
-	v = DatumGetVocab(d);
-	if (v->fingerprint != st->vocab->fingerprint || v->nterms != st->vocab->nterms)
+	if (ondisk)
+	{
+		VARATT_EXTERNAL_GET_POINTER(toast, p);
+		if (st->vocab_toast_valid && memcmp(&toast, &st->vocab_toast, sizeof(toast)) == 0)
+			return;
+	}
+	hdr = (Vocab *) PG_DETOAST_DATUM_SLICE(d, 0, offsetof(Vocab, df) - VARHDRSZ);
+	if (toast_raw_datum_size(d) != VARSIZE(st->vocab) ||
+		hdr->fingerprint != st->vocab->fingerprint || hdr->nterms != st->vocab->nterms ||
+		hdr->textlen != st->vocab->textlen || hdr->ndocs != st->vocab->ndocs)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the vocabulary must be the same for every row of tweetlda.lda()")));
-	st->vocab_datum = d;
+				 errmsg("the vocabulary must be the same for every row of tweetlda.lda()"),
+				 errdetail("A row has a vocabulary of %d terms over " INT64_FORMAT " documents; the first row had %d terms over " INT64_FORMAT " documents%s.",
+						   hdr->nterms, hdr->ndocs, st->vocab->nterms, st->vocab->ndocs,
+						   hdr->nterms == st->vocab->nterms && hdr->ndocs == st->vocab->ndocs ?
+						   " (with other terms or counts)" : ""),
+				 errhint("Pass one vocabulary, for example (SELECT v FROM my_vocabulary), not a per-row value.")));
+	if ((Pointer) hdr != (Pointer) p)
+		pfree(hdr);
+	st->vocab_toast_valid = ondisk;
+	if (ondisk)
+		st->vocab_toast = toast;
 }
 
-/* The state for the current row: created on the first row, the vocabulary checked on the others */
+/* Remember the params argument of the first row (in the aggregate context) */
+static void
+KeepParams(LdaAggState *st, MemoryContext aggcxt, Jsonb *params)
+{
+	st->check_params = true;
+	if (params)
+	{
+		st->params_json = MemoryContextAlloc(aggcxt, VARSIZE(params));
+		memcpy(st->params_json, params, VARSIZE(params));
+	}
+}
+
+/* Check that the params argument of a later row equals the first row's (jsonb equality) */
+static void
+CheckSameParams(LdaAggState *st, Jsonb *params, const char *agg)
+{
+	bool		same;
+
+	if (!st->check_params)
+		return;
+	if (params == NULL || st->params_json == NULL)
+		same = params == NULL && st->params_json == NULL;
+	else
+		same = DatumGetBool(DirectFunctionCall2(jsonb_eq, PointerGetDatum(params),
+												PointerGetDatum(st->params_json)));
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the parameters must be the same for every row of %s", agg),
+				 errdetail("The first row had %s; a later row has %s.",
+						   st->params_json ? JsonbToCString(NULL, &st->params_json->root, VARSIZE(st->params_json)) : "NULL",
+						   params ? JsonbToCString(NULL, &params->root, VARSIZE(params)) : "NULL"),
+				 errhint("Pass one parameters object (a constant), not a per-row value.")));
+}
+
+/* The params argument at argno, or NULL (absent or SQL NULL) */
+static Jsonb *
+ParamsArg(FunctionCallInfo fcinfo, int argno)
+{
+	return PG_NARGS() > argno && !PG_ARGISNULL(argno) ? PG_GETARG_JSONB_P(argno) : NULL;
+}
+
+/* The state for the current row: created on the first row; vocabulary and params checked on the others */
 static LdaAggState *
 StateForRow(FunctionCallInfo fcinfo, MemoryContext *aggcxt)
 {
 	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
+	Jsonb	   *params = ParamsArg(fcinfo, 3);
 
 	*aggcxt = AggregateContext(fcinfo, "tweetlda.lda() transition function");
 	if (PG_ARGISNULL(2))
@@ -517,12 +551,15 @@ StateForRow(FunctionCallInfo fcinfo, MemoryContext *aggcxt)
 				 errmsg("the vocabulary of tweetlda.lda() must not be NULL")));
 	if (st == NULL)
 	{
-		st = InitState(*aggcxt, PG_NARGS() > 3 && !PG_ARGISNULL(3) ? PG_GETARG_JSONB_P(3) : NULL,
-					   PG_GETARG_VOCAB_P(2));
-		st->vocab_datum = PG_GETARG_DATUM(2);
+		st = InitState(*aggcxt, params, PG_GETARG_VOCAB_P(2));
+		KeepParams(st, *aggcxt, params);
+		CheckSameVocab(st, PG_GETARG_DATUM(2));	/* remembers a TOAST pointer */
 	}
 	else
+	{
 		CheckSameVocab(st, PG_GETARG_DATUM(2));
+		CheckSameParams(st, params, "tweetlda.lda()");
+	}
 	return st;
 }
 
@@ -596,7 +633,12 @@ lda_agg_own_transfn(PG_FUNCTION_ARGS)
 
 	aggcxt = AggregateContext(fcinfo, "lda_agg_own_transfn");
 	if (st == NULL)
-		st = InitOwnState(aggcxt, PG_NARGS() > 2 && !PG_ARGISNULL(2) ? PG_GETARG_JSONB_P(2) : NULL);
+	{
+		st = InitOwnState(aggcxt, ParamsArg(fcinfo, 2));
+		KeepParams(st, aggcxt, ParamsArg(fcinfo, 2));
+	}
+	else
+		CheckSameParams(st, ParamsArg(fcinfo, 2), "tweetlda.lda_from_text()");
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);	/* NULL documents are ignored (as by tweetlda.vocabulary) */
 	PrepareState(st, aggcxt, true);
@@ -608,25 +650,37 @@ lda_agg_own_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Insertion sort of a document's (term, count) pairs by term (a few terms per tweet) */
+/* qsort comparator of packed (term id << 16 | count) pairs: by term id */
+static int
+ComparePairs(const void *a, const void *b)
+{
+	uint64		x = *(const uint64 *) a,
+				y = *(const uint64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sort a document's (term, count) pairs by term: O(n log n) (a document has up to LDA_MAX_DOC_TERMS) */
 static void
 SortDocTerms(uint32 *ids, uint16 *cnts, int64 n)
 {
-	for (int64 i = 1; i < n; i++)
-	{
-		uint32		id = ids[i];
-		uint16		cnt = cnts[i];
-		int64		j = i - 1;
+	uint64	   *pairs;
+	bool		sorted = true;
 
-		while (j >= 0 && ids[j] > id)
-		{
-			ids[j + 1] = ids[j];
-			cnts[j + 1] = cnts[j];
-			j--;
-		}
-		ids[j + 1] = id;
-		cnts[j + 1] = cnt;
+	for (int64 i = 1; i < n && sorted; i++)
+		sorted = ids[i - 1] < ids[i];
+	if (sorted)
+		return;
+	pairs = palloc(sizeof(uint64) * n);
+	for (int64 i = 0; i < n; i++)
+		pairs[i] = ((uint64) ids[i] << 16) | cnts[i];
+	qsort(pairs, n, sizeof(uint64), ComparePairs);
+	for (int64 i = 0; i < n; i++)
+	{
+		ids[i] = (uint32) (pairs[i] >> 16);
+		cnts[i] = (uint16) (pairs[i] & 0xFFFF);
 	}
+	pfree(pairs);
 }
 
 /* Add the dictionary of src to dst; returns src's local numbers in dst */
@@ -1153,4 +1207,61 @@ lda_check_params(PG_FUNCTION_ARGS)
 	if (tc)
 		(void) TextConfigFromJsonb(tc);
 	PG_RETURN_JSONB_P(jb);
+}
+
+/* "1 column of type bigint", "2 columns (text, integer)", "no columns" */
+static char *
+DescribeColumns(TupleDesc desc)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (desc == NULL || desc->natts == 0)
+		appendStringInfoString(&buf, "no column");
+	else if (desc->natts == 1)
+		appendStringInfo(&buf, "1 column of type %s", format_type_be(TupleDescAttr(desc, 0)->atttypid));
+	else
+	{
+		appendStringInfo(&buf, "%d columns (", desc->natts);
+		for (int i = 0; i < desc->natts; i++)
+			appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "",
+							 format_type_be(TupleDescAttr(desc, i)->atttypid));
+		appendStringInfoChar(&buf, ')');
+	}
+	return buf.data;
+}
+
+PG_FUNCTION_INFO_V1(lda_check_source);
+/* lda_check_source(source): error unless the query (parsed, not run) returns one text column */
+Datum
+lda_check_source(PG_FUNCTION_ARGS)
+{
+	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Oid			texttype = TEXTOID;
+	SPIPlanPtr	plan;
+	List	   *sources;
+	TupleDesc	desc = NULL;
+	Oid			coltype = InvalidOid;
+
+	SPI_connect();
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	sources = SPI_plan_get_plan_sources(plan);
+	if (list_length(sources) == 1)
+		desc = ((CachedPlanSource *) linitial(sources))->resultDesc;
+	if (desc != NULL && desc->natts == 1)
+		coltype = TupleDescAttr(desc, 0)->atttypid;
+	if (list_length(sources) != 1 || coltype == InvalidOid ||
+		!can_coerce_type(1, &coltype, &texttype, COERCION_IMPLICIT))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("training query must return one text column"),
+				 errdetail("The query %s.", list_length(sources) != 1 ?
+						   "is not one statement" :
+						   psprintf("returns %s", DescribeColumns(desc))),
+				 errhint("Pass a query such as 'SELECT text FROM tweetlda.tweets'; cast the column with ::text if needed.")));
+	SPI_freeplan(plan);
+	SPI_finish();
+	PG_RETURN_VOID();
 }

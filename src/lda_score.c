@@ -47,7 +47,10 @@ typedef struct ScorerEntry
 	LdaScorer  *scorer;
 } ScorerEntry;
 
-static TableCache models_table = {"models", InvalidOid, false};
+static void FlushScorerCache(void);
+
+/* Its "loader" empties the scorer cache: scorers are built again on demand */
+static TableCache models_table = TABLE_CACHE(FlushScorerCache, "models");
 static ScorerEntry scorer_cache[SCORER_CACHE_SIZE];
 static int	scorer_count = 0;
 static uint64 scorer_generation = 1;
@@ -224,14 +227,7 @@ FlushScorerCache(void)
 static void
 RefreshScorerCache(void)
 {
-	if (TableCacheIsStale(&models_table))
-	{
-		/* resolve the table again: DROP and CREATE EXTENSION give it a new OID */
-		models_table.relid = InvalidOid;
-		(void) TableCacheIsStale(&models_table);
-		FlushScorerCache();
-		models_table.valid = true;
-	}
+	TableCacheGet(&models_table);
 }
 
 /* Report a model that does not exist */

@@ -71,8 +71,9 @@ typedef struct WordIndex
 	uint32		mask;
 } WordIndex;
 
-static TableCache lexicon_cache = {"sentiment_lexicon", InvalidOid, false};
-static bool lexicon_registered = false;
+static void LexiconLoad(void);
+
+static TableCache lexicon_cache = TABLE_CACHE(LexiconLoad, "sentiment_lexicon");
 static MemoryContext lexicon_context = NULL;
 static LexiconEntry *entries = NULL;
 static WordIndex lexicon_index;
@@ -386,28 +387,7 @@ LexiconLoad(void)
 void
 LexiconEnsureLoaded(void)
 {
-	if (!lexicon_registered)
-	{
-		TableCacheRegister(&lexicon_cache);
-		lexicon_registered = true;
-	}
-	if (!TableCacheIsStale(&lexicon_cache))
-		return;
-	/* resolve the OID again: the extension may have been dropped and re-created */
-	lexicon_cache.relid = InvalidOid;
-	(void) TableCacheIsStale(&lexicon_cache);
-	/* mark valid first, so that a change committed while we read is not lost */
-	lexicon_cache.valid = true;
-	PG_TRY();
-	{
-		LexiconLoad();
-	}
-	PG_CATCH();
-	{
-		lexicon_cache.valid = false;
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
+	TableCacheGet(&lexicon_cache);
 }
 
 /* Look up a lowercased word with its LexiconHash(); NULL when it is not in the lexicon */

@@ -207,8 +207,10 @@ typedef struct SocialCache
 #define EMOJI_START_LIMIT 0x40000
 
 static SocialCache cache;
-static TableCache lexicon_table = {"social_lexicon"};
-static TableCache emoji_table = {"social_emoji"};
+static void SocialLexiconLoad(void);
+
+/* One cache over both tables: a change of either rebuilds it */
+static TableCache social_tables = TABLE_CACHE(SocialLexiconLoad, "social_lexicon", "social_emoji");
 
 /* FNV-1a hash of a byte string */
 static inline uint32
@@ -434,33 +436,11 @@ SocialLexiconLoad(void)
 	SocialAddBuiltins();
 }
 
-/*
- * Load the lexicons when they are missing or their tables changed.  The caches
- * are marked valid before the tables are read, so that an invalidation that
- * arrives while they are read (SPI takes locks, which processes invalidation
- * messages) marks them stale again instead of being lost.
- */
+/* Load the lexicons when they are missing or their tables changed (tablecache.h) */
 void
 SocialLexiconEnsureLoaded(void)
 {
-	bool		stale1 = TableCacheIsStale(&lexicon_table);
-	bool		stale2 = TableCacheIsStale(&emoji_table);
-
-	if (!stale1 && !stale2 && cache.cxt != NULL)
-		return;
-	lexicon_table.valid = true;
-	emoji_table.valid = true;
-	PG_TRY();
-	{
-		SocialLexiconLoad();
-	}
-	PG_CATCH();
-	{
-		lexicon_table.valid = false;
-		emoji_table.valid = false;
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
+	TableCacheGet(&social_tables);
 }
 
 /* Look up a normalized word, emoticon or phrase */
@@ -548,6 +528,5 @@ SocialMaxPhraseWords(void)
 void
 SocialLexiconInit(void)
 {
-	TableCacheRegister(&lexicon_table);
-	TableCacheRegister(&emoji_table);
+	TableCacheRegister(&social_tables);
 }

@@ -10,6 +10,8 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -17,6 +19,7 @@
 
 #include "tablecache.h"
 #include "textconf.h"
+#include "tweetlda.h"
 
 /* The words of one language, lowercased, sorted and unique */
 typedef struct StopwordList
@@ -26,7 +29,9 @@ typedef struct StopwordList
 	char	  **words;
 } StopwordList;
 
-static TableCache stopwords_table = {"stopwords", InvalidOid, false};
+static void LoadStopwords(void);
+
+static TableCache stopwords_table = TABLE_CACHE(LoadStopwords, "stopwords");
 static MemoryContext stopwords_cxt = NULL;
 static StopwordList *lists = NULL;
 static int	nlists = 0;
@@ -54,9 +59,10 @@ CompareRows(const void *a, const void *b)
 static int
 ReadRows(StopwordRow **rows_out)
 {
-	Relation	rel = table_open(stopwords_table.relid, AccessShareLock);
-	AttrNumber	lang_att = get_attnum(stopwords_table.relid, "language");
-	AttrNumber	word_att = get_attnum(stopwords_table.relid, "word");
+	Oid			relid = stopwords_table.relids[0];
+	Relation	rel = table_open(relid, AccessShareLock);
+	AttrNumber	lang_att = get_attnum(relid, "language");
+	AttrNumber	word_att = get_attnum(relid, "word");
 	Snapshot	snap = IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot();
 	TableScanDesc scan;
 	HeapTuple	tup;
@@ -127,7 +133,7 @@ BuildLists(StopwordRow *rows, int n)
 	}
 }
 
-/* Reload the cache from the table */
+/* Reload the cache from the table (the loader of stopwords_table) */
 static void
 LoadStopwords(void)
 {
@@ -137,50 +143,34 @@ LoadStopwords(void)
 	if (stopwords_cxt == NULL)
 		stopwords_cxt = AllocSetContextCreate(CacheMemoryContext, "tweetlda stopwords",
 											  ALLOCSET_DEFAULT_SIZES);
+	/* the lists handed out before are gone from here on (see StopwordsLookup) */
 	MemoryContextReset(stopwords_cxt);
 	lists = NULL;
 	nlists = 0;
 	generation++;
-	/* valid before reading, so that a change committed meanwhile marks it stale again */
-	stopwords_table.valid = true;
-	PG_TRY();
-	{
-		n = ReadRows(&rows);
-		/* lowercasing may have made rows equal or unordered: sort again */
-		qsort(rows, n, sizeof(StopwordRow), CompareRows);
-		BuildLists(rows, n);
-	}
-	PG_CATCH();
-	{
-		stopwords_table.valid = false;
-		lists = NULL;
-		nlists = 0;
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
+	n = ReadRows(&rows);
+	/* lowercasing may have made rows equal or unordered: sort again */
+	qsort(rows, n, sizeof(StopwordRow), CompareRows);
+	BuildLists(rows, n);
 }
 
 /* The current generation of the cache, reloading it first if the table changed */
 uint64
 StopwordsGeneration(void)
 {
-	static bool registered = false;
-
-	if (!registered)
-	{
-		TableCacheRegister(&stopwords_table);
-		registered = true;
-	}
-	if (TableCacheIsStale(&stopwords_table))
-		LoadStopwords();
+	TableCacheGet(&stopwords_table);
 	return generation;
 }
 
-/* The words of one language (valid until the next reload); none for unknown languages */
+/*
+ * The words of one language in the cache as StopwordsGeneration() last loaded
+ * it (none for unknown languages).  It never reloads: lookups made after one
+ * StopwordsGeneration() agree, and their arrays stay valid until the next call
+ * of StopwordsGeneration(), which may free them.
+ */
 char **
-StopwordsForLanguage(const char *language, int *nwords)
+StopwordsLookup(const char *language, int *nwords)
 {
-	StopwordsGeneration();
 	for (int i = 0; i < nlists; i++)
 	{
 		if (strcmp(lists[i].language, language) == 0)
@@ -191,4 +181,20 @@ StopwordsForLanguage(const char *language, int *nwords)
 	}
 	*nwords = 0;
 	return NULL;
+}
+
+/* Error unless the current user may read tweetlda.stopwords (SELECT privilege) */
+void
+StopwordsCheckReadable(void)
+{
+	Oid			relid;
+
+	TableCacheGet(&stopwords_table);
+	relid = stopwords_table.relids[0];
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for table %s.stopwords", TWEETLDA_SCHEMA),
+				 errdetail("Freezing a text configuration (tweetlda.text_config_freeze, training a model) copies the stopword list out of the table."),
+				 errhint("Grant SELECT on tweetlda.stopwords to the role, or set \"stopwords\" and \"noise_words\" to false in the text configuration.")));
 }

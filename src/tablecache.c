@@ -25,40 +25,67 @@ TableCacheCallback(Datum arg, Oid relid)
 {
 	for (int i = 0; i < ncaches; i++)
 	{
-		if (relid == InvalidOid || caches[i]->relid == InvalidOid ||
-			caches[i]->relid == relid)
-			caches[i]->valid = false;
+		TableCache *c = caches[i];
+
+		for (int t = 0; t < TABLECACHE_MAX_TABLES && c->relnames[t] != NULL; t++)
+			if (relid == InvalidOid || c->relids[t] == InvalidOid || c->relids[t] == relid)
+				c->valid = false;
 	}
 }
 
-/* Register a cache so that changes of its table invalidate it */
+/* Register a cache so that changes of its tables invalidate it (once; later calls do nothing) */
 void
 TableCacheRegister(TableCache *cache)
 {
+	if (cache->registered)
+		return;
 	if (ncaches >= MAX_TABLE_CACHES)
 		elog(ERROR, "too many tweetlda table caches");
-	cache->relid = InvalidOid;
+	for (int t = 0; t < TABLECACHE_MAX_TABLES; t++)
+		cache->relids[t] = InvalidOid;
 	cache->valid = false;
 	caches[ncaches++] = cache;
+	cache->registered = true;
 }
 
-/* True when the cache must be reloaded; resolves the table's OID again whenever stale */
-bool
-TableCacheIsStale(TableCache *cache)
+/* Resolve the OIDs of the cache's tables (they change with DROP and CREATE EXTENSION) */
+static void
+ResolveTables(TableCache *cache)
 {
-	Oid			nsp;
+	Oid			nsp = get_namespace_oid(TWEETLDA_SCHEMA, false);
 
+	for (int t = 0; t < TABLECACHE_MAX_TABLES && cache->relnames[t] != NULL; t++)
+	{
+		cache->relids[t] = get_relname_relid(cache->relnames[t], nsp);
+		if (cache->relids[t] == InvalidOid)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("table \"%s.%s\" does not exist",
+							TWEETLDA_SCHEMA, cache->relnames[t]),
+					 errhint("Reinstall the extension with DROP EXTENSION and CREATE EXTENSION.")));
+	}
+}
+
+/* Load the cache if it is new or one of its tables changed; true when it (re)loaded */
+bool
+TableCacheGet(TableCache *cache)
+{
+	TableCacheRegister(cache);
 	if (cache->valid)
 		return false;
-	/* the table may have been dropped and created again (DROP/CREATE EXTENSION) */
-	nsp = get_namespace_oid(TWEETLDA_SCHEMA, false);
-	cache->relid = get_relname_relid(cache->relname, nsp);
-	if (cache->relid == InvalidOid)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table \"%s.%s\" does not exist",
-						TWEETLDA_SCHEMA, cache->relname),
-				 errhint("Reinstall the extension with DROP EXTENSION and CREATE EXTENSION.")));
+	ResolveTables(cache);
+	/* valid before loading, so that a change committed while loading marks it stale again */
+	cache->valid = true;
+	PG_TRY();
+	{
+		cache->load();
+	}
+	PG_CATCH();
+	{
+		cache->valid = false;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	return true;
 }
 

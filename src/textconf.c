@@ -15,8 +15,8 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
-#include "utils/numeric.h"
 
+#include "options.h"
 #include "textconf.h"
 #include "tweetlda.h"
 
@@ -45,10 +45,15 @@
 /* Keys of the jsonb form, in the order text_config() takes them */
 static const char *const config_keys[] = {
 	"language", "min_length", "max_length", "stopwords", "noise_words",
-	"stem", "split_hashtags"
+	"stem", "split_hashtags", NULL
 };
 
-#define NUM_CONFIG_KEYS lengthof(config_keys)
+#define NUM_CONFIG_KEYS (lengthof(config_keys) - 1)
+
+static const OptionSet config_options = {
+	"text configuration key", "a text configuration",
+	"Build one with tweetlda.text_config().", config_keys
+};
 
 /* The comma-separated list of libstemmer languages, for error hints */
 static char *
@@ -116,79 +121,33 @@ TextConfigDefault(const char *language)
 	return cfg;
 }
 
-/* Error for a jsonb value of the wrong type */
-static void
-BadConfigValue(const char *key, const char *expected)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid value for text configuration key \"%s\"", key),
-			 errdetail("The value must be %s.", expected)));
-}
-
-/* Read an integer jsonb value */
-static int32
-ConfigInt(const char *key, JsonbValue *v)
-{
-	Datum		d;
-
-	if (v->type != jbvNumeric)
-		BadConfigValue(key, "an integer");
-	d = NumericGetDatum(v->val.numeric);
-	if (!DatumGetBool(DirectFunctionCall2(numeric_eq, d,
-										  DirectFunctionCall2(numeric_round, d, Int32GetDatum(0)))))
-		BadConfigValue(key, "an integer");
-	if (!DatumGetBool(DirectFunctionCall2(numeric_ge, d, NumericGetDatum(int64_to_numeric(PG_INT32_MIN)))) ||
-		!DatumGetBool(DirectFunctionCall2(numeric_le, d, NumericGetDatum(int64_to_numeric(PG_INT32_MAX)))))
-		BadConfigValue(key, "an integer in the range of int4");
-	return DatumGetInt32(DirectFunctionCall1(numeric_int4, d));
-}
-
-/* Read a boolean jsonb value */
-static bool
-ConfigBool(const char *key, JsonbValue *v)
-{
-	if (v->type != jbvBool)
-		BadConfigValue(key, "true or false");
-	return v->val.boolean;
-}
-
 /* Apply one key/value pair of the jsonb form to a configuration */
 static void
-ApplyConfigKey(TextConfig *cfg, const char *key, JsonbValue *v)
+ApplyConfigKey(void *arg, const char *key, JsonbValue *v)
 {
+	TextConfig *cfg = (TextConfig *) arg;
+	const OptionSet *o = &config_options;
+
 	if (strcmp(key, "language") == 0)
 	{
 		if (v->type != jbvString)
-			BadConfigValue(key, "a string naming a language");
-		strlcpy(cfg->language,
-				CheckLanguage(pnstrdup(v->val.string.val, v->val.string.len)),
-				sizeof(cfg->language));
+			OptionBadValue(o, key, "a string naming a language");
+		strlcpy(cfg->language, CheckLanguage(OptionText(o, key, v)), sizeof(cfg->language));
 	}
 	else if (strcmp(key, "min_length") == 0)
-		cfg->min_length = ConfigInt(key, v);
+		cfg->min_length = OptionInt(o, key, v, PG_INT32_MIN, PG_INT32_MAX);
 	else if (strcmp(key, "max_length") == 0)
-		cfg->max_length = ConfigInt(key, v);
+		cfg->max_length = OptionInt(o, key, v, PG_INT32_MIN, PG_INT32_MAX);
 	else if (strcmp(key, "stopwords") == 0)
-		cfg->stopwords = ConfigBool(key, v);
+		cfg->stopwords = OptionBool(o, key, v);
 	else if (strcmp(key, "noise_words") == 0)
-		cfg->noise_words = ConfigBool(key, v);
+		cfg->noise_words = OptionBool(o, key, v);
 	else if (strcmp(key, "stem") == 0)
-		cfg->stem = ConfigBool(key, v);
+		cfg->stem = OptionBool(o, key, v);
 	else if (strcmp(key, "split_hashtags") == 0)
-		cfg->split_hashtags = ConfigBool(key, v);
+		cfg->split_hashtags = OptionBool(o, key, v);
 	else
-	{
-		StringInfoData keys;
-
-		initStringInfo(&keys);
-		for (int i = 0; i < NUM_CONFIG_KEYS; i++)
-			appendStringInfo(&keys, "%s%s", i > 0 ? ", " : "", config_keys[i]);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown text configuration key \"%s\"", key),
-				 errhint("Valid keys: %s.", keys.data)));
-	}
+		OptionUnknown(o, key);
 }
 
 /* Parse and validate the jsonb form; missing keys take their defaults */
@@ -196,28 +155,8 @@ TextConfig *
 TextConfigFromJsonb(Jsonb *jb)
 {
 	TextConfig *cfg = TextConfigDefault(TEXTCONF_DEFAULT_LANGUAGE);
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken r;
 
-	if (!JB_ROOT_IS_OBJECT(jb))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a text configuration must be a jsonb object"),
-				 errhint("Build one with tweetlda.text_config().")));
-	it = JsonbIteratorInit(&jb->root);
-	while ((r = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		char	   *key;
-
-		if (r != WJB_KEY)
-			continue;
-		key = pnstrdup(v.val.string.val, v.val.string.len);
-		r = JsonbIteratorNext(&it, &v, true);
-		if (r != WJB_VALUE)
-			elog(ERROR, "unexpected jsonb iterator token %d", (int) r);
-		ApplyConfigKey(cfg, key, &v);
-	}
+	OptionsParse(jb, &config_options, ApplyConfigKey, cfg);
 	CheckLengths(cfg->min_length, cfg->max_length);
 	return cfg;
 }
@@ -248,17 +187,25 @@ CompareWords(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-/* The sorted, unique words the configuration removes, read from tweetlda.stopwords */
+/*
+ * The sorted, unique words the configuration removes, read from tweetlda.stopwords.
+ * Both lists come from one load of the cache: only StopwordsGeneration() may
+ * reload it (and free the lists of the load before), the lookups never do.
+ */
 static char **
 CollectStopwords(const TextConfig *cfg, int *nwords)
 {
 	int			n1 = 0,
 				n2 = 0,
 				n = 0;
-	char	  **w1 = cfg->stopwords ? StopwordsForLanguage(cfg->language, &n1) : NULL;
-	char	  **w2 = cfg->noise_words ? StopwordsForLanguage(TEXTCONF_NOISE_LANGUAGE, &n2) : NULL;
-	char	  **all = palloc(sizeof(char *) * (n1 + n2 + 1));
+	char	  **w1;
+	char	  **w2;
+	char	  **all;
 
+	(void) StopwordsGeneration();
+	w1 = cfg->stopwords ? StopwordsLookup(cfg->language, &n1) : NULL;
+	w2 = cfg->noise_words ? StopwordsLookup(TEXTCONF_NOISE_LANGUAGE, &n2) : NULL;
+	all = palloc(sizeof(char *) * (n1 + n2 + 1));
 	for (int i = 0; i < n1; i++)
 		all[n++] = pstrdup(w1[i]);
 	for (int i = 0; i < n2; i++)
@@ -289,20 +236,36 @@ TextConfigTakeSnapshot(TextConfig *cfg)
 	cfg->has_snapshot = true;
 }
 
+/*
+ * TextConfigTakeSnapshot for a snapshot that leaves the backend (a frozen
+ * configuration, a model): the user must be allowed to read tweetlda.stopwords.
+ */
+void
+TextConfigExportSnapshot(TextConfig *cfg)
+{
+	if (cfg->has_snapshot)
+		return;
+	if (cfg->stopwords || cfg->noise_words)
+		StopwordsCheckReadable();
+	TextConfigTakeSnapshot(cfg);
+}
+
 /* Write the binary form, including the stopword snapshot (taken now if cfg has none) */
 void
 TextConfigSerialize(StringInfo buf, const TextConfig *cfg)
 {
-	int			nwords = cfg->nwords;
-	char	  **words = cfg->words;
+	TextConfig	snap = *cfg;
+	int			nwords;
+	char	  **words;
 	int			len = strlen(cfg->language);
 	int			flags = (cfg->stopwords ? TC_FLAG_STOPWORDS : 0) |
 		(cfg->noise_words ? TC_FLAG_NOISE : 0) |
 		(cfg->stem ? TC_FLAG_STEM : 0) |
 		(cfg->split_hashtags ? TC_FLAG_SPLIT : 0);
 
-	if (!cfg->has_snapshot)
-		words = CollectStopwords(cfg, &nwords);
+	TextConfigExportSnapshot(&snap);
+	nwords = snap.nwords;
+	words = snap.words;
 	/* refuse what TextConfigDeserialize would reject */
 	if (nwords > TEXTCONF_MAX_STOPWORDS)
 		ereport(ERROR,

@@ -82,8 +82,15 @@ extern Jsonb *TextConfigToJsonb(const TextConfig *cfg);
 extern void TextConfigTakeSnapshot(TextConfig *cfg);
 
 /*
+ * The same for a snapshot that leaves the backend (frozen form, model): also
+ * checks that the user may SELECT from tweetlda.stopwords (tokenizing with the
+ * table's words needs no privilege; copying the list out does).
+ */
+extern void TextConfigExportSnapshot(TextConfig *cfg);
+
+/*
  * Append the self-contained binary form, with the stopword snapshot (taken
- * from the table now if cfg has none), to buf; this is what
+ * from the table now by TextConfigExportSnapshot if cfg has none), to buf; this is what
  * tweetlda.text_config_freeze() returns.  TextConfigDeserialize checks every
  * byte (ERRCODE_INVALID_BINARY_REPRESENTATION, never a crash) and returns a
  * configuration with has_snapshot set.
@@ -112,11 +119,18 @@ extern ArrayType *TokenizeToArray(Tokenizer *tok, const char *text, int len);
 /* A tokenizer cached in flinfo->fn_extra, rebuilt when cfg or the stopwords change */
 extern Tokenizer *TokenizerForCall(FmgrInfo *flinfo, const TextConfig *cfg);
 
-/* Stopwords of tweetlda.stopwords for one language (cached per backend) */
-extern char **StopwordsForLanguage(const char *language, int *nwords);
-
 /* Changes whenever the stopword cache is reloaded (reloads it first if stale) */
 extern uint64 StopwordsGeneration(void);
+
+/*
+ * Stopwords of tweetlda.stopwords for one language, from the cache as the last
+ * StopwordsGeneration() left it (it never reloads): call that first; the array
+ * is valid until the next StopwordsGeneration().
+ */
+extern char **StopwordsLookup(const char *language, int *nwords);
+
+/* Error (INSUFFICIENT_PRIVILEGE) unless the current user may SELECT from tweetlda.stopwords */
+extern void StopwordsCheckReadable(void);
 
 /* Full Unicode lowercase of UTF-8 text (whatever the database locale), NUL-terminated */
 extern char *TextLower(const char *s, int len, int *outlen);

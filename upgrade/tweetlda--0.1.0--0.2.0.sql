@@ -3,3 +3,171 @@
 -- (which builds the fresh tweetlda--0.2.0.sql); test/t/002_upgrade.pl checks that a 0.1.0
 -- install updated by this script and a fresh 0.2.0 install have the same catalog.
 \echo Use "ALTER EXTENSION tweetlda UPDATE TO '0.2.0'" to load this file. \quit
+
+-- ---- Area: LDA and text findings of issue 9 (branch i9-findings) ----
+-- Models are referred to by name: an empty or blank name is refused (train() and the table).
+-- A 0.1.0 model with such a name is renamed "unnamed model <id>" so that the constraint holds.
+UPDATE tweetlda.models SET name = 'unnamed model ' OPERATOR(pg_catalog.||) id
+WHERE name OPERATOR(pg_catalog.!~) '[^[:space:]]';
+ALTER TABLE tweetlda.models
+    ADD CONSTRAINT models_name_check CHECK (name OPERATOR(pg_catalog.~) '[^[:space:]]');
+
+-- train() checks what the training query returns (one text column) before running it.
+CREATE FUNCTION tweetlda.lda_check_source(source text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lda_check_source'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+CREATE OR REPLACE FUNCTION tweetlda.train(
+    name text,
+    source text,
+    k integer DEFAULT 10,
+    max_iter integer DEFAULT 20,
+    doc_concentration double precision DEFAULT NULL,
+    topic_concentration double precision DEFAULT NULL,
+    learning_offset double precision DEFAULT 1024,
+    learning_decay double precision DEFAULT 0.51,
+    subsampling_rate double precision DEFAULT 0.05,
+    optimize_doc_concentration boolean DEFAULT true,
+    seed bigint DEFAULT 42,
+    optimizer text DEFAULT 'online',
+    weighting text DEFAULT 'tfidf',
+    min_df double precision DEFAULT 3,
+    max_df double precision DEFAULT 0.5,
+    max_terms integer DEFAULT 20000,
+    language text DEFAULT 'english',
+    text_config jsonb DEFAULT NULL) RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    cfg jsonb;
+    params jsonb;
+    result tweetlda.lda_model;
+    info jsonb;
+    new_id integer;
+BEGIN
+    IF train.name IS NULL OR train.source IS NULL THEN
+        RAISE EXCEPTION 'name and source of tweetlda.train() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF train.name OPERATOR(pg_catalog.!~) '[^[:space:]]' THEN
+        RAISE EXCEPTION 'LDA model name must not be empty or blank'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Models are referred to by name, as in tweetlda.topics(name, doc).';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train.name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', train.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    cfg := tweetlda.validate_text_config(coalesce(train.text_config,
+                                                  pg_catalog.jsonb_build_object('language', train.language)));
+    params := pg_catalog.jsonb_build_object(
+        'k', train.k, 'max_iter', train.max_iter,
+        'doc_concentration', train.doc_concentration,
+        'topic_concentration', train.topic_concentration,
+        'learning_offset', train.learning_offset, 'learning_decay', train.learning_decay,
+        'subsampling_rate', train.subsampling_rate,
+        'optimize_doc_concentration', train.optimize_doc_concentration,
+        'seed', train.seed, 'optimizer', train.optimizer, 'weighting', train.weighting,
+        'text_config', cfg);
+    params := params OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+        'min_df', train.min_df, 'max_df', train.max_df, 'max_terms', train.max_terms);
+    -- check the parameters and the query's result type before reading the corpus
+    PERFORM tweetlda.lda_check_params(params);
+    PERFORM tweetlda.lda_check_source(train.source);
+    -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
+    -- would) and trains on it
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, $1) FROM (%s) AS s(doc)', train.source)
+        INTO result USING params;
+    info := tweetlda.model_info(result);
+    LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
+    INSERT INTO tweetlda.models (name, k, params, metrics, model, active)
+    VALUES (train.name, (info OPERATOR(pg_catalog.->>) 'k')::integer, params,
+            pg_catalog.jsonb_build_object(
+                'vocab_size', info OPERATOR(pg_catalog.->) 'vocab_size',
+                'documents', info OPERATOR(pg_catalog.#>) '{training,documents}',
+                'empty_documents', info OPERATOR(pg_catalog.#>) '{training,empty_documents}',
+                'tokens', info OPERATOR(pg_catalog.#>) '{training,tokens}',
+                'passes', info OPERATOR(pg_catalog.#>) '{training,passes}',
+                'bound_per_token', info OPERATOR(pg_catalog.#>) '{training,bound_per_token}',
+                'seconds', info OPERATOR(pg_catalog.#>) '{training,seconds}'),
+            result,
+            NOT EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.active))
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END;
+$$;
+
+-- activate(NULL) and create_wide_view(NULL) raise instead of returning NULL.
+CREATE OR REPLACE FUNCTION tweetlda.activate(name text) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_id integer;
+BEGIN
+    IF activate.name IS NULL THEN
+        RAISE EXCEPTION 'the model name of tweetlda.activate() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
+    LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
+    SELECT m.id INTO new_id FROM tweetlda.models m WHERE m.name = activate.name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'LDA model "%" does not exist', activate.name
+            USING ERRCODE = 'undefined_object', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
+    UPDATE tweetlda.models m SET active = false WHERE m.active AND m.id <> new_id;
+    UPDATE tweetlda.models m SET active = true WHERE m.id = new_id AND NOT m.active;
+    RETURN new_id;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION tweetlda.create_wide_view(view_name text DEFAULT 'public.scored_tweets_wide')
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    model integer;
+    k integer;
+    cols text;
+    target text;
+    parts text[] := parse_ident(view_name);
+BEGIN
+    IF view_name IS NULL THEN
+        RAISE EXCEPTION 'the view name of tweetlda.create_wide_view() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Call it without an argument for public.scored_tweets_wide.';
+    END IF;
+    SELECT m.id, m.k INTO model, k FROM tweetlda.models m WHERE m.active;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no active model'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Activate a model with tweetlda.activate() first.';
+    END IF;
+    IF cardinality(parts) NOT IN (1, 2) THEN
+        RAISE EXCEPTION 'invalid view name: "%"', view_name
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a view name, optionally schema-qualified.';
+    END IF;
+    -- an unqualified name goes to schema public (the function runs with a fixed search_path)
+    target := quote_ident(CASE cardinality(parts) WHEN 2 THEN parts[1] ELSE 'public' END) || '.'
+              || quote_ident(parts[cardinality(parts)]);
+    SELECT string_agg(format('s.topics[%s] AS topic_%s', i, i), ', ' ORDER BY i) INTO cols
+    FROM generate_series(1, k) AS i;
+    IF to_regclass(target) IS NOT NULL THEN
+        EXECUTE format('DROP VIEW %s', target);
+    END IF;
+    EXECUTE format('CREATE VIEW %s AS SELECT s.tweet_id, s.created_at, t.text, s.top_topic, %s, '
+                   's.polarity, s.subjectivity, s.sentiment, s.model_id '
+                   'FROM tweetlda.tweet_scores s '
+                   'JOIN tweetlda.tweet_ids i ON i.id = s.tweet_id '
+                   'JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at '
+                   'WHERE s.model_id = %s', target, cols, model);
+    EXECUTE format('COMMENT ON VIEW %s IS %L', target,
+                   format('scored tweets of tweetlda model %s, one column per topic', model));
+    EXECUTE format('GRANT SELECT ON %s TO tweetlda_dashboard', target);
+    RETURN target;
+END
+$$;
+-- ---- end of area: LDA and text findings ----

@@ -153,7 +153,9 @@ CREATE TABLE tweetlda.models (
     params jsonb NOT NULL DEFAULT '{}',
     metrics jsonb NOT NULL DEFAULT '{}',
     model tweetlda.lda_model NOT NULL,
-    active boolean NOT NULL DEFAULT false
+    active boolean NOT NULL DEFAULT false,
+    -- models are referred to by name: an empty or blank name is refused
+    CONSTRAINT models_name_check CHECK (name OPERATOR(pg_catalog.~) '[^[:space:]]')
 );
 CREATE UNIQUE INDEX models_one_active ON tweetlda.models (active) WHERE active;
 
@@ -204,6 +206,12 @@ CREATE FUNCTION tweetlda.active_model() RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN (SELECT m.id FROM tweetlda.models m WHERE m.active);
 
+-- Error unless the query source (parsed, not run) returns one text column (train() and the
+-- evaluation functions read "one text column": say so instead of naming an internal function).
+CREATE FUNCTION tweetlda.lda_check_source(source text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lda_check_source'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
 -- Build the vocabulary, train, and store the model under a name; returns its id.
 -- source is a query returning one text column (the tweets).
 CREATE FUNCTION tweetlda.train(
@@ -238,6 +246,11 @@ BEGIN
         RAISE EXCEPTION 'name and source of tweetlda.train() must not be NULL'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    IF train.name OPERATOR(pg_catalog.!~) '[^[:space:]]' THEN
+        RAISE EXCEPTION 'LDA model name must not be empty or blank'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Models are referred to by name, as in tweetlda.topics(name, doc).';
+    END IF;
     IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train.name) THEN
         RAISE EXCEPTION 'LDA model "%" already exists', train.name
             USING ERRCODE = 'unique_violation',
@@ -256,8 +269,9 @@ BEGIN
         'text_config', cfg);
     params := params OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
         'min_df', train.min_df, 'max_df', train.max_df, 'max_terms', train.max_terms);
-    -- check the parameters before reading the corpus
+    -- check the parameters and the query's result type before reading the corpus
     PERFORM tweetlda.lda_check_params(params);
+    PERFORM tweetlda.lda_check_source(train.source);
     -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
     -- would) and trains on it
     EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, $1) FROM (%s) AS s(doc)', train.source)
@@ -283,12 +297,16 @@ $$;
 
 -- Make a model the active one (atomically: exactly one model is active afterwards).
 CREATE FUNCTION tweetlda.activate(name text) RETURNS integer
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     new_id integer;
 BEGIN
+    IF activate.name IS NULL THEN
+        RAISE EXCEPTION 'the model name of tweetlda.activate() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
     LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
     SELECT m.id INTO new_id FROM tweetlda.models m WHERE m.name = activate.name;
     IF NOT FOUND THEN

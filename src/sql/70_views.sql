@@ -83,7 +83,7 @@ COMMENT ON VIEW tweetlda.topic_timeline IS
 -- Call it again after activating another model. An unqualified name is put in schema public.
 CREATE FUNCTION tweetlda.create_wide_view(view_name text DEFAULT 'public.scored_tweets_wide')
     RETURNS text
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -93,6 +93,11 @@ DECLARE
     target text;
     parts text[] := parse_ident(view_name);
 BEGIN
+    IF view_name IS NULL THEN
+        RAISE EXCEPTION 'the view name of tweetlda.create_wide_view() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Call it without an argument for public.scored_tweets_wide.';
+    END IF;
     SELECT m.id, m.k INTO model, k FROM tweetlda.models m WHERE m.active;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no active model'
