@@ -56,14 +56,16 @@ bench: deps
 	$(MAKE) all
 	bench/run
 
-# ---- The producer tweetlda-ingest (doc/ingest.md): a libpq client built with the extension
-# and installed into PostgreSQL's bindir.  (SCRIPTS_built would have to be set before the
-# PGXS include, so the install rule is spelled out here.)
-PRODUCER = producer/tweetlda-ingest
-EXTRA_CLEAN += $(PRODUCER)
+# ---- The producer tweetlda-ingest (doc/ingest.md): a libpq client in clients/tweetlda-ingest/,
+# built with the extension and installed into PostgreSQL's bindir.  (SCRIPTS_built would have
+# to be set before the PGXS include, so the install rule is spelled out here.)
+PRODUCER      = clients/tweetlda-ingest/tweetlda-ingest
+PRODUCER_SRC  = $(sort $(wildcard clients/tweetlda-ingest/*.c))
+PRODUCER_HDR  = $(wildcard clients/tweetlda-ingest/*.h)
+EXTRA_CLEAN  += $(PRODUCER)
 all: $(PRODUCER)
-$(PRODUCER): producer/tweetlda-ingest.c
-	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) $< -o $@ -L$(shell $(PG_CONFIG) --libdir) -lpq
+$(PRODUCER): $(PRODUCER_SRC) $(PRODUCER_HDR)
+	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) $(PRODUCER_SRC) -o $@ -L$(shell $(PG_CONFIG) --libdir) -lpq
 install: install-producer
 install-producer: $(PRODUCER)
 	$(MKDIR_P) '$(DESTDIR)$(bindir)'
