@@ -167,6 +167,7 @@ static uint8 form_by_first[NFORMS];	/* form numbers grouped by first byte, in or
 static uint8 form_first_start[256];	/* where each first byte's group starts */
 static uint8 form_first_count[256];
 static uint8 score_len[NSCORES];
+static uint8 abbreviation_len[lengthof(abbreviations)];
 static bool score_first[256];	/* first bytes of lowercased emoticons */
 static bool tables_ready = false;
 
@@ -205,6 +206,8 @@ TextBlobInitTables(void)
 	}
 	for (int k = 0; k < NFORMS; k++)
 		form_len[k] = strlen(emoticon_forms[k]);
+	for (int k = 0; k < lengthof(abbreviations); k++)
+		abbreviation_len[k] = strlen(abbreviations[k]);
 	for (int k = 0; k < NSCORES; k++)
 	{
 		score_len[k] = strlen(emoticon_scores[k].form);
@@ -335,27 +338,65 @@ CodePoints(const char *s, int len)
 	return n;
 }
 
-/* Whether a token ending with a period is an abbreviation TextBlob keeps whole */
-static bool
-IsAbbreviation(const char *t, int len)
+/*
+ * The prefixes of one token that IsAbbreviation() tests, measured in one scan:
+ * SplitToken() asks about ever shorter prefixes of the same token, and testing
+ * each one from scratch would be quadratic ("Bbbb...b.!.!.!").
+ */
+typedef struct AbbrevScan
 {
-	bool		alternating = len % 2 == 0;
-	bool		consonants = len >= 3 && t[0] >= 'A' && t[0] <= 'Z';
+	bool		done;			/* measured */
+	int			alternating;	/* longest prefix of the form [A-Za-z] . [A-Za-z] . ... */
+	int			consonants;		/* first position after 0 outside [bcdfghjklmnpqrstvwxz|] */
+} AbbrevScan;
 
+/* True for the letters of the character class [bcdfghjklmnpqrstvwxz|] */
+static inline bool
+IsConsonantClass(char c)
+{
+	return c != '\0' && strchr("bcdfghjklmnpqrstvwxz|", c) != NULL;
+}
+
+/* True for [A-Za-z] */
+static inline bool
+IsAsciiLetter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Measure the prefixes of t[0..len) once */
+static void
+AbbrevMeasure(AbbrevScan *sc, const char *t, int len)
+{
+	int			k = 0;
+
+	while (k < len && ((k % 2 == 1) ? t[k] == '.' : IsAsciiLetter(t[k])))
+		k++;
+	sc->alternating = k;
+	for (k = 1; k < len && IsConsonantClass(t[k]); k++)
+		;
+	sc->consonants = k;
+	sc->done = true;
+}
+
+/*
+ * Whether a token ending with a period, t[0..len), is an abbreviation TextBlob
+ * keeps whole; sc measures t once for all the lengths asked about.
+ */
+static bool
+IsAbbreviation(AbbrevScan *sc, const char *t, int len)
+{
+	if (!sc->done)
+		AbbrevMeasure(sc, t, len);
 	/* "^([A-Za-z]\.)+$", which includes "^[A-Za-z]\.$" */
-	for (int k = 0; k < len && alternating; k++)
-		alternating = (k % 2 == 1) ? t[k] == '.' :
-			((t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z'));
-	if (alternating)
+	if (len % 2 == 0 && len <= sc->alternating)
 		return true;
 	/* "^[A-Z][bcdfghjklmnpqrstvwxz|]+.$": the class includes the "|" of the join */
-	for (int k = 1; k < len - 1 && consonants; k++)
-		consonants = t[k] != '\0' && strchr("bcdfghjklmnpqrstvwxz|", t[k]) != NULL;
-	if (consonants)
+	if (len >= 3 && t[0] >= 'A' && t[0] <= 'Z' && sc->consonants >= len - 1)
 		return true;
 	for (int k = 0; k < lengthof(abbreviations); k++)
 	{
-		if ((int) strlen(abbreviations[k]) == len && memcmp(abbreviations[k], t, len) == 0)
+		if (abbreviation_len[k] == len && memcmp(abbreviations[k], t, len) == 0)
 			return true;
 	}
 	return false;
@@ -443,6 +484,8 @@ EmoticonPolarity(const char *w, int len, double *polarity)
 {
 	if (len > 5 || len < 2 || !score_first[(uint8) w[0]])
 		return false;
+	for (int k = 0; k < lengthof(abbreviations); k++)
+		abbreviation_len[k] = strlen(abbreviations[k]);
 	for (int k = 0; k < NSCORES; k++)
 	{
 		if (score_len[k] == len &&
@@ -771,6 +814,7 @@ SplitToken(TextBlobState *st, const char *t, int len)
 	int		   *tail = local;	/* tail tokens as (start, length) pairs */
 	int			cap = lengthof(local);
 	int			ntail = 0;
+	AbbrevScan	abbrev = {false, 0, 0};
 
 	while (a < b && is_punct[(uint8) t[a]])
 	{
@@ -807,7 +851,7 @@ SplitToken(TextBlobState *st, const char *t, int len)
 		}
 		if (b > a && t[b - 1] == '.')
 		{
-			if (IsAbbreviation(t + a, b - a))
+			if (IsAbbreviation(&abbrev, t + a, b - a))
 				break;
 			tail[ntail++] = b - 1;
 			tail[ntail++] = 1;
