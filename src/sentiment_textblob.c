@@ -52,8 +52,8 @@
 
 #include "lexicon.h"
 #include "sentiment.h"
-#include "sentiment_textblob.h"
-#include "sentiment_textblob_case.h"
+#include "text_interrupts.h"
+#include "textblob_lower.h"
 #include "tweetlda.h"
 #include "utf8.h"
 
@@ -238,95 +238,6 @@ IsUnicodeSpace(uint32 cp)
 		cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-/* The simple lowercase of a non-ASCII code point (binary search in the table) */
-static uint32
-LowerCodePoint(uint32 cp)
-{
-	int			lo = 0;
-	int			hi = TEXTBLOB_NLOWER - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (textblob_lower[mid][0] == cp)
-			return textblob_lower[mid][1];
-		if (textblob_lower[mid][0] < cp)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return cp;
-}
-
-/* Whether a code point is a cased letter, for the final sigma (approximation) */
-static bool
-IsCasedLetter(uint32 cp)
-{
-	if (cp < 0x80)
-		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-	return LowerCodePoint(cp) != cp || (cp >= 0x3B1 && cp <= 0x3C9);
-}
-
-/* Lowercase a UTF-8 word as Python's str.lower() does */
-int
-TextBlobLower(const char *s, int len, char *out, int *ncp)
-{
-	const uint8 *p = (const uint8 *) s;
-	const uint8 *end = p + len;
-	int			o = 0;
-	int			n = 0;
-	uint32		prev = 0;
-
-	while (p < end)
-	{
-		uint32		cp;
-		int			l;
-
-		if (*p < 0x80)
-		{
-			out[o++] = (*p >= 'A' && *p <= 'Z') ? *p + ('a' - 'A') : *p;
-			prev = *p++;
-			n++;
-			continue;
-		}
-		l = DecodeChar(p, end, &cp);
-		if (l == 1 && cp == 0xFFFD)
-		{
-			out[o++] = *p++;	/* invalid byte: copied as it is */
-			n++;
-			continue;
-		}
-		p += l;
-		if (cp == 0x130)
-		{
-			/* Latin capital I with dot above: "i" + combining dot above */
-			out[o++] = 'i';
-			o += Utf8Encode(0x307, out + o);
-			n += 2;
-			prev = cp;
-			continue;
-		}
-		if (cp == 0x3A3 && prev != 0 && IsCasedLetter(prev))
-		{
-			uint32		next = 0;
-
-			if (p < end)
-				(void) DecodeChar(p, end, &next);
-			/* final sigma when no cased letter follows */
-			o += Utf8Encode((p < end && IsCasedLetter(next)) ? 0x3C3 : 0x3C2, out + o);
-			n++;
-			prev = cp;
-			continue;
-		}
-		o += Utf8Encode(LowerCodePoint(cp), out + o);
-		n++;
-		prev = cp;
-	}
-	*ncp = n;
-	return o;
-}
-
 /* Number of code points of a UTF-8 string */
 static inline int
 CodePoints(const char *s, int len)
@@ -413,8 +324,12 @@ FinishLast(TextBlobState *st)
 	st->sum_s += st->last.s;
 	st->count++;
 	if (st->collect)
+	{
 		st->collect(st->collect_arg, st->words,
 					st->last.negated ? st->last.p * -0.5 : st->last.p, st->last.s, st->label);
+		list_free_deep(st->words);	/* a long text has many assessments */
+		st->words = NIL;
+	}
 }
 
 /* Explain mode: the last assessment starts with one word */
@@ -632,9 +547,11 @@ JoinSarcasm(char *s, int len)
 {
 	int			r = 0,
 				w = 0;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 	while (r < len)
 	{
+		TextCheckInterrupts(r, &next_check);
 		if (s[r] == '(')
 		{
 			int			q = r + 1;
@@ -688,11 +605,13 @@ JoinEmoticons(char *s, int len)
 {
 	int			r = 0,
 				w = 0;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 	while (r < len)
 	{
 		uint8		c = (uint8) s[r];
 
+		TextCheckInterrupts(r, &next_check);
 		if (form_first_count[c] > 0)
 		{
 			int			k = -1;
@@ -729,6 +648,7 @@ FlushSentence(TextBlobState *st)
 	char	   *s = st->sentence;
 	int			len = st->slen;
 	int			start = 0;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 	if (len == 0)
 		return;
@@ -738,6 +658,7 @@ FlushSentence(TextBlobState *st)
 	len = JoinEmoticons(s, len);
 	for (int k = 0; k <= len; k++)
 	{
+		TextCheckInterrupts(k, &next_check);
 		if (k == len || s[k] == ' ')
 		{
 			if (k > start)
@@ -926,6 +847,7 @@ ScanText(TextBlobState *st, const char *s, int len)
 {
 	int			start = -1;
 	int			p = 0;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 #define END_RAW_TOKEN() \
 	do { if (start >= 0) { SplitToken(st, s + start, p - start); start = -1; } } while (0)
@@ -937,6 +859,7 @@ ScanText(TextBlobState *st, const char *s, int len)
 		int			l;
 		int			next;
 
+		TextCheckInterrupts(p, &next_check);
 		switch (byte_class[c])
 		{
 			case BC_WORD:
@@ -1021,12 +944,20 @@ TextBlobAnalyze(const char *text, int len, SentimentScore *out)
 	out->subjectivity = st.sum_s / (double) st.count;
 }
 
+/* Where textblob_assessments() puts its rows */
+typedef struct AssessmentSink
+{
+	ReturnSetInfo *rsinfo;
+	MemoryContext rowcxt;		/* reset after each row: a long text has many */
+} AssessmentSink;
+
 /* Add one assessment as a row of the result of textblob_assessments() */
 static void
 AssessmentRow(void *arg, List *words, double polarity, double subjectivity, const char *label)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) arg;
-	Datum	   *elems = palloc(sizeof(Datum) * list_length(words));
+	AssessmentSink *sink = (AssessmentSink *) arg;
+	MemoryContext old = MemoryContextSwitchTo(sink->rowcxt);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(words), 1));
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, label == NULL};
 	int			n = 0;
@@ -1038,7 +969,9 @@ AssessmentRow(void *arg, List *words, double polarity, double subjectivity, cons
 	values[1] = Float8GetDatum(polarity);
 	values[2] = Float8GetDatum(subjectivity);
 	values[3] = label ? CStringGetTextDatum(label) : (Datum) 0;
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	tuplestore_putvalues(sink->rsinfo->setResult, sink->rsinfo->setDesc, values, nulls);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(sink->rowcxt);
 }
 
 PG_FUNCTION_INFO_V1(textblob_assessments);
@@ -1049,13 +982,18 @@ textblob_assessments(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	TextBlobState st;
+	AssessmentSink sink;
 
 	CheckDatabaseEncoding();
 	InitMaterializedSRF(fcinfo, 0);
+	sink.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	sink.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "textblob_assessments row",
+										ALLOCSET_SMALL_SIZES);
 	memset(&st, 0, sizeof(st));
 	st.collect = AssessmentRow;
-	st.collect_arg = fcinfo->resultinfo;
+	st.collect_arg = &sink;
 	if (VARSIZE_ANY_EXHDR(doc) > 0)
 		TextBlobRun(&st, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc));
+	MemoryContextDelete(sink.rowcxt);
 	return (Datum) 0;
 }

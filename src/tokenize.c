@@ -21,18 +21,13 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
+#include "text_interrupts.h"
 #include "textconf.h"
 #include "tweetlda.h"
 #include "utf8.h"
 
 /* Raw bytes of one token before stemming; longer tokens are dropped */
 #define TOKBUF_SIZE (TEXTCONF_MAX_TOKEN_LEN * 4 + 4)
-
-/*
- * Bytes between two checks for interrupts.  Every byte costs a bounded amount
- * of work (no scan restarts: see IsDomainPath), so this is a few microseconds.
- */
-#define TOKENIZE_CHECK_INTERVAL 8192
 
 /* Character classes */
 #define CC_SEP		0
@@ -704,7 +699,7 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 {
 	const unsigned char *p = (const unsigned char *) text;
 	const unsigned char *end = p + len;
-	const unsigned char *next_check = p + TOKENIZE_CHECK_INTERVAL;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 	TokState   *st = palloc(sizeof(TokState));
 
 	InitAsciiClasses();
@@ -718,12 +713,8 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 	{
 		unsigned char c = *p;
 
-		/* let a query over huge documents be cancelled */
-		if (p >= next_check)
-		{
-			CHECK_FOR_INTERRUPTS();
-			next_check = p + TOKENIZE_CHECK_INTERVAL;
-		}
+		/* every byte costs bounded work (no rescans): check every few kB */
+		TextCheckInterrupts(p - (const unsigned char *) text, &next_check);
 
 		if (c < 0x80)
 		{
