@@ -243,6 +243,7 @@ TextLower(const char *s, int len, int *outlen)
 	const unsigned char *end = p + len;
 	StringInfoData buf;
 	bool		prev_letter = false;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 	InitAsciiClasses();
 	initStringInfo(&buf);
@@ -252,6 +253,7 @@ TextLower(const char *s, int len, int *outlen)
 		pg_wchar	cp;
 		char		enc[4];
 
+		TextCheckInterrupts(p - (const unsigned char *) s, &next_check);
 		if (*p < 0x80)
 		{
 			appendStringInfoChar(&buf, (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
