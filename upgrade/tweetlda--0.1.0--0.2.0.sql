@@ -6,8 +6,8 @@
 
 -- issue 10: language detection (src/sql/12_langdetect.sql)
 -- The language of a tweet as an ISO 639-1 code ('en', 'es', 'ja', ...), detected by CLD2 after
--- removing URLs, @mentions, RT and the '#' of hashtags: the best guess whenever the text has
--- letters, NULL when it has none (only emoji, URLs, mentions, digits).
+-- removing URLs, @mentions, RT and hashtags (hashtags are used when nothing else is left): the
+-- best guess whenever the text has letters, NULL when it has none (only emoji, URLs, digits).
 CREATE FUNCTION tweetlda.detect_language(doc text) RETURNS text
     AS 'MODULE_PATHNAME', 'tweetlda_detect_language'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
