@@ -64,6 +64,12 @@ SELECT tweetlda.detect_language('#terremoto #emergencia #ayuda #tenemosquehablar
 -- HTML entities are decoded (a Spanish word written with numeric entities)
 SELECT tweetlda.detect_language('Ma&#241;ana vamos a la playa con mi familia &amp; mis amigos') AS es;
 
+-- Valid UTF-8 that CLD2 rejects (C1 controls from mojibake, noncharacters) is turned into
+-- spaces, here and as an entity (a real crisislex tweet, then every such code point)
+SELECT tweetlda.detect_language(E'Toll from flash floods in Italy\u0092s Sardinia rises to 14') AS c1_control,
+       tweetlda.detect_language(E'Quebec police: 5 dead in oil train derailment \u00e2\u0080\u0094 As firefighters doused still burning') AS mojibake,
+       tweetlda.detect_language(E'Buenos d\u00edas \u0080\u009f\ufdd0\ufdef\ufffe\uffff\U0001fffe\U0010ffff a todos mis amigos &#128; &#xFFFF;') AS noncharacters;
+
 -- Long input: only the first LANGDETECT_MAX_BYTES (4096) bytes of cleaned text count ...
 SELECT tweetlda.detect_language(repeat('Bonjour à tous, je suis très content de vous voir. ', 100) ||
                                 repeat('Hola a todos, estoy muy contento de veros hoy. ', 1000)) AS first_4kb_french;

@@ -69,6 +69,18 @@ IsSpace(unsigned char c)
 	return c <= ' ' || c == 0x7F;
 }
 
+/*
+ * True for the code points CLD2 accepts (its "interchange-valid" UTF-8), past
+ * ASCII: not C1 controls or noncharacters, which a UTF8 database may hold
+ * (mojibake) but CLD2 rejects; the cleaner turns them into spaces.
+ */
+static inline bool
+IsInterchangeValid(uint32 cp)
+{
+	return !(cp >= 0x80 && cp <= 0x9F) && !(cp >= 0xFDD0 && cp <= 0xFDEF) &&
+		(cp & 0xFFFE) != 0xFFFE;
+}
+
 /* The first white space at or after p (or end) */
 static inline const unsigned char *
 SkipToSpace(const unsigned char *p, const unsigned char *end)
@@ -243,7 +255,7 @@ CleanTweet(const char *text, int len, CleanBuf *buf, bool drop_hashtags)
 		}
 		if (c == '&' && (n = DecodeEntity(p, end, &cp)) > 0)
 		{
-			if (cp == ' ')
+			if (cp == ' ' || !IsInterchangeValid(cp))
 				AppendSpace(buf);
 			else if (!AppendBytes(buf, (unsigned char *) enc, Utf8Encode(cp, enc)))
 				break;
@@ -257,6 +269,13 @@ CleanTweet(const char *text, int len, CleanBuf *buf, bool drop_hashtags)
 			/* not reachable with text from a UTF8 database; never hand CLD2 a bad byte */
 			AppendSpace(buf);
 			p++;
+			continue;
+		}
+		if (c >= 0x80 && !IsInterchangeValid(cp))
+		{
+			AppendSpace(buf);
+			after_name = false;
+			p += n;
 			continue;
 		}
 		if (!AppendBytes(buf, p, n))
