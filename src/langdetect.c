@@ -19,6 +19,9 @@
 #include "utils/builtins.h"
 
 #include <libstemmer.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "langdetect.h"
 #include "langdetect_cld2.h"
@@ -309,11 +312,38 @@ NormalizeCode(const char *cld2_code, char *code)
 	return true;
 }
 
+/*
+ * CLD2 allocates about 160 kB of buffers (C++ new/delete) on every call.
+ * With glibc's default settings (128 kB trim threshold and top pad) each call
+ * then grows the heap with brk and trims it back on free: four system calls
+ * and some 40 page faults per tweet, which made detection 40 times slower
+ * than CLD2's own work (170 us against 4.5 us per tweet, measured).  Keeping
+ * 1 MB of slack at the top of the heap (M_TOP_PAD) stops that.  Set once per
+ * backend, on its first detection; it also fixes glibc's mmap threshold at
+ * its current value for the rest of the backend's life.
+ */
+static void
+TuneMallocForCld2(void)
+{
+#ifdef __GLIBC__
+	static bool done = false;
+
+	if (!done)
+	{
+		mallopt(M_TOP_PAD, 1024 * 1024);
+		done = true;
+	}
+#endif
+}
+
 /* Run CLD2 on the text; CLD2_SHIM_OK or an error */
 static void
 RunCld2(const char *data, int len, int flags, Cld2Result *r)
 {
-	int			rc = Cld2Detect(data, len, flags, r);
+	int			rc;
+
+	TuneMallocForCld2();
+	rc = Cld2Detect(data, len, flags, r);
 
 	if (rc == CLD2_SHIM_FAILED)
 		ereport(ERROR,
