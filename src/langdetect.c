@@ -2,9 +2,9 @@
  * langdetect.c
  *		tweetlda.detect_language(): the language of a tweet, by CLD2 (through
  *		langdetect_cld2.cpp), after removing what carries no language: URLs,
- *		@mentions, the RT marker, the '#' of hashtags (the word stays) and HTML
- *		entities (decoded).  Also the mapping from ISO 639-1 codes to the
- *		Snowball stemmers (tweetlda.language_name()).
+ *		@mentions, the RT marker and hashtags (used only when nothing else is
+ *		left), with HTML entities decoded.  Also the mapping from ISO 639-1
+ *		codes to the Snowball stemmers (tweetlda.language_name()).
  *
  * Cost: one pass over the input that stops once LANGDETECT_MAX_BYTES of
  * cleaned text are collected (URLs and mentions are skipped, not copied), so
