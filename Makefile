@@ -4,7 +4,9 @@ EXTENSION   = tweetlda
 EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" tweetlda.control)
 
 MODULE_big  = tweetlda
-OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+# C files, plus the C++ shim over CLD2 (src/langdetect_cld2.cpp, built by PGXS's %.o: %.cpp rule)
+OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c))) \
+              $(patsubst %.cpp,%.o,$(sort $(wildcard src/*.cpp)))
 SQL_SRC     = $(sort $(wildcard src/sql/*.sql))
 DATA_built  = tweetlda--$(EXTVERSION).sql
 # upgrade/ holds the released install scripts (frozen, never edited) and the upgrade deltas.
@@ -12,7 +14,7 @@ DATA        = $(wildcard upgrade/tweetlda--*.sql)
 REGRESS     = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=$(srcdir) --encoding=UTF8 --no-locale
 PG_CPPFLAGS = -I$(srcdir)/src
-SHLIB_LINK  = -lstemmer -lm
+SHLIB_LINK  = -lstemmer -lcld2 -lstdc++ -lm
 EXTRA_CLEAN = $(DATA_built)
 
 # Pin PostgreSQL 15 (Debian's /usr/bin/pg_config follows the newest server installed).
