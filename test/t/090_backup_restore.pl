@@ -161,5 +161,34 @@ $new->start;
 	still_works($new, $db, 'pg_dumpall');
 }
 $new->stop;
+
+# 4. A 0.1.0 database with partitions (key and indexes inherited from the parent), updated to
+# the current version: every partition has its own key and indexes, and the dump restores.
+$node->safe_psql('postgres', 'CREATE DATABASE old');
+$node->safe_psql('old', q{
+	CREATE EXTENSION tweetlda VERSION '0.1.0';
+	SELECT tweetlda.ingest_batch(ARRAY['{"id": 1, "text": "one"}', '{"id": 2, "text": "two"}']);
+	SELECT tweetlda.ensure_partition(now() - interval '3 days');
+	UPDATE tweetlda.tweets SET received_at = received_at - interval '3 days' WHERE id = 2;
+	UPDATE tweetlda.tweet_ids SET received_at = received_at - interval '3 days' WHERE id = 2;
+	ALTER EXTENSION tweetlda UPDATE;
+	SELECT tweetlda.ensure_partition(now() + interval '7 days');});
+is($node->safe_psql('old', q{
+	SELECT count(*) FILTER (WHERE i.indisprimary) || '/' || count(*) || '/' || count(DISTINCT i.indrelid)
+	       || '/' || count(*) FILTER (WHERE EXISTS (SELECT FROM pg_inherits h WHERE h.inhrelid = i.indexrelid))
+	FROM pg_index i JOIN pg_inherits p ON p.inhrelid = i.indrelid
+	WHERE p.inhparent = 'tweetlda.tweets'::regclass}),
+	'6/18/6/0', 'after the update every partition (old and new) has its own key and two indexes, none inherited');
+is($node->safe_psql('old', q{SELECT count(*) FROM pg_index WHERE indrelid = 'tweetlda.tweets'::regclass}),
+	'0', 'after the update the parent has no index');
+$node->command_ok([ "$bindir/pg_dump", '-Fc', '-f', "$tmp/old.dump", '-d', $node->connstr('old') ],
+	'pg_dump of the updated database');
+$node->safe_psql('postgres', 'CREATE DATABASE old_restored');
+$node->command_ok([ "$bindir/pg_restore", '--exit-on-error', '-d', $node->connstr('old_restored'),
+	"$tmp/old.dump" ], 'pg_restore --exit-on-error of the updated database');
+is($node->safe_psql('old_restored', q{SELECT string_agg(tableoid::regclass || ':' || id, ',' ORDER BY id)
+	FROM tweetlda.tweets}),
+	$node->safe_psql('old', q{SELECT string_agg(tableoid::regclass || ':' || id, ',' ORDER BY id)
+	FROM tweetlda.tweets}), 'the updated database restores with its partitions');
 $node->stop;
 done_testing();
