@@ -43,10 +43,11 @@ test: deps
 	$(MAKE) all
 	test/run-tests
 
-# The main job: a private cluster in .tweetlda/ with the extension and the bundled tweets.
+# The main job: install the extension (with sudo when not root), then a private cluster in the
+# state directory (linked as .tweetlda/demo) with the extension and the bundled tweets.
 demo: deps
 	$(MAKE) all
-	$(MAKE) install
+	$(SUDO) $(MAKE) install
 	scripts/demo
 
 # Stop the demo cluster.
@@ -76,3 +77,25 @@ uninstall: uninstall-producer
 uninstall-producer:
 	rm -f '$(DESTDIR)$(bindir)/tweetlda-ingest'
 .PHONY: install-producer uninstall-producer
+
+# ---- Programs on PATH: Debian's PostgreSQL bindir is not on PATH, so `make install` also links
+# every program the project installs into $(LINKDIR) (default /usr/local/bin, on everyone's PATH;
+# `make install LINKDIR=` links nothing).  With DESTDIR the link points at the final location.
+LINKDIR   ?= /usr/local/bin
+BIN_LINKS  = tweetlda-ingest
+# Commands that need root (make demo's install) run through sudo when we are not root.
+SUDO      ?= $(if $(filter 0,$(shell id -u)),,$(if $(shell command -v sudo),sudo))
+install: install-links
+install-links:
+ifneq ($(LINKDIR),)
+	$(MKDIR_P) '$(DESTDIR)$(LINKDIR)'
+	for p in $(BIN_LINKS); do ln -sfn '$(bindir)'/$$p '$(DESTDIR)$(LINKDIR)'/$$p || exit 1; done
+endif
+uninstall: uninstall-links
+uninstall-links:
+ifneq ($(LINKDIR),)
+	for p in $(BIN_LINKS); do \
+	    if [ "$$(readlink '$(DESTDIR)$(LINKDIR)'/$$p)" = '$(bindir)'/$$p ]; then rm -f '$(DESTDIR)$(LINKDIR)'/$$p; fi; \
+	done
+endif
+.PHONY: install-links uninstall-links

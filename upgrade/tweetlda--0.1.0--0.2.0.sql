@@ -379,3 +379,63 @@ CREATE FUNCTION tweetlda.language_name(iso text) RETURNS text
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION tweetlda.language_name(text) IS
     'Snowball stemmer name for an ISO 639-1 language code, NULL when there is none';
+
+-- ---- backups (issue 9, item 6): day partitions carry their own key and indexes ----
+-- 0.1.0 put the primary key and the indexes on the parent tweetlda.tweets (an extension member);
+-- the partitions inherited them, and pg_restore then failed with "multiple primary keys for
+-- table tweets_YYYYMMDD".  Move them to the partitions: dropping the parent's drops the
+-- inherited ones, then every existing partition gets its own (same names as before).
+ALTER TABLE tweetlda.tweets DROP CONSTRAINT tweets_pkey;
+DROP INDEX tweetlda.tweets_seq_idx;
+DROP INDEX tweetlda.tweets_received_at_idx;
+DO $$
+DECLARE
+    part regclass;
+    name text;
+BEGIN
+    FOR part IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i
+                WHERE i.inhparent OPERATOR(pg_catalog.=) 'tweetlda.tweets'::pg_catalog.regclass
+    LOOP
+        SELECT c.relname INTO name FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) part;
+        EXECUTE pg_catalog.format('ALTER TABLE %s ADD PRIMARY KEY (id, received_at)', part);
+        EXECUTE pg_catalog.format('CREATE INDEX %I ON %s (seq)', name OPERATOR(pg_catalog.||) '_seq_idx', part);
+        EXECUTE pg_catalog.format('CREATE INDEX %I ON %s USING brin (received_at)',
+                                  name OPERATOR(pg_catalog.||) '_received_at_idx', part);
+    END LOOP;
+END
+$$;
+
+-- Make sure the partitions holding time ts and the next UTC day exist; create them with their
+-- key and indexes (CREATE TABLE + ATTACH PARTITION, which does not block concurrent inserts and
+-- reads of tweetlda.tweets).
+CREATE OR REPLACE FUNCTION tweetlda.ensure_partition(ts timestamptz) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    SET "TimeZone" = 'UTC'
+    SET "DateStyle" = 'ISO, YMD'
+AS $$
+DECLARE
+    day  date;
+    name text;
+BEGIN
+    FOR day IN SELECT (ts AT TIME ZONE 'UTC')::date + k FROM generate_series(0, 1) k LOOP
+        name := 'tweets_' || to_char(day, 'YYYYMMDD');
+        CONTINUE WHEN to_regclass('tweetlda.' || quote_ident(name)) IS NOT NULL;
+        -- Serialize creators; taking the lock also makes this backend see a concurrent
+        -- creator's committed table in the check below.
+        LOCK TABLE tweetlda.tweets IN SHARE UPDATE EXCLUSIVE MODE;
+        CONTINUE WHEN to_regclass('tweetlda.' || quote_ident(name)) IS NOT NULL;
+        EXECUTE format('CREATE TABLE tweetlda.%I (LIKE tweetlda.tweets INCLUDING DEFAULTS '
+                       'INCLUDING STORAGE INCLUDING COMPRESSION, PRIMARY KEY (id, received_at))',
+                       name);
+        EXECUTE format('CREATE INDEX %I ON tweetlda.%I (seq)', name || '_seq_idx', name);
+        EXECUTE format('CREATE INDEX %I ON tweetlda.%I USING brin (received_at)',
+                       name || '_received_at_idx', name);
+        EXECUTE format('ALTER TABLE tweetlda.tweets ATTACH PARTITION tweetlda.%I '
+                       'FOR VALUES FROM (%L) TO (%L)',
+                       name, day::timestamp AT TIME ZONE 'UTC',
+                       (day + 1)::timestamp AT TIME ZONE 'UTC');
+    END LOOP;
+END
+$$;
+

@@ -60,11 +60,13 @@ CREATE TABLE tweetlda.tweets (
     lang        text,
     author      text,
     text        text NOT NULL,
-    raw         jsonb NOT NULL,
-    PRIMARY KEY (id, received_at)
+    raw         jsonb NOT NULL
 ) PARTITION BY RANGE (received_at);
-CREATE INDEX tweets_seq_idx ON tweetlda.tweets (seq);
-CREATE INDEX tweets_received_at_idx ON tweetlda.tweets USING brin (received_at);
+-- No key or index on the parent: every day partition gets its own (PRIMARY KEY (id,
+-- received_at), a btree on seq, a brin on received_at) from ensure_partition().  The parent
+-- belongs to the extension and its partitions do not, so pg_dump emits the partitions and their
+-- indexes as user objects; indexes inherited from the parent would then exist twice on restore
+-- (ATTACH PARTITION creates them, then the dump's ADD CONSTRAINT / CREATE INDEX fail).
 COMMENT ON TABLE tweetlda.tweets IS
     'Landed tweets, one row per id (unique through tweetlda.tweet_ids), partitioned by received_at in UTC days';
 
@@ -113,8 +115,9 @@ CREATE UNLOGGED TABLE tweetlda.ingest_staging_ext (
 
 -- ---- partitions ----
 
--- Make sure the partitions holding time ts and the next UTC day exist; create them (CREATE TABLE
--- + ATTACH PARTITION, which does not block concurrent inserts and reads of tweetlda.tweets).
+-- Make sure the partitions holding time ts and the next UTC day exist; create them with their
+-- key and indexes (CREATE TABLE + ATTACH PARTITION, which does not block concurrent inserts and
+-- reads of tweetlda.tweets).
 CREATE FUNCTION tweetlda.ensure_partition(ts timestamptz) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -133,7 +136,11 @@ BEGIN
         LOCK TABLE tweetlda.tweets IN SHARE UPDATE EXCLUSIVE MODE;
         CONTINUE WHEN to_regclass('tweetlda.' || quote_ident(name)) IS NOT NULL;
         EXECUTE format('CREATE TABLE tweetlda.%I (LIKE tweetlda.tweets INCLUDING DEFAULTS '
-                       'INCLUDING STORAGE INCLUDING COMPRESSION)', name);
+                       'INCLUDING STORAGE INCLUDING COMPRESSION, PRIMARY KEY (id, received_at))',
+                       name);
+        EXECUTE format('CREATE INDEX %I ON tweetlda.%I (seq)', name || '_seq_idx', name);
+        EXECUTE format('CREATE INDEX %I ON tweetlda.%I USING brin (received_at)',
+                       name || '_received_at_idx', name);
         EXECUTE format('ALTER TABLE tweetlda.tweets ATTACH PARTITION tweetlda.%I '
                        'FOR VALUES FROM (%L) TO (%L)',
                        name, day::timestamp AT TIME ZONE 'UTC',
