@@ -99,3 +99,16 @@ ifneq ($(LINKDIR),)
 	done
 endif
 .PHONY: install-links uninstall-links
+
+# ---- Test tools: the fuzzer of test/t/095_fuzz.pl (a libpq client, not installed), and
+# `make sanitize`: the extension built with AddressSanitizer and UndefinedBehaviorSanitizer and
+# every test run against it (test/sanitize; README, "Tests").
+FUZZER = test/fuzz/tweetlda-fuzz
+EXTRA_CLEAN += $(FUZZER)
+all: $(FUZZER)
+$(FUZZER): test/fuzz/tweetlda-fuzz.c
+	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) $< -o $@ -L$(shell $(PG_CONFIG) --libdir) -lpq
+
+.PHONY: sanitize
+sanitize: deps
+	test/sanitize
