@@ -701,6 +701,7 @@ ParseTarget(char *line, Target *t, double scale)
 	return 1;
 }
 
+/* Run the targets read from stdin against the server; see the header for the exit status */
 int
 main(int argc, char **argv)
 {
