@@ -39,9 +39,12 @@ CREATE FUNCTION tweetlda.text_config(
     stopwords boolean DEFAULT true,
     noise_words boolean DEFAULT true,
     stem boolean DEFAULT true,
-    split_hashtags boolean DEFAULT false) RETURNS jsonb
+    split_hashtags boolean DEFAULT false,
+    languages text[] DEFAULT NULL) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'tweetlda_text_config'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION tweetlda.text_config(text, integer, integer, boolean, boolean, boolean, boolean, text[]) IS
+    'text configuration; language ''auto'' tokenizes each tweet in its own language, languages (ISO codes) keeps only those tweets';
 
 -- Validate and complete a text configuration given as jsonb (missing keys take defaults).
 -- Not an overload of text_config: a string literal would resolve to the language variant.
@@ -79,6 +82,21 @@ CREATE FUNCTION tweetlda.text_config_stopwords(frozen bytea) RETURNS text[]
 CREATE FUNCTION tweetlda.tokenize(doc text, frozen bytea) RETURNS text[]
     AS 'MODULE_PATHNAME', 'tweetlda_tokenize_frozen'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The tokens of a tweet whose language is given as its lang field ('en', 'pt-BR', 'und'; NULL or
+-- '' to detect it): with language 'auto' it picks the stopwords and stemmer, with a languages
+-- restriction it decides whether the tweet gives tokens at all; a fixed language ignores it.
+CREATE FUNCTION tweetlda.tokenize(doc text, language text, lang text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'tweetlda_tokenize_lang'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.tokenize(doc text, config jsonb, lang text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'tweetlda_tokenize_config_lang'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.tokenize(doc text, frozen bytea, lang text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'tweetlda_tokenize_frozen_lang'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 -- The Snowball stem of one (lowercased) word.
 CREATE FUNCTION tweetlda.stem(word text, language text DEFAULT 'english') RETURNS text
