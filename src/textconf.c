@@ -87,14 +87,21 @@ LanguageList(void)
 	return buf.data;
 }
 
-/* Return libstemmer's canonical name of a language (case-insensitive); error if unknown */
-const char *
-CheckLanguage(const char *language)
+/* libstemmer's canonical name of a language (case-insensitive), or NULL */
+static const char *
+FindLanguage(const char *language)
 {
 	for (const char **l = sb_stemmer_list(); *l != NULL; l++)
 		if (pg_strcasecmp(*l, language) == 0)
 			return *l;
+	return NULL;
+}
 
+/* Error for an unknown language; the hint lists the languages (with "auto" when accepted) */
+static void
+pg_attribute_noreturn()
+UnknownLanguage(const char *language, bool with_auto)
+{
 	if (language[0] == '{')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -104,17 +111,33 @@ CheckLanguage(const char *language)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown language \"%s\"", language),
-			 errhint("Supported languages: %s.", LanguageList())));
-	return NULL;				/* keep compiler quiet */
+			 errhint("Supported languages: %s%s.", with_auto ? "auto (each tweet's own), " : "",
+					 LanguageList())));
+}
+
+/* Return libstemmer's canonical name of a language (case-insensitive); error if unknown */
+const char *
+CheckLanguage(const char *language)
+{
+	const char *name = FindLanguage(language);
+
+	if (name == NULL)
+		UnknownLanguage(language, false);
+	return name;
 }
 
 /* Like CheckLanguage, also accepting "auto" (any case); returns the canonical name */
 const char *
 CheckConfigLanguage(const char *language)
 {
+	const char *name;
+
 	if (pg_strcasecmp(language, TEXTCONF_AUTO_LANGUAGE) == 0)
 		return TEXTCONF_AUTO_LANGUAGE;
-	return CheckLanguage(language);
+	name = FindLanguage(language);
+	if (name == NULL)
+		UnknownLanguage(language, true);
+	return name;
 }
 
 /* Set the language of a configuration ("auto" or a libstemmer name) */

@@ -381,10 +381,18 @@ COMMENT ON FUNCTION tweetlda.language_name(text) IS
     'Snowball stemmer name for an ISO 639-1 language code, NULL when there is none';
 
 -- ---- issue 10: multilingual tokenization (branch i10-multilang) ----
--- text_config() takes a languages restriction (and language 'auto'); its signature changes.
+-- language => 'auto' is the default: tokenize(doc) tokenizes each tweet in its own language.
+-- Frozen configurations and models keep the language they were made with.
+-- The tokens of a tweet, with the default configuration of a language ('auto': the tweet's own
+-- language, detected).
+CREATE OR REPLACE FUNCTION tweetlda.tokenize(doc text, language text DEFAULT 'auto') RETURNS text[]
+    AS 'MODULE_PATHNAME', 'tweetlda_tokenize'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- text_config() takes a languages restriction (and defaults to 'auto'); its signature changes.
 DROP FUNCTION tweetlda.text_config(text, integer, integer, boolean, boolean, boolean, boolean);
 CREATE FUNCTION tweetlda.text_config(
-    language text DEFAULT 'english',
+    language text DEFAULT 'auto',
     min_length integer DEFAULT 2,
     max_length integer DEFAULT 40,
     stopwords boolean DEFAULT true,
@@ -437,7 +445,7 @@ CREATE FUNCTION tweetlda.lda_check_training_source(source text) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lda_check_training_source'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 
--- train() reads a language column and takes languages; its signature changes.
+-- train() reads a language column, takes languages and defaults to 'auto'; its signature changes.
 DROP FUNCTION tweetlda.train(text, text, integer, integer, double precision, double precision,
     double precision, double precision, double precision, boolean, bigint, text, text,
     double precision, double precision, integer, text, jsonb);
@@ -458,7 +466,7 @@ CREATE FUNCTION tweetlda.train(
     min_df double precision DEFAULT 3,
     max_df double precision DEFAULT 0.5,
     max_terms integer DEFAULT 20000,
-    language text DEFAULT 'english',
+    language text DEFAULT 'auto',
     text_config jsonb DEFAULT NULL,
     languages text[] DEFAULT NULL) RETURNS integer
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -605,6 +613,7 @@ BEGIN
     RETURN scored;
 END
 $$;
+
 -- Stopword lists for languages without a Snowball stemmer (from stopwords-iso 1.1.0, see
 -- data/stopwords.PROVENANCE.md), used by language 'auto' for tweets in those languages.
 

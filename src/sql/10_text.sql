@@ -33,7 +33,7 @@ CREATE FUNCTION tweetlda.languages() RETURNS SETOF text
 
 -- A complete, validated text configuration (jsonb) for tokenize() and the models.
 CREATE FUNCTION tweetlda.text_config(
-    language text DEFAULT 'english',
+    language text DEFAULT 'auto',
     min_length integer DEFAULT 2,
     max_length integer DEFAULT 40,
     stopwords boolean DEFAULT true,
@@ -52,8 +52,9 @@ CREATE FUNCTION tweetlda.validate_text_config(config jsonb) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'tweetlda_text_config_jsonb'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- The tokens of a tweet, with the default configuration of a language.
-CREATE FUNCTION tweetlda.tokenize(doc text, language text DEFAULT 'english') RETURNS text[]
+-- The tokens of a tweet, with the default configuration of a language ('auto': the tweet's own
+-- language, detected).
+CREATE FUNCTION tweetlda.tokenize(doc text, language text DEFAULT 'auto') RETURNS text[]
     AS 'MODULE_PATHNAME', 'tweetlda_tokenize'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 

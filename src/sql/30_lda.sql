@@ -258,7 +258,7 @@ CREATE FUNCTION tweetlda.train(
     min_df double precision DEFAULT 3,
     max_df double precision DEFAULT 0.5,
     max_terms integer DEFAULT 20000,
-    language text DEFAULT 'english',
+    language text DEFAULT 'auto',
     text_config jsonb DEFAULT NULL,
     languages text[] DEFAULT NULL) RETURNS integer
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
