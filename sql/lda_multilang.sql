@@ -1,7 +1,7 @@
 -- Training and scoring with each tweet's language (issue 10): a lang column in the training
 -- query, train(languages => ...), lda_from_text(doc, lang, params), topics/top_topic with lang,
 -- the model's languages, and the stream passing the landed tweet's lang.
-SET client_min_messages = notice;
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS tweetlda;
 CREATE TABLE mlt (source text, tweet_id bigint, lang text, text text);
 \copy mlt FROM 'test/fixtures/multilang/tweets.csv' WITH (FORMAT csv, HEADER true)
@@ -109,3 +109,10 @@ SELECT tweetlda.process_pending() AS scored;
 SELECT t.lang, s.top_topic IS NOT NULL AS has_topic
 FROM tweetlda.tweet_scores s JOIN tweetlda.tweets t ON t.id = s.tweet_id
 WHERE t.id >= 9000000000 ORDER BY t.lang;
+
+-- leave no model, landed tweet or score behind for the other tests
+TRUNCATE tweetlda.pending, tweetlda.tweet_scores;
+DELETE FROM tweetlda.tweet_ids WHERE id >= 9000000000;
+DELETE FROM tweetlda.tweets WHERE id >= 9000000000;
+DELETE FROM tweetlda.models WHERE name LIKE 'ml\_%';
+SELECT count(*) AS models_left FROM tweetlda.models WHERE name LIKE 'ml\_%';
