@@ -25,7 +25,9 @@
  * never leaves the cluster): int32 version, the LdaParams fields, int32 length
  * + text configuration bytes, bool build_vocab, then either the vocabulary
  * varlena or the dictionary (int64 documents, int32 terms, per term int32
- * length, int64 df, int64 count, bytes), then int64 empty documents, float8
+ * length, int64 df, int64 count, bytes), then the languages seen (a
+ * TextLangSet) and int64 documents skipped for their language (version 2,
+ * issue 10), then int64 empty documents, float8
  * tokens, int64 ndocs, int64 nentries, start[ndocs + 1], hashes[ndocs],
  * ids[nentries], cnts[nentries].  Deserializing re-checks every size and value
  * before use.
@@ -53,7 +55,7 @@
 #include "tweetlda.h"
 #include "vocab.h"
 
-#define LDA_STATE_VERSION 1
+#define LDA_STATE_VERSION 2
 
 /* A term of the vocabulary the aggregate builds itself (lda_from_text) */
 typedef struct LdaDictTerm
@@ -119,6 +121,9 @@ typedef struct LdaAggState
 	uint32	   *row_ids;		/* scratch: known term ids of the current row */
 	int			row_n;
 	int			row_cap;
+	/* configurations that look at languages ('auto', a languages restriction) */
+	TextLangSet langs_seen;		/* languages of the documents kept */
+	int64		skipped_language;	/* documents of a language the configuration excludes */
 } LdaAggState;
 
 /* Keys of the parameters object */
@@ -573,6 +578,28 @@ FinishRow(LdaAggState *st, MemoryContext aggcxt)
 	MemoryContextSwitchTo(old);
 }
 
+/*
+ * Tokenize one document of the given lang field (NULL: detected when the
+ * configuration needs it), keeping track of its language; false when the
+ * configuration's languages exclude it (no token was produced).
+ */
+static bool
+TokenizeRow(LdaAggState *st, text *doc, text *lang, TokenSink sink)
+{
+	int			l = TokenizeTweet(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+								  lang ? VARDATA_ANY(lang) : NULL,
+								  lang ? VARSIZE_ANY_EXHDR(lang) : 0, sink, st);
+
+	if (l == TOKENIZE_SKIPPED)
+	{
+		st->skipped_language++;
+		return false;
+	}
+	if (l >= 0)
+		TextLangSetAdd(&st->langs_seen, l);
+	return true;
+}
+
 PG_FUNCTION_INFO_V1(lda_agg_transfn);
 /* Transition function: tokenize one document and store its known terms */
 Datum
@@ -587,8 +614,8 @@ lda_agg_transfn(PG_FUNCTION_ARGS)
 	PrepareState(st, aggcxt, true);
 	doc = PG_GETARG_TEXT_PP(1);
 	st->row_n = 0;
-	TokenizeText(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), CollectToken, st);
-	FinishRow(st, aggcxt);
+	if (TokenizeRow(st, doc, NULL, CollectToken))
+		FinishRow(st, aggcxt);
 	PG_RETURN_POINTER(st);
 }
 
@@ -645,8 +672,39 @@ lda_agg_own_transfn(PG_FUNCTION_ARGS)
 	doc = PG_GETARG_TEXT_PP(1);
 	st->row_n = 0;
 	st->ndocs_seen++;
-	TokenizeText(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), CollectOwnToken, st);
-	FinishRow(st, aggcxt);
+	if (TokenizeRow(st, doc, NULL, CollectOwnToken))
+		FinishRow(st, aggcxt);
+	else
+		st->ndocs_seen--;		/* not a document of the corpus */
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(lda_agg_own_lang_transfn);
+/* Transition function of lda_from_text(doc, lang, params): a document with its lang field */
+Datum
+lda_agg_own_lang_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
+
+	aggcxt = AggregateContext(fcinfo, "lda_agg_own_lang_transfn");
+	if (st == NULL)
+	{
+		st = InitOwnState(aggcxt, ParamsArg(fcinfo, 3));
+		KeepParams(st, aggcxt, ParamsArg(fcinfo, 3));
+	}
+	else
+		CheckSameParams(st, ParamsArg(fcinfo, 3), "tweetlda.lda_from_text()");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);	/* NULL documents are ignored */
+	PrepareState(st, aggcxt, true);
+	st->row_n = 0;
+	st->ndocs_seen++;
+	if (TokenizeRow(st, PG_GETARG_TEXT_PP(1), PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2),
+					CollectOwnToken))
+		FinishRow(st, aggcxt);
+	else
+		st->ndocs_seen--;		/* not a document of the corpus */
 	PG_RETURN_POINTER(st);
 }
 
@@ -786,6 +844,8 @@ lda_agg_combinefn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the parameters and vocabulary must be the same for every row of tweetlda.lda()")));
 	old = MemoryContextSwitchTo(aggcxt);
+	TextLangSetUnion(&a->langs_seen, &b->langs_seen);
+	a->skipped_language += b->skipped_language;
 	AppendCorpus(a, b, a->build_vocab ? MergeDict(a, b) : NULL);
 	FreeCorpus(b);
 	MemoryContextSwitchTo(old);
@@ -848,6 +908,8 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 		SerializeDict(&buf, st);
 	else
 		appendBinaryStringInfo(&buf, (const char *) st->vocab, VARSIZE(st->vocab));
+	appendBinaryStringInfo(&buf, (const char *) &st->langs_seen, sizeof(TextLangSet));
+	appendBinaryStringInfo(&buf, (const char *) &st->skipped_language, sizeof(int64));
 	SerializeCorpus(&buf, st);
 	result = (bytea *) buf.data;
 	SET_VARSIZE(result, buf.len);
@@ -999,6 +1061,11 @@ lda_agg_deserialfn(PG_FUNCTION_ARGS)
 		TakeBytes(&buf, st->vocab, VARSIZE(&vhdr));
 		CheckVocab(st->vocab, VARSIZE(st->vocab));
 	}
+	TakeBytes(&buf, &st->langs_seen, sizeof(TextLangSet));
+	TakeBytes(&buf, &st->skipped_language, sizeof(int64));
+	for (int l = TextLangCount(); l < TEXTLANG_MAX; l++)
+		if (TextLangSetHas(&st->langs_seen, l) || st->skipped_language < 0)
+			BadState();
 	DeserializeCorpus(&buf, st);
 	st->row_cap = 64;
 	st->row_ids = palloc(sizeof(uint32) * st->row_cap);
@@ -1170,6 +1237,25 @@ RemapCorpus(const LdaAggState *st, const int32 *map, LdaCorpus *out,
 	}
 }
 
+/*
+ * For a configuration that looks at languages: report the documents skipped
+ * for their language, and restrict the model's configuration to the
+ * languages of the documents it is trained on, so that a tweet of a language
+ * the model never saw scores as having no known word.
+ */
+static void
+RecordLanguages(LdaAggState *st)
+{
+	if (st->skipped_language > 0)
+		ereport(NOTICE,
+				(errmsg("lda: skipped " INT64_FORMAT " documents of other languages than %s",
+						st->skipped_language,
+						TextLangSetToString(&TextConfigDeserialize(st->textconf.data,
+																   st->textconf.len)->languages))));
+	if (!TextLangSetEmpty(&st->langs_seen))
+		TextConfigRestrictSerialized(&st->textconf, &st->langs_seen);
+}
+
 PG_FUNCTION_INFO_V1(lda_agg_finalfn);
 /* Final function: train the model on the collected corpus (building the vocabulary first for lda_from_text) */
 Datum
@@ -1188,6 +1274,7 @@ lda_agg_finalfn(PG_FUNCTION_ARGS)
 				 errmsg("cannot train an LDA model on an empty corpus"),
 				 errdetail(st == NULL ? "The aggregate received no rows." :
 						   "The aggregate received only NULL documents.")));
+	RecordLanguages(st);
 	if (!st->build_vocab)
 		PG_RETURN_LDA_MODEL_P(TrainModel(st, st->vocab, &st->corpus, st->empty_documents, st->tokens));
 	vocab = BuildOwnVocab(st, &map);

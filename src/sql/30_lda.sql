@@ -144,6 +144,25 @@ CREATE AGGREGATE tweetlda.lda_from_text(doc text, params jsonb) (
     PARALLEL     = SAFE
 );
 
+-- Training from raw text with each tweet's language (its lang field: 'en', 'pt-BR', 'und'; NULL
+-- to detect it): with text_config language 'auto' each tweet is tokenized with its own
+-- language's stopwords and stemmer; with a "languages" restriction the tweets of other languages
+-- are skipped (a NOTICE counts them). The model's configuration keeps the languages it was
+-- trained on, so that tweets of other languages score as having no known word.
+CREATE FUNCTION tweetlda.lda_from_text_transfn(internal, text, text, jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_own_lang_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE tweetlda.lda_from_text(doc text, lang text, params jsonb) (
+    SFUNC        = tweetlda.lda_from_text_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
 -- The model registry.  At most one model is active (the one stream scoring uses).
 CREATE TABLE tweetlda.models (
     id serial PRIMARY KEY,
@@ -212,8 +231,16 @@ CREATE FUNCTION tweetlda.lda_check_source(source text) RETURNS void
     AS 'MODULE_PATHNAME', 'lda_check_source'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 
+-- Error unless the query source (parsed, not run) returns one text column, or two (the text and
+-- its language); true for two.
+CREATE FUNCTION tweetlda.lda_check_training_source(source text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lda_check_training_source'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
 -- Build the vocabulary, train, and store the model under a name; returns its id.
--- source is a query returning one text column (the tweets).
+-- source is a query returning one text column (the tweets), or two: the text and its language
+-- (Twitter's lang field; NULL to detect it). languages (ISO codes) restricts training to tweets
+-- of those languages.
 CREATE FUNCTION tweetlda.train(
     name text,
     source text,
@@ -231,12 +258,14 @@ CREATE FUNCTION tweetlda.train(
     min_df double precision DEFAULT 3,
     max_df double precision DEFAULT 0.5,
     max_terms integer DEFAULT 20000,
-    language text DEFAULT 'english',
-    text_config jsonb DEFAULT NULL) RETURNS integer
+    language text DEFAULT 'auto',
+    text_config jsonb DEFAULT NULL,
+    languages text[] DEFAULT NULL) RETURNS integer
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $$
 DECLARE
     cfg jsonb;
+    has_lang boolean;
     params jsonb;
     result tweetlda.lda_model;
     info jsonb;
@@ -258,6 +287,10 @@ BEGIN
     END IF;
     cfg := tweetlda.validate_text_config(coalesce(train.text_config,
                                                   pg_catalog.jsonb_build_object('language', train.language)));
+    IF train.languages IS NOT NULL THEN
+        cfg := tweetlda.validate_text_config(cfg OPERATOR(pg_catalog.||)
+                                             pg_catalog.jsonb_build_object('languages', train.languages));
+    END IF;
     params := pg_catalog.jsonb_build_object(
         'k', train.k, 'max_iter', train.max_iter,
         'doc_concentration', train.doc_concentration,
@@ -271,11 +304,17 @@ BEGIN
         'min_df', train.min_df, 'max_df', train.max_df, 'max_terms', train.max_terms);
     -- check the parameters and the query's result type before reading the corpus
     PERFORM tweetlda.lda_check_params(params);
-    PERFORM tweetlda.lda_check_source(train.source);
+    has_lang := tweetlda.lda_check_training_source(train.source);
     -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
     -- would) and trains on it
-    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, $1) FROM (%s) AS s(doc)', train.source)
-        INTO result USING params;
+    IF has_lang THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, s.lang, $1) FROM (%s) AS s(doc, lang)',
+                                  train.source)
+            INTO result USING params;
+    ELSE
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, $1) FROM (%s) AS s(doc)', train.source)
+            INTO result USING params;
+    END IF;
     info := tweetlda.model_info(result);
     LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
     INSERT INTO tweetlda.models (name, k, params, metrics, model, active)
@@ -349,6 +388,33 @@ CREATE FUNCTION tweetlda.top_topic(model text, doc text) RETURNS integer
 CREATE FUNCTION tweetlda.top_topic(model tweetlda.lda_model, doc text) RETURNS integer
     AS 'MODULE_PATHNAME', 'lda_top_topic_model'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Scoring a tweet of a given language (its lang field; NULL to detect it when the model's text
+-- configuration looks at languages). NULL when the model or the tweet is NULL, or when the tweet
+-- has no known word, which includes tweets of a language the model was not trained on.
+CREATE FUNCTION tweetlda.topics(model integer, doc text, lang text) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'lda_topics_lang_id'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.topics(model text, doc text, lang text) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'lda_topics_lang_name'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.topics(model tweetlda.lda_model, doc text, lang text) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'lda_topics_lang_model'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.top_topic(model integer, doc text, lang text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lda_top_topic_lang_id'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.top_topic(model text, doc text, lang text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lda_top_topic_lang_name'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.top_topic(model tweetlda.lda_model, doc text, lang text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lda_top_topic_lang_model'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 -- Inspection.
 CREATE FUNCTION tweetlda.topic_terms(model tweetlda.lda_model, n integer DEFAULT 10,
