@@ -730,6 +730,7 @@ SELECT w.pid IS NOT NULL AS running, coalesce(s.enabled, false) AS enabled,
        q.n AS pending,
        coalesce(extract(epoch FROM now() - q.oldest), 0)::double precision AS lag_s,
        s.last_batch_at, s.last_batch_rows, s.last_batch_ms, s.errors, s.last_error, s.last_error_at,
+       (SELECT max(ts.scored_at) FROM tweetlda.tweet_scores ts) AS last_scored_at,
        m.id AS model_id, m.name AS model_name, m.k AS model_topics
 FROM tweetlda.stream_state s
 CROSS JOIN (SELECT s2.worker_pid AS pid FROM tweetlda.stream_state s2
@@ -753,6 +754,7 @@ COMMENT ON COLUMN tweetlda_bi.stream_status.last_batch_ms IS 'milliseconds the l
 COMMENT ON COLUMN tweetlda_bi.stream_status.errors IS 'micro-batches that failed';
 COMMENT ON COLUMN tweetlda_bi.stream_status.last_error IS 'the last error message';
 COMMENT ON COLUMN tweetlda_bi.stream_status.last_error_at IS 'when the last error happened';
+COMMENT ON COLUMN tweetlda_bi.stream_status.last_scored_at IS 'when the newest score was written (by the stream or by hand)';
 COMMENT ON COLUMN tweetlda_bi.stream_status.model_id IS 'the active model';
 COMMENT ON COLUMN tweetlda_bi.stream_status.model_name IS 'the active model''s name';
 COMMENT ON COLUMN tweetlda_bi.stream_status.model_topics IS 'the active model''s number of topics';
