@@ -76,13 +76,14 @@ static const char sql_latest[] =
 	" FROM tweetlda_bi.scored_tweets s"
 	" WHERE s.created_at >= " FROM_TS " AND s.created_at < " TO_TS
 	"   AND " TOPIC_IS("s.topic") " AND " SENTIMENT_IS("s.sentiment")
-	" ORDER BY s.scored_at DESC LIMIT $5::int";
+	" ORDER BY s.scored_at DESC, s.tweet_id DESC LIMIT $5::int";
 
 static const char sql_status[] =
 	"SELECT running, enabled, trigger_interval_s, batch_size, batches, rows_scored,"
 	"       rows_per_second, pending, lag_s,"
 	"       (extract(epoch FROM last_batch_at) * 1000)::bigint AS last_batch_ms_epoch,"
 	"       last_batch_rows, last_batch_ms, errors, last_error,"
+	"       (extract(epoch FROM last_scored_at) * 1000)::bigint AS last_scored_ms,"
 	"       model_id, model_name, model_topics"
 	" FROM tweetlda_bi.stream_status";
 

@@ -5,7 +5,7 @@
 // then reads commands from stdin, one per line:
 //   wait-js EXPR SECONDS   wait until the expression is true; prints "ok" or "timeout"
 //   dom NAME               write the DOM to OUT_PREFIX-NAME.html; prints "ok"
-//   shot NAME              write a PNG screenshot to OUT_PREFIX-NAME.png; prints "ok"
+//   shot NAME [SCALE]      write a PNG screenshot to OUT_PREFIX-NAME.png (scaled); prints "ok"
 //   quit
 'use strict';
 const { spawn } = require('child_process');
@@ -82,7 +82,10 @@ async function main() {
                        await evaluate(sessionId, 'document.documentElement.outerHTML'));
       console.log('ok');
     } else if (cmd === 'shot') {
-      const { data } = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
+      const scale = Number(rest[1] || 1);
+      const params = { format: 'png' };
+      if (scale !== 1) params.clip = { x: 0, y: 0, width: 1280, height: 1500, scale };
+      const { data } = await send('Page.captureScreenshot', params, sessionId);
       fs.writeFileSync(outPrefix + '-' + rest[0] + '.png', Buffer.from(data, 'base64'));
       console.log('ok');
     } else if (cmd === 'quit') {

@@ -8,7 +8,7 @@ const COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948'
 const SENTIMENT_COLORS = { positive: '#59a14f', neutral: '#bab0ac', negative: '#e15759' };
 const $ = (id) => document.getElementById(id);
 const charts = {};
-let lastScoredMs = null;
+let lastScoredMs;   // the newest score the panels show (undefined: not known yet)
 let refreshTimer = null;
 let refreshing = false;
 let seenTweets = new Set();
@@ -165,7 +165,10 @@ function renderLatest(rows) {
   setPoints('p-latest', rows.length);
 }
 
-function renderStatus(s) {
+// The stream panel; newer scores than the panels show make them reload.
+function renderStatus(s, fromRefresh) {
+  if (fromRefresh) lastScoredMs = s.last_scored_ms;
+  else if (lastScoredMs !== undefined && s.last_scored_ms !== lastScoredMs) scheduleRefresh();
   const items = [
     ['stream', s.running ? 'running' : (s.enabled ? 'enabled, worker not running' : 'stopped')],
     ['model', s.model_name === null ? 'none active' : s.model_name + ' (k=' + s.model_topics + ')'],
@@ -217,7 +220,7 @@ async function refresh() {
       api('/api/topics'), api('/api/sentiment'), api('/api/polarity'), api('/api/timeline'),
       api('/api/words'), api('/api/latest', { limit: '25' }), api('/api/status')]);
     renderTopics(topics); renderSentiment(sentiment); renderPolarity(polarity);
-    renderTimeline(timeline); renderWords(words); renderLatest(latest); renderStatus(status);
+    renderTimeline(timeline); renderWords(words); renderLatest(latest); renderStatus(status, true);
     document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
     showError('');
   } catch (e) {
@@ -239,11 +242,6 @@ function connectEvents() {
     $('live').dataset.state = 'live';
     $('live').textContent = 'live';
     renderStatus(JSON.parse(e.data));
-  });
-  es.addEventListener('scores', (e) => {
-    const ms = JSON.parse(e.data).last_scored_ms;
-    if (lastScoredMs !== null && ms !== lastScoredMs) scheduleRefresh();
-    lastScoredMs = ms;
   });
   es.addEventListener('dberror', (e) => {
     $('live').dataset.state = 'down';
