@@ -244,16 +244,24 @@ COMMENT ON COLUMN tweetlda_bi.topic_sentiment.label IS 'the topic''s display lab
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment.sentiment IS 'positive, neutral or negative';
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment.tweets IS 'number of tweets';
 
--- Every scored tweet with its top topic and sentiment.
+-- Every scored tweet with its top topic and sentiment.  The tweet is looked up per score row
+-- (OFFSET 0 keeps the lateral subquery a parameterized lookup: tweet_ids' key, then one
+-- partition's key), and so is the label, so that "the latest n" reads n rows from the index on
+-- scored_at instead of joining every tweet.
 CREATE VIEW tweetlda_bi.scored_tweets AS
 SELECT s.tweet_id, s.created_at, s.scored_at, t.lang, t.author, t.text, s.model_id,
-       s.top_topic AS topic, coalesce(l.label, 'no topic') AS label,
+       s.top_topic AS topic,
+       coalesce((SELECT l.label FROM tweetlda_bi.topic_labels l
+                 WHERE l.model_id = s.model_id AND l.topic = s.top_topic), 'no topic') AS label,
        s.topics[s.top_topic]::double precision AS topic_weight,
        s.polarity, s.subjectivity, s.sentiment
 FROM tweetlda.tweet_scores s
-JOIN tweetlda.tweet_ids i ON i.id = s.tweet_id
-JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at
-LEFT JOIN tweetlda_bi.topic_labels l ON l.model_id = s.model_id AND l.topic = s.top_topic;
+CROSS JOIN LATERAL (
+    SELECT tw.lang, tw.author, tw.text
+    FROM tweetlda.tweet_ids i
+    JOIN tweetlda.tweets tw ON tw.id = i.id AND tw.received_at = i.received_at
+    WHERE i.id = s.tweet_id
+    OFFSET 0) t;
 COMMENT ON VIEW tweetlda_bi.scored_tweets IS 'scored tweets still landed, with top topic and sentiment';
 COMMENT ON COLUMN tweetlda_bi.scored_tweets.tweet_id IS 'tweet id';
 COMMENT ON COLUMN tweetlda_bi.scored_tweets.created_at IS 'the tweet''s time (else when it landed)';
