@@ -363,8 +363,9 @@ ClfExtract(ClfFeaturizer *fz, const char *text, int len, ClfDoc *doc, bool names
 	doc->names = NULL;
 	if (doc->cap == 0)
 	{
+		/* with the featurizer: callers may score from short-lived contexts */
 		doc->cap = 64;
-		doc->ids = palloc(sizeof(uint32) * doc->cap);
+		doc->ids = MemoryContextAlloc(GetMemoryChunkContext(fz), sizeof(uint32) * doc->cap);
 	}
 	if (names)
 		named = palloc(sizeof(NamedId) * doc->cap);

@@ -50,6 +50,11 @@ struct ClfScorer
 	int			pos,
 				neg,
 				neu;			/* class indexes, -1 when absent */
+	/* the last text scored (p holds its probabilities), so that a second call on it is free */
+	char	   *last;
+	int			lastlen;		/* -1: none */
+	int			lastcap;
+	int			lastbest;
 };
 
 static void FlushClfCache(void);
@@ -105,6 +110,7 @@ ScorerCreate(const ClfModel *m, const char *name, MemoryContext parent)
 	s->pos = FindClass(m, "positive");
 	s->neg = FindClass(m, "negative");
 	s->neu = FindClass(m, "neutral");
+	s->lastlen = -1;
 	MemoryContextSwitchTo(old);
 	return s;
 }
@@ -188,9 +194,44 @@ BucketWeights(const ClfModel *m, uint32 b)
 	return NULL;
 }
 
-/* Features of the text into s->doc, then probabilities into s->p; the best class */
+/* Remember the text whose probabilities s->p holds (short texts only: tweets) */
+static void
+Remember(ClfScorer *s, const char *text, int len, int best)
+{
+	s->lastlen = -1;
+	if (len > 4096)
+		return;
+	if (len > s->lastcap)
+	{
+		s->last = s->last ? repalloc(s->last, len) : MemoryContextAlloc(s->cxt, Max(len, 64));
+		s->lastcap = Max(len, 64);
+	}
+	memcpy(s->last, text, len);
+	s->lastlen = len;
+	s->lastbest = best;
+}
+
+static int	ComputeScores(ClfScorer *s, const char *text, int len, bool names);
+
+/*
+ * Features of the text into s->doc (unless it is the last text scored and
+ * names are not needed), probabilities into s->p; the best class
+ */
 static int
 ScoreText(ClfScorer *s, const char *text, int len, bool names)
+{
+	int			best;
+
+	if (!names && len == s->lastlen && memcmp(text, s->last, len) == 0)
+		return s->lastbest;
+	best = ComputeScores(s, text, len, names);
+	Remember(s, text, len, best);
+	return best;
+}
+
+/* Features of the text into s->doc, then probabilities into s->p; the best class */
+static int
+ComputeScores(ClfScorer *s, const char *text, int len, bool names)
 {
 	const ClfModel *m = s->model;
 	int			K = m->nclasses;

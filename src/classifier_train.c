@@ -126,6 +126,7 @@ ApplyParam(void *arg, const char *key, JsonbValue *v)
 			JsonbValue	e;
 			int			n = 0,
 						lohi[2] = {0, 0};
+			JsonbIteratorToken r;
 
 			snprintf(detail, sizeof(detail), "false or an array [min, max] of integers with 1 <= min <= max <= %d",
 					 CLF_MAX_CHAR_N);
@@ -133,9 +134,9 @@ ApplyParam(void *arg, const char *key, JsonbValue *v)
 				JsonContainerIsScalar(v->val.binary.data))
 				OptionBadValue(o, key, detail);
 			it = JsonbIteratorInit(v->val.binary.data);
-			while (JsonbIteratorNext(&it, &e, true) != WJB_DONE)
+			while ((r = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
 			{
-				if (e.type == jbvArray)
+				if (r != WJB_ELEM)
 					continue;
 				if (n >= 2 || e.type != jbvNumeric)
 					OptionBadValue(o, key, detail);
