@@ -116,10 +116,27 @@ FROM tweetlda.sentiment_uncertain('airline', 'SELECT doc FROM airline', 5);
 SELECT doc FROM tweetlda.sentiment_uncertain('airline',
     $$VALUES ('thanks @delta for the smooth flight'), ('delayed, thanks'), ('lost my bag')$$, 1);
 
--- the stream's analyzer: a trained model labels tweets with its most probable class
+-- the stream's analyzer: a trained model scores the stream's tweets and labels them with its
+-- most probable class
+TRUNCATE tweetlda.pending, tweetlda.tweet_scores;
+SELECT tweetlda.ingest_batch(ARRAY(
+    SELECT jsonb_build_object('id', 913000000 + id, 'text', doc)::text FROM airline WHERE id % 7 = 0));
+SET client_min_messages = warning;
+SELECT tweetlda.train('clf_stream_lda', 'SELECT doc FROM airline', k => 2) > 0 AS trained;
+RESET client_min_messages;
+SELECT tweetlda.activate('clf_stream_lda') > 0 AS activated;
 UPDATE tweetlda.stream_state SET analyzer = 'airline';
-SELECT analyzer FROM tweetlda.stream_state;
+SELECT tweetlda.process_pending() AS scored;
+SELECT s.sentiment, count(*),
+       bool_and(s.sentiment = tweetlda.sentiment_label(t.text, 'airline')) AS classifier_label,
+       bool_and(s.polarity = tweetlda.polarity(t.text, 'airline')) AS classifier_polarity
+FROM tweetlda.tweet_scores s JOIN tweetlda.tweets t ON t.id = s.tweet_id
+GROUP BY 1 ORDER BY 1;
 UPDATE tweetlda.stream_state SET analyzer = 'textblob';
+TRUNCATE tweetlda.pending, tweetlda.tweet_scores;
+DELETE FROM tweetlda.models WHERE name = 'clf_stream_lda';
+DELETE FROM tweetlda.tweets WHERE id BETWEEN 913000000 AND 913999999;
+DELETE FROM tweetlda.tweet_ids WHERE id BETWEEN 913000000 AND 913999999;
 
 -- replacing a model: scoring sees the new one at once (the cache is invalidated)
 SELECT tweetlda.sentiment_label('flying to boston tomorrow', 'airline');
