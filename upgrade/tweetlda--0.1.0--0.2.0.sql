@@ -439,7 +439,6 @@ BEGIN
 END
 $$;
 
-
 -- ---- issue 13: sentiment classifier (src/sql/48_classifier.sql, score_tweets in src/sql/60_stream.sql) ----
 -- Trained sentiment classifiers: the model type, the training aggregate, the registry
 -- tweetlda.sentiment_models, training, scoring, explanation and evaluation (a copy of
