@@ -153,3 +153,5 @@ SELECT i->'char_ngrams' AS char_ngrams, i->'social' AS social, i->'text_config'-
 FROM (SELECT tweetlda.sentiment_model_info(tweetlda.sentiment_classifier(doc, label,
         '{"char_ngrams": [3, 4], "social": false, "text_config": {"stem": true}, "class_weight": "none", "hash_bits": 16}')) AS i
       FROM airline) x;
+
+DROP TABLE airline, airline_shuffled, m, fp;

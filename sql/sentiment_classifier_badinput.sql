@@ -124,3 +124,11 @@ BEGIN
 END;
 $$;
 SELECT * FROM mutate(600);
+
+-- parameters must be the same in every row
+SELECT tweetlda.sentiment_classifier(doc, label, jsonb_build_object('seed', id)) FROM airline;
+SELECT tweetlda.sentiment_classifier(doc, label, CASE WHEN id > 5 THEN '{}'::jsonb END) FROM airline;
+
+DELETE FROM tweetlda.sentiment_models;
+DROP TABLE airline;
+DROP FUNCTION mutate(int);

@@ -43,7 +43,7 @@
 
 static const char *const clf_keys[] = {"l2", "class_weight", "max_iter", "tolerance",
 	"holdout", "cv_folds", "seed", "bigrams", "char_ngrams", "hash_bits", "social",
-"text_config", NULL};
+"min_df", "text_config", NULL};
 static const OptionSet clf_options = {"sentiment classifier parameter",
 	"sentiment classifier parameters", "Pass a jsonb object such as '{\"l2\": 1.0}'.", clf_keys};
 
@@ -96,6 +96,8 @@ ApplyParam(void *arg, const char *key, JsonbValue *v)
 		if (p->cv_folds == 1)
 			OptionBadValue(o, key, psprintf("0 (none) or an integer between 2 and %d", CLF_MAX_FOLDS));
 	}
+	else if (strcmp(key, "min_df") == 0)
+		p->min_df = OptionInt(o, key, v, 1, 1000000);
 	else if (strcmp(key, "seed") == 0)
 		p->seed = OptionInt64(o, key, v);
 	else if (strcmp(key, "bigrams") == 0)
@@ -174,7 +176,8 @@ ParseParams(Jsonb *jb, ClfParams *p)
 	p->l2 = 1.0;
 	p->class_weight = CLF_WEIGHT_BALANCED;
 	p->max_iter = 200;
-	p->tolerance = 1e-4;
+	p->tolerance = 1e-3;
+	p->min_df = 2;
 	p->holdout = 0;
 	p->seed = 42;
 	if (jb)
@@ -318,6 +321,20 @@ AddExample(ClfState *st, text *doc, text *label)
 	st->nex++;
 }
 
+/* Error unless params (NULL: defaults) are the parameters the state was made with */
+static void
+CheckSameParams(const ClfState *st, Jsonb *params)
+{
+	const Jsonb *a = st->params_jb;
+
+	if ((a == NULL) != (params == NULL) ||
+		(a != NULL && (VARSIZE(a) != VARSIZE(params) || memcmp(a, params, VARSIZE(a)) != 0)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sentiment classifier parameters must be the same in every row"),
+				 errhint("Pass the parameters as a constant.")));
+}
+
 PG_FUNCTION_INFO_V1(sentiment_classifier_transfn);
 /* Transition: extract the features of one labelled text (rows with a NULL are counted) */
 Datum
@@ -333,6 +350,8 @@ sentiment_classifier_transfn(PG_FUNCTION_ARGS)
 		CheckDatabaseEncoding();
 		st = NewState((PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? PG_GETARG_JSONB_P(3) : NULL);
 	}
+	else if (PG_NARGS() > 3)
+		CheckSameParams(st, PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		st->skipped++;
 	else
@@ -383,8 +402,7 @@ sentiment_classifier_combinefn(PG_FUNCTION_ARGS)
 	old = MemoryContextSwitchTo(aggcxt);
 	if (a == NULL)
 		a = NewState(b->params_jb);
-	if (a->nd != b->nd)
-		elog(ERROR, "sentiment_classifier partial states with different parameters");
+	CheckSameParams(a, b->params_jb);
 	AppendState(a, b);
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(a);
@@ -705,7 +723,7 @@ CompareU32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The distinct buckets of the training examples, ascending */
+/* The distinct buckets of the training examples (in at least min_df of them), ascending */
 static uint32 *
 TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
 {
@@ -723,9 +741,14 @@ TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
 			for (int64 j = st->start[pp->order[r]]; j < st->start[pp->order[r] + 1]; j++)
 				b[n++] = st->feats[j];
 	qsort(b, n, sizeof(uint32), CompareU32);
-	for (int64 i = 0; i < n; i++)
-		if (m == 0 || b[i] != b[m - 1])
+	/* keep the buckets of at least min_df training examples (a text has each at most once) */
+	for (int64 i = 0, run; i < n; i += run)
+	{
+		for (run = 1; i + run < n && b[i + run] == b[i]; run++)
+			;
+		if (run >= st->params.min_df)
 			b[m++] = b[i];
+	}
 	*nout = m;
 	return b;
 }

@@ -87,6 +87,7 @@ typedef struct ClfParams
 	double		holdout;		/* share of the texts held out for the metrics */
 	int32		cv_folds;		/* k-fold cross-validation on the training share (0: none) */
 	int64		seed;			/* chooses the held-out slice and the folds */
+	int32		min_df;			/* features of fewer training texts are dropped */
 	TextConfig *textconf;
 } ClfParams;
 
