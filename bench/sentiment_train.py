@@ -13,7 +13,7 @@ Labelled sets (../shared/data), each split once 80% train / 20% test by a seeded
 
 Systems:
   tweetlda   tweetlda.train_sentiment(name, 'SELECT text, label FROM ... WHERE train', holdout => 0)
-             with its defaults; trained and scored through SQL; time = the whole call, timed in the
+             with its defaults (and "-social": params => '{"social": false}'); trained and scored through SQL; time = the whole call, timed in the
              server (rows read, features extracted with up to 2 parallel workers, L-BFGS).
   sklearn    TfidfVectorizer(ngram_range=(1, 2)) + LogisticRegression() (lbfgs, C=1), time =
              vectorizer fit + model fit, one process.
@@ -110,12 +110,12 @@ def metrics(gold, pred, classes):
     return acc, sum(f1s) / len(f1s)
 
 
-def tweetlda_fit(train, test, name='bench_model'):
+def tweetlda_fit(train, test, name='bench_model', params='{}'):
     """Train through SQL on the training rows; (seconds, test predictions)."""
     copy_rows('bench_rows', [(l, t, True) for l, t in train] + [(l, t, False) for l, t in test])
     psql("DELETE FROM tweetlda.sentiment_models WHERE name = '%s'" % name)
     secs = timed("tweetlda.train_sentiment('%s', 'SELECT body, label FROM bench_rows WHERE train', "
-                 "holdout => 0)" % name)
+                 "holdout => 0, params => '%s')" % (name, params))
     pred = psql("SELECT tweetlda.sentiment_label(body, '%s') FROM bench_rows WHERE NOT train "
                 "ORDER BY n" % name)
     return secs, pred
@@ -185,17 +185,18 @@ def compare(name, rows, work, sentiment=True):
                                                              len(test), ', '.join(classes)))
     res = {}
     res['tweetlda'] = tweetlda_fit(train, test)
+    res['tweetlda -social'] = tweetlda_fit(train, test, 'bench_nosocial', '{"social": false}')
     res['sklearn'] = sklearn_fit(train, test)
     res['fasttext'] = fasttext_fit(train, test, work)
     peers = min(res['sklearn'][0], res['fasttext'][0])
-    print('%-14s %9s %9s %9s %16s' % ('system', 'macro-F1', 'accuracy', 'fit s', 'fastest peer/fit'))
+    print('%-17s %9s %9s %9s %16s' % ('system', 'macro-F1', 'accuracy', 'fit s', 'fastest peer/fit'))
     for s, (secs, pred) in res.items():
         acc, f1 = metrics(gold, pred, classes)
-        print('%-14s %9.4f %9.4f %9.3f %16.2f' % (s, f1, acc, secs, peers / secs))
+        print('%-17s %9.4f %9.4f %9.3f %16.2f' % (s, f1, acc, secs, peers / secs))
     if sentiment:
         for s, pred in lexicon_preds(test).items():
             acc, f1 = metrics(gold, pred, classes)
-            print('%-14s %9.4f %9.4f %9s %16s' % (s, f1, acc, '-', '-'))
+            print('%-17s %9.4f %9.4f %9s %16s' % (s, f1, acc, '-', '-'))
 
 
 def learning_curve(name, rows, work):
@@ -272,6 +273,7 @@ def speed():
     for what, expr in (('table scan', 'length(body)'),
                        ('social polarity', "tweetlda.polarity(body, 'social')"),
                        ('classifier polarity', "tweetlda.polarity(body, 'bench_model')"),
+                       ('... without social', "tweetlda.polarity(body, 'bench_nosocial')"),
                        ('classifier label', "tweetlda.sentiment_label(body, 'bench_model')")):
         best = min(timed("(SELECT count(%s) FROM bench_speed)" % expr) for _ in range(3))
         print('%-22s %8.3f s %10.0f tweets/s' % (what, best, n / best))
@@ -301,7 +303,8 @@ def main():
     for name, rows, senti in sets:
         if name == 's140':
             active_learning(rows)
-            tweetlda_fit(*split(rows))      # the model that the speed test scores with
+            tweetlda_fit(*split(rows))      # the models that the speed test scores with
+            tweetlda_fit(*split(rows), name='bench_nosocial', params='{"social": false}')
     if os.environ.get('SENTIMENT_TRAIN_SPEED', '1') != '0':
         speed()
 

@@ -50,6 +50,10 @@ struct ClfScorer
 	int			pos,
 				neg,
 				neu;			/* class indexes, -1 when absent */
+	/* open-addressing index bucket -> feature (keys are bucket + 1; 0 is empty) */
+	uint32	   *slot_key;
+	int32	   *slot_val;
+	uint32		slot_mask;
 	/* the last text scored (p holds its probabilities), so that a second call on it is free */
 	char	   *last;
 	int			lastlen;		/* -1: none */
@@ -89,6 +93,37 @@ FindClass(const ClfModel *m, const char *name)
 	return -1;
 }
 
+/* Slot of a bucket in the index (multiplicative hashing, then linear probing) */
+static inline uint32
+Slot(uint32 b, uint32 mask)
+{
+	return (uint32) ((b * UINT64CONST(0x9E3779B97F4A7C15)) >> 32) & mask;
+}
+
+/* Index the model's buckets: a table of at least twice as many slots, in the scorer's context */
+static void
+BuildIndex(ClfScorer *s)
+{
+	const ClfModel *m = s->model;
+	const uint32 *b = CLF_BUCKETS(m);
+	Size		n = 16;
+
+	while (n < (Size) m->nfeatures * 2)
+		n *= 2;
+	s->slot_mask = (uint32) (n - 1);
+	s->slot_key = MemoryContextAllocZero(s->cxt, sizeof(uint32) * n);
+	s->slot_val = MemoryContextAlloc(s->cxt, sizeof(int32) * n);
+	for (int i = 0; i < m->nfeatures; i++)
+	{
+		uint32		j = Slot(b[i], s->slot_mask);
+
+		while (s->slot_key[j] != 0)
+			j = (j + 1) & s->slot_mask;
+		s->slot_key[j] = b[i] + 1;
+		s->slot_val[j] = i;
+	}
+}
+
 /* Build a scorer for a model in a new context under parent */
 static ClfScorer *
 ScorerCreate(const ClfModel *m, const char *name, MemoryContext parent)
@@ -111,6 +146,7 @@ ScorerCreate(const ClfModel *m, const char *name, MemoryContext parent)
 	s->neg = FindClass(m, "negative");
 	s->neu = FindClass(m, "neutral");
 	s->lastlen = -1;
+	BuildIndex(s);
 	MemoryContextSwitchTo(old);
 	return s;
 }
@@ -172,25 +208,15 @@ ClfModelExists(const char *name)
 	return ClfScorerByName(name, true) != NULL;
 }
 
-/* Weights of bucket b in the model, NULL when it has none */
+/* Weights of bucket b in the scorer's model, NULL when it has none */
 static inline const float *
-BucketWeights(const ClfModel *m, uint32 b)
+BucketWeights(const ClfScorer *s, uint32 b)
 {
-	const uint32 *bk = CLF_BUCKETS(m);
-	int			lo = 0,
-				hi = m->nfeatures - 1;
+	uint32		j = Slot(b, s->slot_mask);
 
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (bk[mid] == b)
-			return CLF_WEIGHTS(m) + (Size) mid * m->nclasses;
-		if (bk[mid] < b)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
+	for (; s->slot_key[j] != 0; j = (j + 1) & s->slot_mask)
+		if (s->slot_key[j] == b + 1)
+			return CLF_WEIGHTS(s->model) + (Size) s->slot_val[j] * s->model->nclasses;
 	return NULL;
 }
 
@@ -246,7 +272,7 @@ ComputeScores(ClfScorer *s, const char *text, int len, bool names)
 		s->z[c] = m->bias[c];
 	for (int i = 0; i < s->doc.n; i++)
 	{
-		const float *w = BucketWeights(m, s->doc.ids[i]);
+		const float *w = BucketWeights(s, s->doc.ids[i]);
 
 		if (w)
 			for (int c = 0; c < K; c++)
@@ -386,7 +412,7 @@ ExplainFeatures(ClfScorer *s, int c, int *n)
 
 	for (int i = 0; i < s->doc.n; i++)
 	{
-		const float *w = BucketWeights(m, s->doc.ids[i]);
+		const float *w = BucketWeights(s, s->doc.ids[i]);
 		const char *nm = s->doc.names[i];
 
 		if (w == NULL)
