@@ -131,6 +131,8 @@ Evaluate(Problem *pb, const double *theta, double *g)
 		double	   *z = pb->z;
 		double	   *gb = g + nreg;
 
+		if ((r & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
 		Logits(d, theta, i, z);
 		zy = z[y];
 		lse = Softmax(z, K);
