@@ -2,7 +2,9 @@
  * sentiment.c
  *		The sentiment SQL API: tweetlda.sentiment(), polarity(), subjectivity(),
  *		sentiment_label() and analyzers(), dispatching to the analyzers listed
- *		in one static table (see sentiment.h for their contract).
+ *		in one static table (see sentiment.h for their contract) or, for any
+ *		other name, to the trained classifier of that name in
+ *		tweetlda.sentiment_models (classifier_score.c).
  */
 #include "postgres.h"
 
@@ -12,10 +14,12 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
 
 #include "sentiment.h"
+#include "sentiment_classifier.h"
 #include "tweetlda.h"
 
 /* Every analyzer, in the order tweetlda.analyzers() lists them */
@@ -26,12 +30,17 @@ static const SentimentAnalyzer sentiment_analyzers[] = {
 
 #define SENTIMENT_MAX_ANALYZER_NAME 63
 
-/* Per-call-site cache: the last analyzer looked up, and the result row type */
+/*
+ * Per-call-site cache: the last analyzer looked up (NULL with classifier set:
+ * a trained model, looked up by name in its own cache on every call), and the
+ * result row type
+ */
 typedef struct SentimentCallCache
 {
 	int			namelen;
 	char		name[SENTIMENT_MAX_ANALYZER_NAME + 1];
 	const SentimentAnalyzer *analyzer;
+	char	   *classifier;
 	TupleDesc	tupdesc;
 } SentimentCallCache;
 
@@ -47,20 +56,39 @@ AnalyzerNames(void)
 	return buf.data;
 }
 
-/* Find an analyzer by name; an unknown name is an error whose hint lists them */
-const SentimentAnalyzer *
-SentimentFindAnalyzer(const char *name)
+/* The built-in analyzer of that name, NULL when there is none */
+static const SentimentAnalyzer *
+BuiltinAnalyzer(const char *name)
 {
 	for (int i = 0; i < lengthof(sentiment_analyzers); i++)
 	{
 		if (strcmp(sentiment_analyzers[i].name, name) == 0)
 			return &sentiment_analyzers[i];
 	}
+	return NULL;
+}
+
+/* Error: no analyzer and no trained model has that name */
+static void
+pg_attribute_noreturn()
+UnknownAnalyzer(const char *name)
+{
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown sentiment analyzer \"%s\"", name),
-			 errhint("The analyzers are: %s.", AnalyzerNames())));
-	return NULL;				/* keep compiler quiet */
+			 errhint("The analyzers are: %s, and the trained models of tweetlda.sentiment_models (see tweetlda.analyzers()).",
+					 AnalyzerNames())));
+}
+
+/* Find a built-in analyzer by name; an unknown name is an error whose hint lists them */
+const SentimentAnalyzer *
+SentimentFindAnalyzer(const char *name)
+{
+	const SentimentAnalyzer *a = BuiltinAnalyzer(name);
+
+	if (a == NULL)
+		UnknownAnalyzer(name);
+	return a;
 }
 
 /* The call-site cache, created on the first call (checks the encoding once) */
@@ -79,21 +107,41 @@ GetCallCache(FunctionCallInfo fcinfo)
 	return cache;
 }
 
-/* The analyzer named by a text argument, looked up once per distinct name */
+/*
+ * The analyzer named by a text argument, looked up once per distinct name; a
+ * name that is no built-in analyzer is a trained model: NULL is returned and
+ * *classifier set to its name.
+ */
 static const SentimentAnalyzer *
-GetAnalyzer(FunctionCallInfo fcinfo, text *name)
+GetAnalyzer(FunctionCallInfo fcinfo, text *name, const char **classifier)
 {
 	SentimentCallCache *cache = GetCallCache(fcinfo);
 	int			len = VARSIZE_ANY_EXHDR(name);
+	char	   *cname;
 
 	if (len == cache->namelen && memcmp(cache->name, VARDATA_ANY(name), len) == 0)
+	{
+		*classifier = cache->classifier;
 		return cache->analyzer;
-	cache->analyzer = SentimentFindAnalyzer(text_to_cstring(name));
+	}
+	cname = text_to_cstring(name);
+	cache->analyzer = BuiltinAnalyzer(cname);
+	if (cache->classifier)
+		pfree(cache->classifier);
+	cache->classifier = NULL;
+	if (cache->analyzer == NULL)
+	{
+		if (!ClfModelExists(cname))
+			UnknownAnalyzer(cname);
+		cache->classifier = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, cname);
+	}
+	cache->namelen = -1;
 	if (len <= SENTIMENT_MAX_ANALYZER_NAME)
 	{
 		memcpy(cache->name, VARDATA_ANY(name), len);
 		cache->namelen = len;
 	}
+	*classifier = cache->classifier;
 	return cache->analyzer;
 }
 
@@ -102,12 +150,15 @@ static void
 ScoreArgs(FunctionCallInfo fcinfo, SentimentScore *score)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
-	const SentimentAnalyzer *analyzer = GetAnalyzer(fcinfo, PG_GETARG_TEXT_PP(1));
+	const char *classifier;
+	const SentimentAnalyzer *analyzer = GetAnalyzer(fcinfo, PG_GETARG_TEXT_PP(1), &classifier);
 	int			len = VARSIZE_ANY_EXHDR(doc);
 
 	score->polarity = 0.0;
 	score->subjectivity = 0.0;
-	if (len > 0)
+	if (analyzer == NULL)
+		ClfScorerAnalyze(ClfScorerByName(classifier, false), VARDATA_ANY(doc), len, score);
+	else if (len > 0)
 		analyzer->analyze(VARDATA_ANY(doc), len, score);
 }
 
@@ -199,6 +250,31 @@ sentiment_label(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text("neutral"));
 }
 
+/* Add a row per trained model of tweetlda.sentiment_models, by name */
+static void
+ListTrainedModels(ReturnSetInfo *rsinfo)
+{
+	SPI_connect();
+	if (SPI_execute("SELECT name, model FROM tweetlda.sentiment_models ORDER BY name COLLATE pg_catalog.\"C\"",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tweetlda.sentiment_models");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+		bool		isnull;
+		Datum		m = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
+
+		values[0] = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &nulls[0]);
+		if (isnull)
+			nulls[1] = true;
+		else
+			values[1] = CStringGetTextDatum(ClfDescribe(DatumGetClfModel(m)));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+}
+
 PG_FUNCTION_INFO_V1(sentiment_analyzers_list);
 
 /* tweetlda.analyzers(): name and description of every analyzer */
@@ -217,5 +293,30 @@ sentiment_analyzers_list(PG_FUNCTION_ARGS)
 		values[1] = CStringGetTextDatum(sentiment_analyzers[i].description);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	ListTrainedModels(rsinfo);
 	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(sentiment_label_text);
+
+/*
+ * tweetlda.sentiment_label(doc, analyzer): the most probable class of a
+ * trained model; for a built-in analyzer, the label of its polarity with the
+ * default thresholds.
+ */
+Datum
+sentiment_label_text(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	const char *classifier;
+	const SentimentAnalyzer *analyzer = GetAnalyzer(fcinfo, PG_GETARG_TEXT_PP(1), &classifier);
+	SentimentScore score = {0, 0};
+
+	if (analyzer == NULL)
+		PG_RETURN_DATUM(DirectFunctionCall2(sentiment_classify, PointerGetDatum(doc),
+											CStringGetTextDatum(classifier)));
+	if (VARSIZE_ANY_EXHDR(doc) > 0)
+		analyzer->analyze(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &score);
+	PG_RETURN_TEXT_P(cstring_to_text(score.polarity >= 0.05 ? "positive" :
+									 score.polarity <= -0.05 ? "negative" : "neutral"));
 }

@@ -8,6 +8,7 @@
 #include "fmgr.h"
 
 #include "lda_score.h"
+#include "sentiment_classifier.h"
 #include "social_lexicon.h"
 #include "stream.h"
 #include "tablecache.h"
@@ -21,6 +22,7 @@ _PG_init(void)
 {
 	TableCacheInit();
 	LdaScoreInit();
+	ClfScoreInit();
 	SocialLexiconInit();
 	StreamInit();
 }

@@ -106,6 +106,7 @@ AS $$
 DECLARE
     model_id integer;
     analyzer text;
+    classifier boolean;
     scored integer;
 BEGIN
     SELECT m.id INTO model_id FROM tweetlda.models m WHERE m.active;
@@ -116,17 +117,22 @@ BEGIN
                   HINT = 'Train a model with tweetlda.train() and activate it with tweetlda.activate().';
     END IF;
     SELECT s.analyzer INTO analyzer FROM tweetlda.stream_state s;
+    -- a trained classifier labels a tweet with its most probable class (the second call on the
+    -- same text reuses the first's result); a built-in analyzer by its polarity
+    classifier := EXISTS (SELECT 1 FROM tweetlda.sentiment_models m WHERE m.name = analyzer);
     WITH scored_rows AS (
         INSERT INTO tweetlda.tweet_scores AS ts
             (tweet_id, model_id, topics, top_topic, polarity, subjectivity, sentiment,
              created_at, scored_at)
         SELECT x.id, model_id, x.topics, tweetlda.topic_argmax(x.topics),
-               (x.s).polarity, (x.s).subjectivity, tweetlda.sentiment_label((x.s).polarity),
+               (x.s).polarity, (x.s).subjectivity,
+               coalesce(x.label, tweetlda.sentiment_label((x.s).polarity)),
                x.created_at, now()
         -- OFFSET 0 keeps the subquery, so that topics() and sentiment() run once per tweet
         FROM (SELECT t.id, coalesce(t.created_at, t.received_at) AS created_at,
                      tweetlda.topics(model_id, t.text, t.lang) AS topics,
-                     tweetlda.sentiment(t.text, analyzer) AS s
+                     tweetlda.sentiment(t.text, analyzer) AS s,
+                     CASE WHEN classifier THEN tweetlda.sentiment_label(t.text, analyzer) END AS label
               FROM (SELECT DISTINCT u.id FROM unnest(tweet_ids) AS u(id)) c
               JOIN tweetlda.tweet_ids i ON i.id = c.id
               JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at

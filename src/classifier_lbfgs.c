@@ -1,0 +1,358 @@
+/*
+ * classifier_lbfgs.c
+ *		The optimizer of the sentiment classifier: L2-regularized multinomial
+ *		logistic regression with class weights, minimized by L-BFGS.
+ *
+ * Objective over the training rows R (weights cw_c of their classes, W = the
+ * sum of the weights of the rows):
+ *
+ *		f(theta) = (1/W) [ sum_{i in R} cw_{y_i} (logsumexp(z_i) - z_i[y_i])
+ *		                   + l2/2 |theta without the bias|^2 ]
+ *
+ * which is scikit-learn's LogisticRegression objective with C = 1/l2, divided
+ * by W (the minimizer is the same; the scale keeps the tolerance meaningful).
+ * theta holds one column of K weights per compact sparse feature, then one
+ * per dense signal, then the bias: theta[j * K + c].
+ *
+ * L-BFGS (Nocedal & Wright, algorithm 7.4) with 10 correction pairs and a
+ * backtracking Armijo line search; it stops when max |gradient| <= tolerance,
+ * when the objective no longer decreases, or after max_iter iterations.  Every
+ * step is a fixed sequence of floating-point operations over the rows in the
+ * given order, so the same rows give the same model bit for bit.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "sentiment_classifier.h"
+
+#define LBFGS_M			10
+#define LS_MAX_STEPS	40
+#define ARMIJO_C1		1e-4
+
+/* The objective's inputs */
+typedef struct Problem
+{
+	const ClfData *data;
+	const int64 *rows;
+	int64		nrows;
+	double	   *cw;				/* per class */
+	double		W;
+	double		l2;
+	Size		P;				/* parameters */
+	double	   *z;				/* K scratch */
+} Problem;
+
+/* Class weights: 1, or balanced (n / (K n_c)) over the rows */
+static double *
+ClassWeights(const ClfData *d, const int64 *rows, int64 nrows, ClfClassWeight mode)
+{
+	double	   *cw = palloc(sizeof(double) * d->K);
+	int64	   *cnt = palloc0(sizeof(int64) * d->K);
+
+	for (int64 r = 0; r < nrows; r++)
+		cnt[d->y[rows[r]]]++;
+	for (int c = 0; c < d->K; c++)
+		cw[c] = (mode == CLF_WEIGHT_BALANCED && cnt[c] > 0) ?
+			(double) nrows / ((double) d->K * cnt[c]) : 1.0;
+	pfree(cnt);
+	return cw;
+}
+
+/* The logits of example i into z */
+static inline void
+Logits(const ClfData *d, const double *theta, int64 i, double *z)
+{
+	int			K = d->K;
+	const double *bias = theta + (Size) (d->nf + d->nd) * K;
+	double		xv = d->xval[i];
+
+	for (int c = 0; c < K; c++)
+		z[c] = bias[c];
+	for (int64 j = d->start[i]; j < d->start[i + 1]; j++)
+	{
+		const double *col = theta + (Size) d->fid[j] * K;
+
+		for (int c = 0; c < K; c++)
+			z[c] += xv * col[c];
+	}
+	for (int k = 0; k < d->nd; k++)
+	{
+		double		s = d->dense[i * d->nd + k];
+		const double *col = theta + (Size) (d->nf + k) * K;
+
+		if (s != 0)
+			for (int c = 0; c < K; c++)
+				z[c] += s * col[c];
+	}
+}
+
+/* Softmax in place; returns logsumexp */
+static inline double
+Softmax(double *z, int K)
+{
+	double		mx = z[0],
+				sum = 0;
+
+	for (int c = 1; c < K; c++)
+		mx = Max(mx, z[c]);
+	for (int c = 0; c < K; c++)
+	{
+		z[c] = exp(z[c] - mx);
+		sum += z[c];
+	}
+	for (int c = 0; c < K; c++)
+		z[c] /= sum;
+	return mx + log(sum);
+}
+
+/* f(theta) and its gradient into g */
+static double
+Evaluate(Problem *pb, const double *theta, double *g)
+{
+	const ClfData *d = pb->data;
+	int			K = d->K;
+	Size		nreg = (Size) (d->nf + d->nd) * K;
+	double		f = 0;
+
+	CHECK_FOR_INTERRUPTS();
+	memset(g, 0, sizeof(double) * pb->P);
+	for (int64 r = 0; r < pb->nrows; r++)
+	{
+		int64		i = pb->rows[r];
+		int			y = d->y[i];
+		double		w = pb->cw[y],
+					zy,
+					lse,
+					xv = d->xval[i];
+		double	   *z = pb->z;
+		double	   *gb = g + nreg;
+
+		if ((r & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
+		Logits(d, theta, i, z);
+		zy = z[y];
+		lse = Softmax(z, K);
+		f += w * (lse - zy);
+		z[y] -= 1.0;
+		for (int c = 0; c < K; c++)
+		{
+			z[c] *= w;
+			gb[c] += z[c];
+		}
+		for (int64 j = d->start[i]; j < d->start[i + 1]; j++)
+		{
+			double	   *col = g + (Size) d->fid[j] * K;
+
+			for (int c = 0; c < K; c++)
+				col[c] += xv * z[c];
+		}
+		for (int k = 0; k < d->nd; k++)
+		{
+			double		s = d->dense[i * d->nd + k];
+			double	   *col = g + (Size) (d->nf + k) * K;
+
+			if (s != 0)
+				for (int c = 0; c < K; c++)
+					col[c] += s * z[c];
+		}
+	}
+	for (Size p = 0; p < nreg; p++)
+	{
+		f += 0.5 * pb->l2 * theta[p] * theta[p];
+		g[p] += pb->l2 * theta[p];
+	}
+	for (Size p = 0; p < pb->P; p++)
+		g[p] /= pb->W;
+	return f / pb->W;
+}
+
+/* Dot product */
+static inline double
+Dot(const double *a, const double *b, Size n)
+{
+	double		s = 0;
+
+	for (Size i = 0; i < n; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
+/* max |g| */
+static inline double
+NormInf(const double *g, Size n)
+{
+	double		m = 0;
+
+	for (Size i = 0; i < n; i++)
+		m = Max(m, fabs(g[i]));
+	return m;
+}
+
+/* The L-BFGS direction -H g into dir (two-loop recursion over the stored pairs) */
+static void
+Direction(const double *g, double **s, double **y, double *rho, int npairs, int newest,
+		  Size P, double *dir, double *alpha)
+{
+	for (Size p = 0; p < P; p++)
+		dir[p] = -g[p];
+	for (int k = 0; k < npairs; k++)
+	{
+		int			j = (newest - k + LBFGS_M) % LBFGS_M;
+
+		alpha[j] = rho[j] * Dot(s[j], dir, P);
+		for (Size p = 0; p < P; p++)
+			dir[p] -= alpha[j] * y[j][p];
+	}
+	if (npairs > 0)
+	{
+		double		gamma = Dot(s[newest], y[newest], P) / Dot(y[newest], y[newest], P);
+
+		for (Size p = 0; p < P; p++)
+			dir[p] *= gamma;
+	}
+	for (int k = npairs - 1; k >= 0; k--)
+	{
+		int			j = (newest - k + LBFGS_M) % LBFGS_M;
+		double		beta = rho[j] * Dot(y[j], dir, P);
+
+		for (Size p = 0; p < P; p++)
+			dir[p] += s[j][p] * (alpha[j] - beta);
+	}
+}
+
+/* Allocate P doubles (huge allowed), zeroed */
+static double *
+Vec(Size P)
+{
+	return MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * P);
+}
+
+/* Minimize f from theta = 0; returns the iterations run, the final f in *fout */
+static int
+Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
+{
+	Size		P = pb->P;
+	double	   *g = Vec(P),
+			   *gnew = Vec(P),
+			   *xnew = Vec(P),
+			   *dir = Vec(P);
+	double	   *s[LBFGS_M],
+			   *y[LBFGS_M],
+				rho[LBFGS_M],
+				alpha[LBFGS_M];
+	int			npairs = 0,
+				newest = -1,
+				it;
+	double		f;
+
+	for (int k = 0; k < LBFGS_M; k++)
+		s[k] = y[k] = NULL;
+	memset(theta, 0, sizeof(double) * P);
+	f = Evaluate(pb, theta, g);
+	for (it = 0; it < max_iter && NormInf(g, P) > tol; it++)
+	{
+		double		step = 1.0,
+					slope,
+					fnew = f;
+		int			ls;
+		int			slot;
+
+		Direction(g, s, y, rho, npairs, newest, P, dir, alpha);
+		slope = Dot(g, dir, P);
+		if (slope >= 0)
+		{
+			/* not a descent direction: restart from steepest descent */
+			npairs = 0;
+			for (Size p = 0; p < P; p++)
+				dir[p] = -g[p];
+			slope = Dot(g, dir, P);
+		}
+		if (npairs == 0)
+			step = Min(1.0, 1.0 / sqrt(Dot(g, g, P)));
+		for (ls = 0; ls < LS_MAX_STEPS; ls++)
+		{
+			for (Size p = 0; p < P; p++)
+				xnew[p] = theta[p] + step * dir[p];
+			fnew = Evaluate(pb, xnew, gnew);
+			if (fnew <= f + ARMIJO_C1 * step * slope)
+				break;
+			step *= 0.5;
+		}
+		if (ls == LS_MAX_STEPS || !(fnew < f))
+			break;
+		slot = (newest + 1) % LBFGS_M;
+		if (s[slot] == NULL)
+		{
+			s[slot] = Vec(P);
+			y[slot] = Vec(P);
+		}
+		for (Size p = 0; p < P; p++)
+		{
+			s[slot][p] = xnew[p] - theta[p];
+			y[slot][p] = gnew[p] - g[p];
+		}
+		{
+			double		sy = Dot(s[slot], y[slot], P);
+
+			if (sy > 1e-12)
+			{
+				rho[slot] = 1.0 / sy;
+				newest = slot;
+				npairs = Min(npairs + 1, LBFGS_M);
+			}
+		}
+		memcpy(theta, xnew, sizeof(double) * P);
+		memcpy(g, gnew, sizeof(double) * P);
+		f = fnew;
+	}
+	*fout = f;
+	return it;
+}
+
+/* Fit the model on the rows of data (in that order) */
+ClfWeights *
+ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *params)
+{
+	Problem		pb;
+	ClfWeights *w = palloc0(sizeof(ClfWeights));
+	int			K = data->K;
+	double	   *theta;
+
+	pb.data = data;
+	pb.rows = rows;
+	pb.nrows = nrows;
+	pb.cw = ClassWeights(data, rows, nrows, params->class_weight);
+	pb.W = 0;
+	for (int64 r = 0; r < nrows; r++)
+		pb.W += pb.cw[data->y[rows[r]]];
+	pb.l2 = params->l2;
+	pb.P = (Size) (data->nf + data->nd + 1) * K;
+	pb.z = palloc(sizeof(double) * K);
+	theta = Vec(pb.P);
+	w->K = K;
+	w->nf = data->nf;
+	w->nd = data->nd;
+	w->iterations = Lbfgs(&pb, theta, params->max_iter, params->tolerance, &w->loss);
+	w->w = theta;
+	w->dense = theta + (Size) data->nf * K;
+	w->bias = theta + (Size) (data->nf + data->nd) * K;
+	return w;
+}
+
+/* Class probabilities of example i into p (K); returns the most probable class */
+int
+ClfPredictRow(const ClfData *data, const ClfWeights *w, int64 i, double *p)
+{
+	int			best = 0;
+
+	Logits(data, w->w, i, p);
+	Softmax(p, data->K);
+	for (int c = 1; c < data->K; c++)
+		if (p[c] > p[best])
+			best = c;
+	return best;
+}
