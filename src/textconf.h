@@ -69,6 +69,15 @@ typedef struct Tokenizer Tokenizer;
 /* Receives each token: UTF-8 bytes, not NUL-terminated, valid during the call */
 typedef void (*TokenSink) (void *arg, const char *tok, int len);
 
+/*
+ * Receives each token with its surface form: the word as the text wrote it,
+ * lowercased, before stopword removal and stemming (form, formlen, valid
+ * during the call); hashtag is true when the form is a whole hashtag (written
+ * with '#', not split), which a reader shows as "#form".
+ */
+typedef void (*TokenFormSink) (void *arg, const char *tok, int len,
+							   const char *form, int formlen, bool hashtag);
+
 /* The default configuration of a language (error if the language is unknown) */
 extern TextConfig *TextConfigDefault(const char *language);
 
@@ -112,6 +121,10 @@ extern Tokenizer *TokenizerCreate(const TextConfig *cfg);
 /* Tokenize len bytes of UTF-8 text, calling sink once per token, in order */
 extern void TokenizeText(Tokenizer *tok, const char *text, int len,
 						 TokenSink sink, void *arg);
+
+/* The same, handing each token's surface form too (TokenFormSink) */
+extern void TokenizeTextForms(Tokenizer *tok, const char *text, int len,
+							  TokenFormSink sink, void *arg);
 
 /* Tokenize into a text[] (empty array when no token is left) */
 extern ArrayType *TokenizeToArray(Tokenizer *tok, const char *text, int len);

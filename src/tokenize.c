@@ -79,6 +79,7 @@ typedef struct TokState
 {
 	Tokenizer  *tok;
 	TokenSink	sink;
+	TokenFormSink form_sink;	/* instead of sink when set: also the surface form */
 	void	   *arg;
 	bool		inword;			/* the previous character belongs to a word */
 	bool		hashtag;		/* the current word follows '#' */
@@ -352,6 +353,16 @@ MemoStore(Tokenizer *tok, MemoEntry *e, uint32 h, const char *raw, int len,
 	tok->memo_used++;
 }
 
+/* Hand a final token to the sink, with its surface form (raw, '#' if a whole hashtag) if asked */
+static inline void
+HandToSink(TokState *st, const char *out, int out_len, const char *raw, int raw_len)
+{
+	if (st->form_sink == NULL)
+		st->sink(st->arg, out, out_len);
+	else
+		st->form_sink(st->arg, out, out_len, raw, raw_len, st->hashtag && st->nsplits == 0);
+}
+
 /* Filter, stem and hand one token to the sink, through the memo */
 static void
 EmitToken(TokState *st, const char *s, int len, int nchars)
@@ -372,7 +383,7 @@ EmitToken(TokState *st, const char *s, int len, int nchars)
 			memcmp(tok->arena + e->raw_off, s, len) == 0)
 		{
 			if (e->out_len >= 0)
-				st->sink(st->arg, tok->arena + e->out_off, e->out_len);
+				HandToSink(st, tok->arena + e->out_off, e->out_len, s, len);
 			return;
 		}
 	}
@@ -380,7 +391,7 @@ EmitToken(TokState *st, const char *s, int len, int nchars)
 	if (out_len <= TOKBUF_SIZE)
 		MemoStore(tok, e, h, s, len, out, out_len);
 	if (out != NULL)
-		st->sink(st->arg, out, out_len);
+		HandToSink(st, out, out_len, s, len);
 }
 
 /* True when a piece of a split hashtag holds a letter (not only digits) */
@@ -665,9 +676,27 @@ HandleAsciiSeparator(TokState *st, const unsigned char *p, const unsigned char *
 	return p + 1;
 }
 
+static void TokenizeRun(Tokenizer *tok, const char *text, int len, TokenSink sink,
+						TokenFormSink form_sink, void *arg);
+
 /* Tokenize UTF-8 text, handing each token to sink */
 void
 TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *arg)
+{
+	TokenizeRun(tok, text, len, sink, NULL, arg);
+}
+
+/* Tokenize UTF-8 text, handing each token and its surface form to sink */
+void
+TokenizeTextForms(Tokenizer *tok, const char *text, int len, TokenFormSink sink, void *arg)
+{
+	TokenizeRun(tok, text, len, NULL, sink, arg);
+}
+
+/* The scanner of TokenizeText and TokenizeTextForms (one of sink, form_sink is set) */
+static void
+TokenizeRun(Tokenizer *tok, const char *text, int len, TokenSink sink,
+			TokenFormSink form_sink, void *arg)
 {
 	const unsigned char *p = (const unsigned char *) text;
 	const unsigned char *end = p + len;
@@ -677,6 +706,7 @@ TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *ar
 	InitAsciiClasses();
 	st->tok = tok;
 	st->sink = sink;
+	st->form_sink = form_sink;
 	st->arg = arg;
 	st->nbytes = 0;
 	FlushWord(st);
