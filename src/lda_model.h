@@ -280,6 +280,12 @@ extern LdaModel *LdaModelBuild(const LdaTrainResult *res, int k, int nterms,
 extern LdaModel *LdaModelWithQuality(const LdaModel *m, const LdaQuality *q);
 extern void LdaModelCheck(const LdaModel *m, Size size);
 extern const char *LdaWeightingName(LdaWeighting w);
+
+/* lda_inspect.c */
+extern double *LdaTopicSums(const LdaModel *m);
+extern double *LdaTermFrequencies(const LdaModel *m);
+extern void LdaTopTerms(const LdaModel *m, int t, double sum, const double *pw,
+						double relevance, int n, int *out);
 extern const char *LdaOptimizerName(LdaOptimizer o);
 
 #endif							/* LDA_MODEL_H */
