@@ -91,14 +91,15 @@ COMMENT ON VIEW tweetlda.topic_sentiment IS
 -- (topic NULL: the tweets without a known word).  A condition on bucket (WHERE bucket >= now() -
 -- interval '24 hours') is answered from the index tweet_scores_timeline_idx.
 CREATE VIEW tweetlda.topic_timeline AS
-SELECT g.bucket, g.topic, g.tweets, g.avg_polarity, tl.label
+WITH labels AS MATERIALIZED (SELECT l.topic, l.label FROM tweetlda.topic_labels l)
+SELECT g.bucket, g.topic, g.tweets, g.avg_polarity,
+       (SELECT l.label FROM labels l WHERE l.topic IS NOT DISTINCT FROM g.topic) AS label
 FROM (SELECT pg_catalog.date_bin('1 hour'::interval, s.created_at,
                                  '2000-01-01 00:00:00+00'::timestamptz) AS bucket,
              s.top_topic AS topic, count(*) AS tweets, avg(s.polarity) AS avg_polarity
       FROM tweetlda.tweet_scores s
       WHERE s.model_id = (SELECT m.id FROM tweetlda.models m WHERE m.active)
-      GROUP BY 1, 2) AS g
-LEFT JOIN tweetlda.topic_labels tl ON tl.topic IS NOT DISTINCT FROM g.topic;
+      GROUP BY 1, 2) AS g;
 COMMENT ON VIEW tweetlda.topic_timeline IS
     'tweets and average polarity per hour and topic of the active model (topic NULL: no known word)';
 
