@@ -334,3 +334,32 @@ lda_topics_bound(PG_FUNCTION_ARGS)
 		bound += lgamma(m->eta * m->nterms) - lgamma(sum[t]);
 	PG_RETURN_FLOAT8(bound);
 }
+
+PG_FUNCTION_INFO_V1(lda_model_vocabulary);
+/* model_vocabulary(model): every term with its word, document frequency and corpus frequency */
+Datum
+lda_model_vocabulary(PG_FUNCTION_ARGS)
+{
+	LdaModel   *m = ModelArg(fcinfo);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const Vocab *v = LDA_VOCAB(m);
+	const LdaModelWords *mw = LDA_WORDS(m);
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int w = 0; w < m->nterms; w++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, mw == NULL};
+		int			len;
+		const char *s = VocabTerm(v, w, &len);
+
+		values[0] = Int32GetDatum(w + 1);
+		values[1] = PointerGetDatum(cstring_to_text_with_len(s, len));
+		s = LdaModelWord(m, w, &len);
+		values[2] = PointerGetDatum(cstring_to_text_with_len(s, len));
+		values[3] = Int64GetDatum(v->df[w]);
+		values[4] = Int64GetDatum(mw ? mw->cf[w] : 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -581,7 +581,7 @@ VocabBuilderSerialize(StringInfo buf, const VocabBuilder *b)
 		pq_sendint32(buf, 0);
 }
 
-/* Read a serialized builder into cxt, checking every field before allocating */
+/* Read a serialized builder into cxt, checking every field before allocating (the caller checks what follows) */
 VocabBuilder *
 VocabBuilderDeserialize(StringInfo buf, MemoryContext cxt)
 {
@@ -623,8 +623,6 @@ VocabBuilderDeserialize(StringInfo buf, MemoryContext cxt)
 			StateCorrupt("A term count is out of range.");
 	}
 	b->forms = VocabFormsDeserialize(buf, cxt, n);
-	if (buf->cursor != buf->len)
-		StateCorrupt("There are bytes after the last surface form.");
 	return b;
 }
 
@@ -850,12 +848,16 @@ vocabulary_deserialfn(PG_FUNCTION_ARGS)
 {
 	bytea	   *sstate = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
+	VocabBuilder *b;
 
 	buf.data = VARDATA_ANY(sstate);
 	buf.len = VARSIZE_ANY_EXHDR(sstate);
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
-	PG_RETURN_POINTER(VocabBuilderDeserialize(&buf, CurrentMemoryContext));
+	b = VocabBuilderDeserialize(&buf, CurrentMemoryContext);
+	if (buf.cursor != buf.len)
+		StateCorrupt("There are bytes after the last surface form.");
+	PG_RETURN_POINTER(b);
 }
 
 /* Aggregate final function: the vocabulary (NULL when no document came in) */

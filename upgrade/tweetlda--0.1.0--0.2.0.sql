@@ -334,6 +334,15 @@ CREATE FUNCTION tweetlda.topic_terms(model text, n integer DEFAULT 10,
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
 AS $$ SELECT * FROM tweetlda.topic_terms(tweetlda.get_model(model), n, lambda) $$;
 
+-- The model's vocabulary: term (what the model matches), word (what a person reads: the term's
+-- most frequent surface form in the training tweets), document frequency, and frequency (its
+-- occurrences in the training tweets; NULL for models of format version 1, which lack it).
+CREATE FUNCTION tweetlda.model_vocabulary(model tweetlda.lda_model,
+        OUT term_id integer, OUT term text, OUT word text, OUT df bigint, OUT frequency bigint)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'lda_model_vocabulary'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+
 -- A short label of a topic: its n most relevant words, e.g. 'flood · queensland · australia'.
 CREATE FUNCTION tweetlda.topic_label(model tweetlda.lda_model, topic integer, n integer DEFAULT 3)
     RETURNS text
