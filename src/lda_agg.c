@@ -14,21 +14,24 @@
  * per-row work, happen in the transition function, so parallel workers do them;
  * the combine function appends corpora, and the final function trains.
  *
- * lda_from_text has no vocabulary yet: the state numbers every term it meets
- * ("local" numbers, a hash table term -> number with per-term document and
- * occurrence counts), the corpus holds local numbers, the combine function
- * merges the dictionaries and renumbers the appended corpus, and the final
- * function chooses the vocabulary with tweetlda.vocabulary's rules, renumbers
- * the corpus into it (dropping the other terms) and trains.
+ * lda_from_text has no vocabulary yet: the state holds a VocabBuilder
+ * (vocab_build.c, the builder of tweetlda.vocabulary too), which numbers every
+ * term it meets ("local" numbers) and counts documents, occurrences and
+ * surface forms; the corpus holds local numbers, the combine function merges
+ * the builders and renumbers the appended corpus, and the final function
+ * chooses the vocabulary with tweetlda.vocabulary's rules, renumbers the
+ * corpus into it (dropping the other terms) and trains.  Over a given
+ * vocabulary, the state counts the occurrences of its terms and (text input)
+ * their surface forms.  The model keeps both (words and corpus frequencies).
  *
- * Serialized state (for parallel aggregation; version 1, native byte order, it
+ * Serialized state (for parallel aggregation; version 2, native byte order, it
  * never leaves the cluster): int32 version, the LdaParams fields, int32 length
- * + text configuration bytes, bool build_vocab, then either the vocabulary
- * varlena or the dictionary (int64 documents, int32 terms, per term int32
- * length, int64 df, int64 count, bytes), then int64 empty documents, float8
- * tokens, int64 ndocs, int64 nentries, start[ndocs + 1], hashes[ndocs],
- * ids[nentries], cnts[nentries].  Deserializing re-checks every size and value
- * before use.
+ * + text configuration bytes, bool build_vocab, then either the serialized
+ * builder (VocabBuilderSerialize) or the vocabulary varlena, int64
+ * occurrences[nterms] and the serialized forms (VocabFormsSerialize), then
+ * int64 empty documents, float8 tokens, int64 ndocs, int64 nentries,
+ * start[ndocs + 1], hashes[ndocs], ids[nentries], cnts[nentries].
+ * Deserializing re-checks every size and value before use.
  */
 #include "postgres.h"
 
@@ -53,7 +56,7 @@
 #include "tweetlda.h"
 #include "vocab.h"
 
-#define LDA_STATE_VERSION 1
+#define LDA_STATE_VERSION 2
 
 typedef struct LdaAggState
 {
