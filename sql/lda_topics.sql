@@ -102,8 +102,10 @@ SELECT tweetlda.topic_label(tweetlda.get_model('topics5'), 6) IS NULL AS no_such
 INSERT INTO tweetlda.topic_names
   SELECT id, 1, 'my topic' FROM tweetlda.models WHERE name = 'topics5';
 SELECT tweetlda.topic_label('topics5', 1) AS named, tweetlda.topic_label('topics5', 2) <> 'my topic' AS others_unnamed;
+\set VERBOSITY terse
 INSERT INTO tweetlda.topic_names SELECT id, 0, 'zero' FROM tweetlda.models WHERE name = 'topics5';
 INSERT INTO tweetlda.topic_names VALUES (999999, 1, 'no such model');
+\set VERBOSITY default
 SELECT tweetlda.topic_label('no such model', 1);
 
 -- evaluate(): held-out log perplexity by document completion, coherence, diversity, no-word share.
@@ -158,8 +160,13 @@ SELECT abs((tweetlda.evaluate('topics5', $$SELECT text FROM topics_tweets WHERE 
 -- holdout => 10 bounds the slice; holdout => 0 trains on everything and measures nothing
 SELECT tweetlda.train('topics_h10', 'SELECT text FROM topics_tweets', k => 3, max_iter => 3, holdout => 10) > 0 AS h10;
 SELECT tweetlda.train('topics_h0', 'SELECT text FROM topics_tweets', k => 3, max_iter => 3, holdout => 0) > 0 AS h0;
+-- the vocabulary is built over all the tweets (the slice included), the model is trained on the
+-- others: the same vocabulary whatever the holdout
 SELECT name, tweetlda.model_info(name)->'quality'->'heldout_documents' AS heldout,
-       (metrics->>'documents')::int + (metrics->>'empty_documents')::int AS trained_on
+       (metrics->>'documents')::int + (metrics->>'empty_documents')::int AS trained_on,
+       tweetlda.model_info(name)->'vocab_documents' AS vocabulary_from,
+       (SELECT array_agg(term ORDER BY term_id) FROM tweetlda.model_vocabulary(model)) =
+       (SELECT array_agg(term ORDER BY term_id) FROM tweetlda.model_vocabulary(tweetlda.get_model('topics5'))) AS same_vocabulary
 FROM tweetlda.models WHERE name IN ('topics_h10', 'topics_h0') ORDER BY name;
 SELECT tweetlda.train('topics_hneg', 'SELECT text FROM topics_tweets', holdout => -1);
 SELECT tweetlda.lda_model_with_quality(tweetlda.get_model('topics_h0'), 1, 2, 0.5, 0.1, 10);

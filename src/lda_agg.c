@@ -574,7 +574,10 @@ lda_agg_tokens_transfn(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(lda_agg_own_transfn);
-/* Transition function of lda_from_text: tokenize one document, count and store all its terms */
+/*
+ * Transition function of lda_from_text: tokenize one document, count and store all its terms
+ * (with a third argument fit false: count them for the vocabulary, do not train on it)
+ */
 Datum
 lda_agg_own_transfn(PG_FUNCTION_ARGS)
 {
@@ -597,7 +600,11 @@ lda_agg_own_transfn(PG_FUNCTION_ARGS)
 	st->row_n = 0;
 	VocabBuilderStartDocument(st->builder);
 	TokenizeTextForms(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), CollectOwnToken, st);
-	FinishRow(st, aggcxt);
+	/* fit false (train()'s held-out slice): the document counts for the vocabulary only */
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3) && !PG_GETARG_BOOL(3))
+		st->row_n = 0;
+	else
+		FinishRow(st, aggcxt);
 	PG_RETURN_POINTER(st);
 }
 

@@ -186,6 +186,22 @@ DROP FUNCTION tweetlda.train(text, text, integer, integer, double precision, dou
     double precision, double precision, double precision, boolean, bigint, text, text,
     double precision, double precision, integer, text, jsonb);
 
+-- The same, where rows with fit false count for the vocabulary but are not trained on (train()
+-- holds out a slice this way, so that its vocabulary is the one of all the tweets).
+CREATE FUNCTION tweetlda.lda_from_text_transfn(internal, text, jsonb, boolean) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_own_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE tweetlda.lda_from_text(doc text, params jsonb, fit boolean) (
+    SFUNC        = tweetlda.lda_from_text_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
 -- Build the vocabulary, train, and store the model under a name; returns its id.
 -- source is a query returning one text column (the tweets).
 CREATE FUNCTION tweetlda.train(
@@ -273,9 +289,9 @@ BEGIN
             cut_h, cut_doc) END;
     END IF;
     -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
-    -- would) and trains on it
-    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, $1) FROM (%s) AS s(doc) WHERE (%s) IS NOT TRUE',
-                              train.source, heldout_filter)
+    -- would, over all the tweets) and trains on it, without the held-out slice
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, $1, (%s) IS NOT TRUE) FROM (%s) AS s(doc)',
+                              heldout_filter, train.source)
         INTO result USING params;
     IF train.holdout OPERATOR(pg_catalog.>) 0 THEN
         EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc) FROM (%s) AS s(doc) WHERE %s',
