@@ -4,7 +4,9 @@ EXTENSION   = tweetlda
 EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" tweetlda.control)
 
 MODULE_big  = tweetlda
-OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+# C files, plus the C++ shim over CLD2 (src/langdetect_cld2.cpp, built by PGXS's %.o: %.cpp rule)
+OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c))) \
+              $(patsubst %.cpp,%.o,$(sort $(wildcard src/*.cpp)))
 SQL_SRC     = $(sort $(wildcard src/sql/*.sql))
 DATA_built  = tweetlda--$(EXTVERSION).sql
 # upgrade/ holds the released install scripts (frozen, never edited) and the upgrade deltas.
@@ -12,7 +14,7 @@ DATA        = $(wildcard upgrade/tweetlda--*.sql)
 REGRESS     = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=$(srcdir) --encoding=UTF8 --no-locale
 PG_CPPFLAGS = -I$(srcdir)/src
-SHLIB_LINK  = -lstemmer -lm
+SHLIB_LINK  = -lstemmer -lcld2 -lstdc++ -lm
 EXTRA_CLEAN = $(DATA_built)
 
 # Pin PostgreSQL 15 (Debian's /usr/bin/pg_config follows the newest server installed).
@@ -41,10 +43,11 @@ test: deps
 	$(MAKE) all
 	test/run-tests
 
-# The main job: a private cluster in .tweetlda/ with the extension and the bundled tweets.
+# The main job: install the extension (with sudo when not root), then a private cluster in the
+# state directory (linked as .tweetlda/demo) with the extension and the bundled tweets.
 demo: deps
 	$(MAKE) all
-	$(MAKE) install
+	$(SUDO) $(MAKE) install
 	scripts/demo
 
 # Stop the demo cluster.
@@ -56,14 +59,16 @@ bench: deps
 	$(MAKE) all
 	bench/run
 
-# ---- The producer tweetlda-ingest (doc/ingest.md): a libpq client built with the extension
-# and installed into PostgreSQL's bindir.  (SCRIPTS_built would have to be set before the
-# PGXS include, so the install rule is spelled out here.)
-PRODUCER = producer/tweetlda-ingest
-EXTRA_CLEAN += $(PRODUCER)
+# ---- The producer tweetlda-ingest (doc/ingest.md): a libpq client in clients/tweetlda-ingest/,
+# built with the extension and installed into PostgreSQL's bindir.  (SCRIPTS_built would have
+# to be set before the PGXS include, so the install rule is spelled out here.)
+PRODUCER      = clients/tweetlda-ingest/tweetlda-ingest
+PRODUCER_SRC  = $(sort $(wildcard clients/tweetlda-ingest/*.c))
+PRODUCER_HDR  = $(wildcard clients/tweetlda-ingest/*.h)
+EXTRA_CLEAN  += $(PRODUCER)
 all: $(PRODUCER)
-$(PRODUCER): producer/tweetlda-ingest.c
-	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) $< -o $@ -L$(shell $(PG_CONFIG) --libdir) -lpq
+$(PRODUCER): $(PRODUCER_SRC) $(PRODUCER_HDR)
+	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) $(PRODUCER_SRC) -o $@ -L$(shell $(PG_CONFIG) --libdir) -lpq
 install: install-producer
 install-producer: $(PRODUCER)
 	$(MKDIR_P) '$(DESTDIR)$(bindir)'
@@ -72,3 +77,25 @@ uninstall: uninstall-producer
 uninstall-producer:
 	rm -f '$(DESTDIR)$(bindir)/tweetlda-ingest'
 .PHONY: install-producer uninstall-producer
+
+# ---- Programs on PATH: Debian's PostgreSQL bindir is not on PATH, so `make install` also links
+# every program the project installs into $(LINKDIR) (default /usr/local/bin, on everyone's PATH;
+# `make install LINKDIR=` links nothing).  With DESTDIR the link points at the final location.
+LINKDIR   ?= /usr/local/bin
+BIN_LINKS  = tweetlda-ingest
+# Commands that need root (make demo's install) run through sudo when we are not root.
+SUDO      ?= $(if $(filter 0,$(shell id -u)),,$(if $(shell command -v sudo),sudo))
+install: install-links
+install-links:
+ifneq ($(LINKDIR),)
+	$(MKDIR_P) '$(DESTDIR)$(LINKDIR)'
+	for p in $(BIN_LINKS); do ln -sfn '$(bindir)'/$$p '$(DESTDIR)$(LINKDIR)'/$$p || exit 1; done
+endif
+uninstall: uninstall-links
+uninstall-links:
+ifneq ($(LINKDIR),)
+	for p in $(BIN_LINKS); do \
+	    if [ "$$(readlink '$(DESTDIR)$(LINKDIR)'/$$p)" = '$(bindir)'/$$p ]; then rm -f '$(DESTDIR)$(LINKDIR)'/$$p; fi; \
+	done
+endif
+.PHONY: install-links uninstall-links

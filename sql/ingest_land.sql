@@ -90,7 +90,7 @@ SELECT count(*), min(seq) < max(seq) AS in_order,
        (array_agg(text ORDER BY seq))[1] AS first, (array_agg(text ORDER BY seq DESC))[1] AS last
 FROM tweetlda.tweets WHERE id >= 500000 AND id < 600000;
 -- the trigger functions refuse to be anything else
-SELECT tweetlda.staged_records();
+SELECT * FROM tweetlda.staged_flush();
 CREATE TEMP TABLE not_staging (raw text);
 CREATE TRIGGER wrong AFTER INSERT ON not_staging FOR EACH ROW EXECUTE FUNCTION tweetlda.ingest_stash_row();
 INSERT INTO not_staging VALUES ('x');

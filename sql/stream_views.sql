@@ -71,7 +71,9 @@ SELECT topic, label FROM tweetlda.topic_summary WHERE topic = 2 OR topic IS NULL
 SELECT DISTINCT label FROM tweetlda.topic_sentiment WHERE topic = 2;
 SELECT tweetlda.topic_label(tweetlda.active_model(), 2) AS named,
        tweetlda.topic_label('stream_views', 2) AS named_by_name;
+\set VERBOSITY terse
 INSERT INTO tweetlda.topic_names VALUES (tweetlda.active_model(), 3, '  ');
+\set VERBOSITY default
 DELETE FROM tweetlda.topic_names;
 
 -- topic_timeline: hourly buckets; a condition on bucket uses the timeline index.

@@ -272,8 +272,8 @@ LoadScorer(int32 id, const char *name)
 	args[0] = name ? CStringGetTextDatum(name) : Int32GetDatum(id);
 	SPI_connect();
 	if (SPI_execute_with_args(name ?
-							  "SELECT id, model FROM tweetlda.models WHERE name = $1" :
-							  "SELECT id, model FROM tweetlda.models WHERE id = $1",
+							  "SELECT id, model FROM tweetlda.models WHERE name OPERATOR(pg_catalog.=) $1" :
+							  "SELECT id, model FROM tweetlda.models WHERE id OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tweetlda.models");
 	if (SPI_processed == 0)

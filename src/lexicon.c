@@ -36,7 +36,7 @@
 #include "utils/memutils.h"
 
 #include "lexicon.h"
-#include "sentiment_textblob.h"
+#include "textblob_lower.h"
 #include "tablecache.h"
 
 /* One part of speech of a word while loading: running sums in row order */
@@ -241,18 +241,18 @@ LexiconReadTable(WordBuild **wordsp, WordIndex *ix, MemoryContext cxt)
 		Datum		wordd = SPI_getbinval(tup, td, 1, &isnull);
 		text	   *word = isnull ? NULL : DatumGetTextPP(wordd);
 		int			len = isnull ? 0 : VARSIZE_ANY_EXHDR(word);
-		char		lower[TEXTBLOB_MAX_KEY * 2];
+		char		lower[LEXICON_MAX_KEY * 2];
 		int			ncp;
 		int			w;
 
-		if (len == 0 || len > TEXTBLOB_MAX_KEY)
+		if (len == 0 || len > LEXICON_MAX_KEY)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("invalid word in tweetlda.sentiment_lexicon"),
 					 errdetail("Words must have 1 to 100 characters.")));
 		keylens[r] = TextBlobLower(VARDATA_ANY(word), len, lower, &ncp);
-		if (keylens[r] > TEXTBLOB_MAX_KEY)
-			keylens[r] = TEXTBLOB_MAX_KEY;	/* too long to match any token anyway */
+		if (keylens[r] > LEXICON_MAX_KEY)
+			keylens[r] = LEXICON_MAX_KEY;	/* too long to match any token anyway */
 		keys[r] = MemoryContextAlloc(cxt, keylens[r] + 1);
 		memcpy(keys[r], lower, keylens[r]);
 		w = WordFindOrAdd(ix, words, &nwords, lower, keylens[r], cxt);
@@ -310,7 +310,7 @@ LexiconDerive(WordBuild *words, int nwords, WordIndex *ix, MemoryContext cxt)
 	/* as TextBlob's load(): visit the words in order, the last adjective wins */
 	for (int w = 0; w < nwords; w++)
 	{
-		char		adverb[TEXTBLOB_MAX_KEY + 8];
+		char		adverb[LEXICON_MAX_KEY + 8];
 		int			alen;
 		int			t;
 
@@ -396,7 +396,7 @@ LexiconLookup(const char *word, int len, uint32 hash)
 {
 	uint32		i;
 
-	if (entries == NULL || len > TEXTBLOB_MAX_KEY)
+	if (entries == NULL || len > LEXICON_MAX_KEY)
 		return NULL;
 	for (i = hash & lexicon_index.mask; lexicon_index.slots[i] != 0;
 		 i = (i + 1) & lexicon_index.mask)

@@ -8,6 +8,9 @@
 #ifndef LEXICON_H
 #define LEXICON_H
 
+/* Longest lexicon word in bytes after lowercasing (100 characters of at most 4 bytes) */
+#define LEXICON_MAX_KEY 400
+
 typedef struct LexiconEntry
 {
 	const char *word;			/* lowercased, not NUL-terminated */

@@ -52,8 +52,8 @@
 
 #include "lexicon.h"
 #include "sentiment.h"
-#include "sentiment_textblob.h"
-#include "sentiment_textblob_case.h"
+#include "text_interrupts.h"
+#include "textblob_lower.h"
 #include "tweetlda.h"
 #include "utf8.h"
 
@@ -167,6 +167,7 @@ static uint8 form_by_first[NFORMS];	/* form numbers grouped by first byte, in or
 static uint8 form_first_start[256];	/* where each first byte's group starts */
 static uint8 form_first_count[256];
 static uint8 score_len[NSCORES];
+static uint8 abbreviation_len[lengthof(abbreviations)];
 static bool score_first[256];	/* first bytes of lowercased emoticons */
 static bool tables_ready = false;
 
@@ -205,6 +206,8 @@ TextBlobInitTables(void)
 	}
 	for (int k = 0; k < NFORMS; k++)
 		form_len[k] = strlen(emoticon_forms[k]);
+	for (int k = 0; k < lengthof(abbreviations); k++)
+		abbreviation_len[k] = strlen(abbreviations[k]);
 	for (int k = 0; k < NSCORES; k++)
 	{
 		score_len[k] = strlen(emoticon_scores[k].form);
@@ -235,95 +238,6 @@ IsUnicodeSpace(uint32 cp)
 		cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-/* The simple lowercase of a non-ASCII code point (binary search in the table) */
-static uint32
-LowerCodePoint(uint32 cp)
-{
-	int			lo = 0;
-	int			hi = TEXTBLOB_NLOWER - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (textblob_lower[mid][0] == cp)
-			return textblob_lower[mid][1];
-		if (textblob_lower[mid][0] < cp)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return cp;
-}
-
-/* Whether a code point is a cased letter, for the final sigma (approximation) */
-static bool
-IsCasedLetter(uint32 cp)
-{
-	if (cp < 0x80)
-		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-	return LowerCodePoint(cp) != cp || (cp >= 0x3B1 && cp <= 0x3C9);
-}
-
-/* Lowercase a UTF-8 word as Python's str.lower() does */
-int
-TextBlobLower(const char *s, int len, char *out, int *ncp)
-{
-	const uint8 *p = (const uint8 *) s;
-	const uint8 *end = p + len;
-	int			o = 0;
-	int			n = 0;
-	uint32		prev = 0;
-
-	while (p < end)
-	{
-		uint32		cp;
-		int			l;
-
-		if (*p < 0x80)
-		{
-			out[o++] = (*p >= 'A' && *p <= 'Z') ? *p + ('a' - 'A') : *p;
-			prev = *p++;
-			n++;
-			continue;
-		}
-		l = DecodeChar(p, end, &cp);
-		if (l == 1 && cp == 0xFFFD)
-		{
-			out[o++] = *p++;	/* invalid byte: copied as it is */
-			n++;
-			continue;
-		}
-		p += l;
-		if (cp == 0x130)
-		{
-			/* Latin capital I with dot above: "i" + combining dot above */
-			out[o++] = 'i';
-			o += Utf8Encode(0x307, out + o);
-			n += 2;
-			prev = cp;
-			continue;
-		}
-		if (cp == 0x3A3 && prev != 0 && IsCasedLetter(prev))
-		{
-			uint32		next = 0;
-
-			if (p < end)
-				(void) DecodeChar(p, end, &next);
-			/* final sigma when no cased letter follows */
-			o += Utf8Encode((p < end && IsCasedLetter(next)) ? 0x3C3 : 0x3C2, out + o);
-			n++;
-			prev = cp;
-			continue;
-		}
-		o += Utf8Encode(LowerCodePoint(cp), out + o);
-		n++;
-		prev = cp;
-	}
-	*ncp = n;
-	return o;
-}
-
 /* Number of code points of a UTF-8 string */
 static inline int
 CodePoints(const char *s, int len)
@@ -335,27 +249,65 @@ CodePoints(const char *s, int len)
 	return n;
 }
 
-/* Whether a token ending with a period is an abbreviation TextBlob keeps whole */
-static bool
-IsAbbreviation(const char *t, int len)
+/*
+ * The prefixes of one token that IsAbbreviation() tests, measured in one scan:
+ * SplitToken() asks about ever shorter prefixes of the same token, and testing
+ * each one from scratch would be quadratic ("Bbbb...b.!.!.!").
+ */
+typedef struct AbbrevScan
 {
-	bool		alternating = len % 2 == 0;
-	bool		consonants = len >= 3 && t[0] >= 'A' && t[0] <= 'Z';
+	bool		done;			/* measured */
+	int			alternating;	/* longest prefix of the form [A-Za-z] . [A-Za-z] . ... */
+	int			consonants;		/* first position after 0 outside [bcdfghjklmnpqrstvwxz|] */
+} AbbrevScan;
 
+/* True for the letters of the character class [bcdfghjklmnpqrstvwxz|] */
+static inline bool
+IsConsonantClass(char c)
+{
+	return c != '\0' && strchr("bcdfghjklmnpqrstvwxz|", c) != NULL;
+}
+
+/* True for [A-Za-z] */
+static inline bool
+IsAsciiLetter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Measure the prefixes of t[0..len) once */
+static void
+AbbrevMeasure(AbbrevScan *sc, const char *t, int len)
+{
+	int			k = 0;
+
+	while (k < len && ((k % 2 == 1) ? t[k] == '.' : IsAsciiLetter(t[k])))
+		k++;
+	sc->alternating = k;
+	for (k = 1; k < len && IsConsonantClass(t[k]); k++)
+		;
+	sc->consonants = k;
+	sc->done = true;
+}
+
+/*
+ * Whether a token ending with a period, t[0..len), is an abbreviation TextBlob
+ * keeps whole; sc measures t once for all the lengths asked about.
+ */
+static bool
+IsAbbreviation(AbbrevScan *sc, const char *t, int len)
+{
+	if (!sc->done)
+		AbbrevMeasure(sc, t, len);
 	/* "^([A-Za-z]\.)+$", which includes "^[A-Za-z]\.$" */
-	for (int k = 0; k < len && alternating; k++)
-		alternating = (k % 2 == 1) ? t[k] == '.' :
-			((t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z'));
-	if (alternating)
+	if (len % 2 == 0 && len <= sc->alternating)
 		return true;
 	/* "^[A-Z][bcdfghjklmnpqrstvwxz|]+.$": the class includes the "|" of the join */
-	for (int k = 1; k < len - 1 && consonants; k++)
-		consonants = t[k] != '\0' && strchr("bcdfghjklmnpqrstvwxz|", t[k]) != NULL;
-	if (consonants)
+	if (len >= 3 && t[0] >= 'A' && t[0] <= 'Z' && sc->consonants >= len - 1)
 		return true;
 	for (int k = 0; k < lengthof(abbreviations); k++)
 	{
-		if ((int) strlen(abbreviations[k]) == len && memcmp(abbreviations[k], t, len) == 0)
+		if (abbreviation_len[k] == len && memcmp(abbreviations[k], t, len) == 0)
 			return true;
 	}
 	return false;
@@ -372,8 +324,12 @@ FinishLast(TextBlobState *st)
 	st->sum_s += st->last.s;
 	st->count++;
 	if (st->collect)
+	{
 		st->collect(st->collect_arg, st->words,
 					st->last.negated ? st->last.p * -0.5 : st->last.p, st->last.s, st->label);
+		list_free_deep(st->words);	/* a long text has many assessments */
+		st->words = NIL;
+	}
 }
 
 /* Explain mode: the last assessment starts with one word */
@@ -443,6 +399,8 @@ EmoticonPolarity(const char *w, int len, double *polarity)
 {
 	if (len > 5 || len < 2 || !score_first[(uint8) w[0]])
 		return false;
+	for (int k = 0; k < lengthof(abbreviations); k++)
+		abbreviation_len[k] = strlen(abbreviations[k]);
 	for (int k = 0; k < NSCORES; k++)
 	{
 		if (score_len[k] == len &&
@@ -589,9 +547,11 @@ JoinSarcasm(char *s, int len)
 {
 	int			r = 0,
 				w = 0;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 	while (r < len)
 	{
+		TextCheckInterrupts(r, &next_check);
 		if (s[r] == '(')
 		{
 			int			q = r + 1;
@@ -645,11 +605,13 @@ JoinEmoticons(char *s, int len)
 {
 	int			r = 0,
 				w = 0;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 	while (r < len)
 	{
 		uint8		c = (uint8) s[r];
 
+		TextCheckInterrupts(r, &next_check);
 		if (form_first_count[c] > 0)
 		{
 			int			k = -1;
@@ -686,6 +648,7 @@ FlushSentence(TextBlobState *st)
 	char	   *s = st->sentence;
 	int			len = st->slen;
 	int			start = 0;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 	if (len == 0)
 		return;
@@ -695,6 +658,7 @@ FlushSentence(TextBlobState *st)
 	len = JoinEmoticons(s, len);
 	for (int k = 0; k <= len; k++)
 	{
+		TextCheckInterrupts(k, &next_check);
 		if (k == len || s[k] == ' ')
 		{
 			if (k > start)
@@ -771,6 +735,7 @@ SplitToken(TextBlobState *st, const char *t, int len)
 	int		   *tail = local;	/* tail tokens as (start, length) pairs */
 	int			cap = lengthof(local);
 	int			ntail = 0;
+	AbbrevScan	abbrev = {false, 0, 0};
 
 	while (a < b && is_punct[(uint8) t[a]])
 	{
@@ -807,7 +772,7 @@ SplitToken(TextBlobState *st, const char *t, int len)
 		}
 		if (b > a && t[b - 1] == '.')
 		{
-			if (IsAbbreviation(t + a, b - a))
+			if (IsAbbreviation(&abbrev, t + a, b - a))
 				break;
 			tail[ntail++] = b - 1;
 			tail[ntail++] = 1;
@@ -882,6 +847,7 @@ ScanText(TextBlobState *st, const char *s, int len)
 {
 	int			start = -1;
 	int			p = 0;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 #define END_RAW_TOKEN() \
 	do { if (start >= 0) { SplitToken(st, s + start, p - start); start = -1; } } while (0)
@@ -893,6 +859,7 @@ ScanText(TextBlobState *st, const char *s, int len)
 		int			l;
 		int			next;
 
+		TextCheckInterrupts(p, &next_check);
 		switch (byte_class[c])
 		{
 			case BC_WORD:
@@ -977,12 +944,20 @@ TextBlobAnalyze(const char *text, int len, SentimentScore *out)
 	out->subjectivity = st.sum_s / (double) st.count;
 }
 
+/* Where textblob_assessments() puts its rows */
+typedef struct AssessmentSink
+{
+	ReturnSetInfo *rsinfo;
+	MemoryContext rowcxt;		/* reset after each row: a long text has many */
+} AssessmentSink;
+
 /* Add one assessment as a row of the result of textblob_assessments() */
 static void
 AssessmentRow(void *arg, List *words, double polarity, double subjectivity, const char *label)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) arg;
-	Datum	   *elems = palloc(sizeof(Datum) * list_length(words));
+	AssessmentSink *sink = (AssessmentSink *) arg;
+	MemoryContext old = MemoryContextSwitchTo(sink->rowcxt);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(words), 1));
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, label == NULL};
 	int			n = 0;
@@ -994,7 +969,9 @@ AssessmentRow(void *arg, List *words, double polarity, double subjectivity, cons
 	values[1] = Float8GetDatum(polarity);
 	values[2] = Float8GetDatum(subjectivity);
 	values[3] = label ? CStringGetTextDatum(label) : (Datum) 0;
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	tuplestore_putvalues(sink->rsinfo->setResult, sink->rsinfo->setDesc, values, nulls);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(sink->rowcxt);
 }
 
 PG_FUNCTION_INFO_V1(textblob_assessments);
@@ -1005,13 +982,18 @@ textblob_assessments(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	TextBlobState st;
+	AssessmentSink sink;
 
 	CheckDatabaseEncoding();
 	InitMaterializedSRF(fcinfo, 0);
+	sink.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	sink.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "textblob_assessments row",
+										ALLOCSET_SMALL_SIZES);
 	memset(&st, 0, sizeof(st));
 	st.collect = AssessmentRow;
-	st.collect_arg = fcinfo->resultinfo;
+	st.collect_arg = &sink;
 	if (VARSIZE_ANY_EXHDR(doc) > 0)
 		TextBlobRun(&st, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc));
+	MemoryContextDelete(sink.rowcxt);
 	return (Datum) 0;
 }

@@ -461,11 +461,17 @@ SocialLookupWordHashed(const char *key, int len, uint32 hash)
 	return SocialHashFind(&cache.words, key, len, hash);
 }
 
-/* Longest emoji at s: try every code point boundary from the longest down */
+/*
+ * Longest emoji at s: try every code point boundary from the longest down.  The
+ * hash of each prefix is computed in the one forward pass over at most
+ * max_emoji bytes, so the work per position is linear in max_emoji.
+ */
 const SocialEntry *
 SocialLookupEmoji(const char *s, int len, int *matched)
 {
 	int			ends[SOCIAL_MAX_KEY + 1];
+	uint32		hashes[SOCIAL_MAX_KEY + 1];
+	uint32		h = SOCIAL_HASH_INIT;
 	int			n = 0;
 	int			i = 0;
 	int			limit = Min(len, cache.max_emoji);
@@ -476,13 +482,15 @@ SocialLookupEmoji(const char *s, int len, int *matched)
 
 		if (i + l > limit)
 			break;
+		for (int k = i; k < i + l; k++)
+			h = SocialHashStep(h, s[k]);
 		i += l;
-		ends[n++] = i;
+		ends[n] = i;
+		hashes[n++] = h;
 	}
 	while (n-- > 0)
 	{
-		SocialEntry *e = SocialHashFind(&cache.emoji, s, ends[n],
-										SocialHashBytes(s, ends[n]));
+		SocialEntry *e = SocialHashFind(&cache.emoji, s, ends[n], hashes[n]);
 
 		if (e != NULL)
 		{

@@ -14,6 +14,14 @@
 #include "textconf.h"
 #include "tweetlda.h"
 
+/*
+ * Longest word passed to the Snowball stemmer, in bytes.  libstemmer cannot be
+ * interrupted, and stemming 1 MB takes well under a second; longer "words"
+ * (the tokenizer drops tokens over 1,024 bytes anyway) are returned lowercased
+ * but not stemmed.
+ */
+#define STEM_MAX_BYTES (1024 * 1024)
+
 /* The stemmer of one call site, kept in fn_extra */
 typedef struct StemCache
 {
@@ -78,6 +86,8 @@ tweetlda_stem(PG_FUNCTION_ARGS)
 	CheckDatabaseEncoding();
 	stemmer = GetStemmer(fcinfo->flinfo, language);
 	lower = TextLower(VARDATA_ANY(word), VARSIZE_ANY_EXHDR(word), &len);
+	if (len > STEM_MAX_BYTES)
+		PG_RETURN_TEXT_P(cstring_to_text_with_len(lower, len));
 	out = sb_stemmer_stem(stemmer, (const sb_symbol *) lower, len);
 	if (out == NULL)
 		ereport(ERROR,

@@ -21,6 +21,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
+#include "text_interrupts.h"
 #include "textconf.h"
 #include "tweetlda.h"
 #include "utf8.h"
@@ -64,6 +65,7 @@ struct Tokenizer
 #define MEMO_MIN_SLOTS	512		/* powers of 2 */
 #define MEMO_MAX_SLOTS	16384
 #define MEMO_ARENA_PER_SLOT 16	/* arena bytes per slot */
+#define MEMO_MAX_PROBES	32		/* a token whose probe is longer is not memoized */
 
 typedef struct MemoEntry
 {
@@ -86,6 +88,11 @@ typedef struct TokState
 	bool		has_letter;
 	bool		overflow;
 	const unsigned char *word_start;	/* input position of the current word */
+	/* the last run of [A-Za-z0-9.-] scanned by IsDomainPath (so no byte is scanned twice) */
+	const unsigned char *run_start;
+	const unsigned char *run_end;
+	const unsigned char *run_last_dot;	/* the run's last '.', or NULL */
+	bool		run_path;		/* '/' follows the run and its last label is a TLD */
 	int			nbytes;
 	int			nchars;
 	/* CamelCase splitting of hashtags */
@@ -237,6 +244,7 @@ TextLower(const char *s, int len, int *outlen)
 	const unsigned char *end = p + len;
 	StringInfoData buf;
 	bool		prev_letter = false;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 	InitAsciiClasses();
 	initStringInfo(&buf);
@@ -246,6 +254,7 @@ TextLower(const char *s, int len, int *outlen)
 		pg_wchar	cp;
 		char		enc[4];
 
+		TextCheckInterrupts(p - (const unsigned char *) s, &next_check);
 		if (*p < 0x80)
 		{
 			appendStringInfoChar(&buf, (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
@@ -372,12 +381,14 @@ EmitToken(TokState *st, const char *s, int len, int nchars)
 	MemoEntry  *e;
 	const char *out;
 	int			out_len = len;
+	int			probes = 0;
 
 	if (tok->memo == NULL || tok->memo_used >= tok->memo_slots / 2 ||
 		tok->arena_used + 2 * TOKBUF_SIZE > tok->arena_size)
 		ResetMemo(tok);
-	for (e = &tok->memo[h & (tok->memo_slots - 1)]; e->raw_len != 0;
-		 e = (e == &tok->memo[tok->memo_slots - 1]) ? tok->memo : e + 1)
+	/* bounded probing: tokens crafted to collide cannot make each lookup long */
+	for (e = &tok->memo[h & (tok->memo_slots - 1)]; e->raw_len != 0 && probes < MEMO_MAX_PROBES;
+		 e = (e == &tok->memo[tok->memo_slots - 1]) ? tok->memo : e + 1, probes++)
 	{
 		if (e->hash == h && e->raw_len == len &&
 			memcmp(tok->arena + e->raw_off, s, len) == 0)
@@ -388,7 +399,7 @@ EmitToken(TokState *st, const char *s, int len, int nchars)
 		}
 	}
 	out = ProcessToken(tok, s, &out_len, nchars, h);
-	if (out_len <= TOKBUF_SIZE)
+	if (e->raw_len == 0 && out_len <= TOKBUF_SIZE)
 		MemoStore(tok, e, h, s, len, out, out_len);
 	if (out != NULL)
 		HandToSink(st, out, out_len, s, len);
@@ -608,28 +619,47 @@ IsUrlStart(const unsigned char *p, const unsigned char *end)
 	return n >= 4 && pg_strncasecmp((const char *) p, "www.", 4) == 0;
 }
 
-/* True when the word at start is a bare domain with a path (t.co/x, bit.ly/x) */
-static bool
-IsDomainPath(const unsigned char *start, const unsigned char *end)
+/* True for the bytes of a bare domain name: ASCII letters, digits, '-' and '.' */
+static inline bool
+IsDomainByte(unsigned char c)
 {
-	const unsigned char *p = start;
-	const unsigned char *label = start;
-	bool		dot = false;
+	return c < 0x80 && (ascii_class[c] != CC_SEP || c == '-' || c == '.');
+}
 
-	for (; p < end && (ascii_class[*p & 0x7F] != CC_SEP || *p == '-' || *p == '.') && *p < 0x80; p++)
-	{
+/*
+ * Scan the run of domain bytes that starts at start: where it ends, its last
+ * dot, and whether it is followed by '/' after a top-level domain of two or
+ * more letters.
+ */
+static void
+ScanDomainRun(TokState *st, const unsigned char *start, const unsigned char *end)
+{
+	const unsigned char *p;
+	const unsigned char *label;
+
+	st->run_start = start;
+	st->run_last_dot = NULL;
+	for (p = start; p < end && IsDomainByte(*p); p++)
 		if (*p == '.')
-		{
-			dot = true;
-			label = p + 1;
-		}
-	}
-	if (!dot || p >= end || *p != '/' || p - label < 2)
-		return false;
-	for (const unsigned char *l = label; l < p; l++)
-		if (ascii_class[*l] < CC_LOWER)
-			return false;		/* the top-level domain has letters only */
-	return true;
+			st->run_last_dot = p;
+	st->run_end = p;
+	label = st->run_last_dot != NULL ? st->run_last_dot + 1 : start;
+	st->run_path = p < end && *p == '/' && p - label >= 2;
+	for (const unsigned char *l = label; l < p && st->run_path; l++)
+		st->run_path = ascii_class[*l] >= CC_LOWER;	/* the TLD has letters only */
+}
+
+/*
+ * True when the word at start is a bare domain with a path (t.co/x, bit.ly/x).
+ * Every word that starts inside the last scanned run ends its scan at the same
+ * place, so the run is scanned once, not once per dot ("a.a.a.a...").
+ */
+static bool
+IsDomainPath(TokState *st, const unsigned char *start, const unsigned char *end)
+{
+	if (st->run_start == NULL || start < st->run_start || start >= st->run_end)
+		ScanDomainRun(st, start, end);
+	return st->run_last_dot != NULL && st->run_last_dot >= start && st->run_path;
 }
 
 /* Handle an ASCII character that is not a letter or digit; returns the next position */
@@ -664,7 +694,7 @@ HandleAsciiSeparator(TokState *st, const unsigned char *p, const unsigned char *
 			st->hashtag = true;
 			return p + 1;
 		case '.':
-			if (st->inword && IsDomainPath(st->word_start, end))
+			if (st->inword && IsDomainPath(st, st->word_start, end))
 			{
 				st->nbytes = 0;		/* drop the domain's first label */
 				FlushWord(st);
@@ -700,7 +730,7 @@ TokenizeRun(Tokenizer *tok, const char *text, int len, TokenSink sink,
 {
 	const unsigned char *p = (const unsigned char *) text;
 	const unsigned char *end = p + len;
-	const unsigned char *next_check = p + 1024 * 1024;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 	TokState   *st = palloc(sizeof(TokState));
 
 	InitAsciiClasses();
@@ -709,17 +739,14 @@ TokenizeRun(Tokenizer *tok, const char *text, int len, TokenSink sink,
 	st->form_sink = form_sink;
 	st->arg = arg;
 	st->nbytes = 0;
+	st->run_start = NULL;
 	FlushWord(st);
 	while (p < end)
 	{
 		unsigned char c = *p;
 
-		/* let a query over huge documents be cancelled (every 1 MB) */
-		if (p >= next_check)
-		{
-			CHECK_FOR_INTERRUPTS();
-			next_check = p + 1024 * 1024;
-		}
+		/* every byte costs bounded work (no rescans): check every few kB */
+		TextCheckInterrupts(p - (const unsigned char *) text, &next_check);
 
 		if (c < 0x80)
 		{

@@ -172,6 +172,273 @@ END
 $$;
 -- ---- end of area: LDA and text findings ----
 
+-- ---- ingest (issue 9, item 3): no record stops ingestion ----
+-- try_timestamptz / tweet_fields / parse_tweet use a strict timestamp parser of their own (C);
+-- rejected records keep the producer's input name and line; the staging table carries them
+-- in a second staging table ingest_staging_ext (with the producer's own reasons); ingest_records is the set-based path behind ingest_batch
+-- and the staging triggers.
+ALTER TABLE tweetlda.rejected ADD COLUMN source text, ADD COLUMN line bigint;
+CREATE UNLOGGED TABLE tweetlda.ingest_staging_ext (
+    raw    text,
+    source text,
+    line   bigint,
+    reason text
+);
+GRANT INSERT ON tweetlda.ingest_staging_ext TO tweetlda_ingest;
+
+CREATE FUNCTION tweetlda.ingest_records(raws text[], sources text[], lines bigint[],
+                                        reasons text[],
+                                        OUT ingested bigint, OUT duplicates bigint,
+                                        OUT rejected bigint)
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET enable_nestloop = off
+    SET jit = off
+    SET work_mem = '64MB'
+AS $$
+BEGIN
+    PERFORM tweetlda.ensure_partition(now());
+    WITH parsed AS MATERIALIZED (
+        SELECT r.ord, r.raw, r.source, r.line, p.id, p.created_at, p.lang, p.author, p.text,
+               p.doc, coalesce(r.reason, p.error) AS error
+        FROM unnest(raws, sources, lines, reasons) WITH ORDINALITY AS r(raw, source, line, reason, ord),
+             LATERAL tweetlda.parse_tweet(CASE WHEN r.reason IS NULL THEN r.raw END) p
+        WHERE r.ord <= cardinality(raws)
+    ), bad AS (
+        INSERT INTO tweetlda.rejected (reason, raw, tweet_id, source, line)
+        SELECT p.error, p.raw, p.id, p.source, p.line FROM parsed p WHERE p.error IS NOT NULL
+        ORDER BY p.ord
+        RETURNING 1
+    ), good AS MATERIALIZED (
+        SELECT DISTINCT ON (p.id) p.* FROM parsed p WHERE p.error IS NULL ORDER BY p.id, p.ord
+    ), fresh AS (
+        INSERT INTO tweetlda.tweet_ids (id, received_at)
+        SELECT g.id, now() FROM good g ORDER BY g.id
+        ON CONFLICT DO NOTHING
+        RETURNING tweet_ids.id
+    ), landed AS (
+        INSERT INTO tweetlda.tweets (id, received_at, created_at, lang, author, text, raw)
+        SELECT g.id, now(), g.created_at, g.lang, g.author, g.text, g.doc
+        FROM good g JOIN fresh f ON f.id = g.id
+        ORDER BY g.ord
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM landed),
+           (SELECT count(*) FROM parsed p WHERE p.error IS NULL) - (SELECT count(*) FROM landed),
+           (SELECT count(*) FROM bad)
+    INTO ingested, duplicates, rejected;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tweetlda.ingest_batch(raws text[],
+                                                 OUT ingested bigint, OUT duplicates bigint,
+                                                 OUT rejected bigint)
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    SELECT r.ingested, r.duplicates, r.rejected INTO ingested, duplicates, rejected
+    FROM tweetlda.ingest_records(raws, NULL, NULL, NULL) r;
+END
+$$;
+
+CREATE FUNCTION tweetlda.staged_flush(OUT ingested bigint, OUT duplicates bigint,
+                                      OUT rejected bigint)
+    AS 'MODULE_PATHNAME', 'ingest_staged_flush'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+CREATE OR REPLACE FUNCTION tweetlda.ingest_staged() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+BEGIN
+    SELECT * INTO c FROM tweetlda.staged_flush();
+    PERFORM set_config('tweetlda_ingest.last_batch',
+                       format('%s %s %s', c.ingested, c.duplicates, c.rejected), true);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER ingest_staging_1_reset BEFORE INSERT ON tweetlda.ingest_staging_ext
+    FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.ingest_stash_reset();
+CREATE TRIGGER ingest_staging_2_stash BEFORE INSERT ON tweetlda.ingest_staging_ext
+    FOR EACH ROW EXECUTE FUNCTION tweetlda.ingest_stash_row();
+CREATE TRIGGER ingest_staging_3_land AFTER INSERT ON tweetlda.ingest_staging_ext
+    FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.ingest_staged();
+DROP FUNCTION tweetlda.staged_records();
+DROP FUNCTION tweetlda.staged_counts();
+
+REVOKE ALL ON FUNCTION tweetlda.ingest_records(text[], text[], bigint[], text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.staged_flush() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tweetlda.ingest_records(text[], text[], bigint[], text[]) TO tweetlda_ingest;
+
+-- ---- issue 9, security of the stream (src/sql/60_stream.sql, src/stream.c): the worker's
+-- identity is stream_state.worker_pid (no more advisory lock), it runs as the NOLOGIN role
+-- tweetlda_stream, stop_stream() interrupts a running batch, stream_state is validated, and the
+-- pg_cron job's procedure qualifies its operators. ----
+UPDATE tweetlda.stream_state SET batch_size = 10000
+WHERE batch_size OPERATOR(pg_catalog.<) 1 OR batch_size OPERATOR(pg_catalog.>) 1000000;
+UPDATE tweetlda.stream_state SET trigger_interval = '1 second'
+WHERE trigger_interval OPERATOR(pg_catalog.<) '1 millisecond'::interval
+   OR trigger_interval OPERATOR(pg_catalog.>) '1 day'::interval;
+ALTER TABLE tweetlda.stream_state
+    ADD COLUMN worker_pid integer,
+    ADD CONSTRAINT stream_state_batch_size_check
+        CHECK (batch_size OPERATOR(pg_catalog.>=) 1 AND batch_size OPERATOR(pg_catalog.<=) 1000000),
+    ADD CONSTRAINT stream_state_trigger_interval_check
+        CHECK (trigger_interval OPERATOR(pg_catalog.>=) '1 millisecond'::interval
+               AND trigger_interval OPERATOR(pg_catalog.<=) '1 day'::interval);
+COMMENT ON COLUMN tweetlda.stream_state.worker_pid IS
+    'pid of the stream worker that runs the stream (valid while that process is a tweetlda stream worker of this database)';
+
+CREATE OR REPLACE PROCEDURE tweetlda.process_all_pending(batch_size integer DEFAULT 10000)
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    n integer;
+    total bigint := 0;
+BEGIN
+    LOOP
+        n := tweetlda.process_pending(batch_size);
+        total := total OPERATOR(pg_catalog.+) n;
+        COMMIT;
+        EXIT WHEN n OPERATOR(pg_catalog.=) 0;
+    END LOOP;
+    RAISE NOTICE 'tweetlda: scored % tweets', total;
+END
+$$;
+
+CREATE FUNCTION tweetlda.stream_backend_is_worker(pid integer) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'stream_backend_is_worker'
+    LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+
+CREATE FUNCTION tweetlda.stream_notify_stop(pid integer) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'stream_notify_stop'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+CREATE OR REPLACE FUNCTION tweetlda.stream_worker_pid() RETURNS integer
+    LANGUAGE sql VOLATILE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT s.worker_pid FROM tweetlda.stream_state s
+    WHERE tweetlda.stream_backend_is_worker(s.worker_pid);
+END;
+
+CREATE OR REPLACE FUNCTION tweetlda.stop_stream() RETURNS boolean
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE tweetlda.stream_state SET enabled = false, stopped_at = now();
+    -- the worker ends its batch at once after the commit, not when the batch is done
+    RETURN coalesce(tweetlda.stream_notify_stop(tweetlda.stream_worker_pid()), false);
+END
+$$;
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tweetlda_stream') THEN
+        CREATE ROLE tweetlda_stream NOLOGIN;
+    END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA tweetlda TO tweetlda_stream;
+GRANT SELECT ON tweetlda.tweets, tweetlda.tweet_ids, tweetlda.models, tweetlda.stopwords
+    TO tweetlda_stream;
+GRANT SELECT, UPDATE, DELETE ON tweetlda.pending TO tweetlda_stream;
+GRANT SELECT, INSERT, UPDATE ON tweetlda.tweet_scores TO tweetlda_stream;
+GRANT SELECT, UPDATE ON tweetlda.stream_state TO tweetlda_stream;
+GRANT INSERT ON tweetlda.rejected TO tweetlda_stream;
+GRANT EXECUTE ON FUNCTION tweetlda.process_pending(integer), tweetlda.score_tweets(bigint[])
+    TO tweetlda_stream;
+-- ---- end of issue 9, security of the stream ----
+
+-- issue 10: language detection (src/sql/12_langdetect.sql)
+-- The language of a tweet as an ISO 639-1 code ('en', 'es', 'ja', ...), detected by CLD2 after
+-- removing URLs, @mentions, RT and hashtags (hashtags are used when nothing else is left): the
+-- best guess whenever the text has letters, NULL when it has none (only emoji, URLs, digits).
+CREATE FUNCTION tweetlda.detect_language(doc text) RETURNS text
+    AS 'MODULE_PATHNAME', 'tweetlda_detect_language'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tweetlda.detect_language(text) IS
+    'ISO 639-1 code of the tweet''s language (CLD2), NULL when the text has no letters';
+
+-- The detected language with the share of the letters in it and CLD2's reliability verdict.
+CREATE FUNCTION tweetlda.detect_language_details(doc text,
+    OUT language text, OUT percent integer, OUT reliable boolean)
+    AS 'MODULE_PATHNAME', 'tweetlda_detect_language_details'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tweetlda.detect_language_details(text) IS
+    'detected language, percent of the letters in it, and whether CLD2 deems it reliable';
+
+-- The Snowball algorithm (a tweetlda.languages() name) for an ISO 639-1 code, NULL when
+-- libstemmer has none; accepts region subtags ('pt-BR') and Twitter's legacy 'in' and 'ji'.
+CREATE FUNCTION tweetlda.language_name(iso text) RETURNS text
+    AS 'MODULE_PATHNAME', 'tweetlda_language_name'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tweetlda.language_name(text) IS
+    'Snowball stemmer name for an ISO 639-1 language code, NULL when there is none';
+
+-- ---- backups (issue 9, item 6): day partitions carry their own key and indexes ----
+-- 0.1.0 put the primary key and the indexes on the parent tweetlda.tweets (an extension member);
+-- the partitions inherited them, and pg_restore then failed with "multiple primary keys for
+-- table tweets_YYYYMMDD".  Move them to the partitions: dropping the parent's drops the
+-- inherited ones, then every existing partition gets its own (same names as before).
+ALTER TABLE tweetlda.tweets DROP CONSTRAINT tweets_pkey;
+DROP INDEX tweetlda.tweets_seq_idx;
+DROP INDEX tweetlda.tweets_received_at_idx;
+DO $$
+DECLARE
+    part regclass;
+    name text;
+BEGIN
+    FOR part IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i
+                WHERE i.inhparent OPERATOR(pg_catalog.=) 'tweetlda.tweets'::pg_catalog.regclass
+    LOOP
+        SELECT c.relname INTO name FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) part;
+        EXECUTE pg_catalog.format('ALTER TABLE %s ADD PRIMARY KEY (id, received_at)', part);
+        EXECUTE pg_catalog.format('CREATE INDEX %I ON %s (seq)', name OPERATOR(pg_catalog.||) '_seq_idx', part);
+        EXECUTE pg_catalog.format('CREATE INDEX %I ON %s USING brin (received_at)',
+                                  name OPERATOR(pg_catalog.||) '_received_at_idx', part);
+    END LOOP;
+END
+$$;
+
+-- Make sure the partitions holding time ts and the next UTC day exist; create them with their
+-- key and indexes (CREATE TABLE + ATTACH PARTITION, which does not block concurrent inserts and
+-- reads of tweetlda.tweets).
+CREATE OR REPLACE FUNCTION tweetlda.ensure_partition(ts timestamptz) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    SET "TimeZone" = 'UTC'
+    SET "DateStyle" = 'ISO, YMD'
+AS $$
+DECLARE
+    day  date;
+    name text;
+BEGIN
+    FOR day IN SELECT (ts AT TIME ZONE 'UTC')::date + k FROM generate_series(0, 1) k LOOP
+        name := 'tweets_' || to_char(day, 'YYYYMMDD');
+        CONTINUE WHEN to_regclass('tweetlda.' || quote_ident(name)) IS NOT NULL;
+        -- Serialize creators; taking the lock also makes this backend see a concurrent
+        -- creator's committed table in the check below.
+        LOCK TABLE tweetlda.tweets IN SHARE UPDATE EXCLUSIVE MODE;
+        CONTINUE WHEN to_regclass('tweetlda.' || quote_ident(name)) IS NOT NULL;
+        EXECUTE format('CREATE TABLE tweetlda.%I (LIKE tweetlda.tweets INCLUDING DEFAULTS '
+                       'INCLUDING STORAGE INCLUDING COMPRESSION, PRIMARY KEY (id, received_at))',
+                       name);
+        EXECUTE format('CREATE INDEX %I ON tweetlda.%I (seq)', name || '_seq_idx', name);
+        EXECUTE format('CREATE INDEX %I ON tweetlda.%I USING brin (received_at)',
+                       name || '_received_at_idx', name);
+        EXECUTE format('ALTER TABLE tweetlda.tweets ATTACH PARTITION tweetlda.%I '
+                       'FOR VALUES FROM (%L) TO (%L)',
+                       name, day::timestamp AT TIME ZONE 'UTC',
+                       (day + 1)::timestamp AT TIME ZONE 'UTC');
+    END LOOP;
+END
+$$;
+
 -- ---- Area: readable topics, issue 10 (branch i10-topics) ----
 -- issue 10: readable topics.  Models of 0.1.0 (format version 1) keep working: they are read as
 -- they are (their words are their terms; relevance derives p(w) from their topic-word parameters).

@@ -14,7 +14,8 @@ CREATE FUNCTION tweetlda.parse_json(raw text, OUT doc jsonb, OUT error text)
     AS 'MODULE_PATHNAME', 'ingest_parse_json'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- Convert text to timestamptz like a cast, but NULL instead of an error for bad input.
+-- Convert a tweet timestamp (Twitter v1.1, ISO 8601 / API v2, the corpora's CSV forms) to
+-- timestamptz with a strict parser of its own; NULL for anything else, never an error.
 CREATE FUNCTION tweetlda.try_timestamptz(value text) RETURNS timestamptz
     AS 'MODULE_PATHNAME', 'ingest_try_timestamptz'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
@@ -59,21 +60,26 @@ CREATE TABLE tweetlda.tweets (
     lang        text,
     author      text,
     text        text NOT NULL,
-    raw         jsonb NOT NULL,
-    PRIMARY KEY (id, received_at)
+    raw         jsonb NOT NULL
 ) PARTITION BY RANGE (received_at);
-CREATE INDEX tweets_seq_idx ON tweetlda.tweets (seq);
-CREATE INDEX tweets_received_at_idx ON tweetlda.tweets USING brin (received_at);
+-- No key or index on the parent: every day partition gets its own (PRIMARY KEY (id,
+-- received_at), a btree on seq, a brin on received_at) from ensure_partition().  The parent
+-- belongs to the extension and its partitions do not, so pg_dump emits the partitions and their
+-- indexes as user objects; indexes inherited from the parent would then exist twice on restore
+-- (ATTACH PARTITION creates them, then the dump's ADD CONSTRAINT / CREATE INDEX fail).
 COMMENT ON TABLE tweetlda.tweets IS
     'Landed tweets, one row per id (unique through tweetlda.tweet_ids), partitioned by received_at in UTC days';
 
--- Records that could not be landed, with the reason; never stops a batch.
+-- Records that could not be landed, with the reason; never stops a batch.  source and line
+-- name the producer's input and the line where the record starts, when it sent them.
 CREATE TABLE tweetlda.rejected (
     rejected_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     received_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     reason      text NOT NULL,
     raw         text,
-    tweet_id    bigint
+    tweet_id    bigint,
+    source      text,
+    line        bigint
 );
 CREATE INDEX rejected_received_at_idx ON tweetlda.rejected (received_at);
 
@@ -97,10 +103,21 @@ CREATE UNLOGGED TABLE tweetlda.ingest_staging (
     raw text
 );
 
+-- The same with where each record comes from (the producer's target): source and line are
+-- kept with rejected records; a row with a reason is rejected as it is (records the producer
+-- cannot read or convert).
+CREATE UNLOGGED TABLE tweetlda.ingest_staging_ext (
+    raw    text,
+    source text,
+    line   bigint,
+    reason text
+);
+
 -- ---- partitions ----
 
--- Make sure the partitions holding time ts and the next UTC day exist; create them (CREATE TABLE
--- + ATTACH PARTITION, which does not block concurrent inserts and reads of tweetlda.tweets).
+-- Make sure the partitions holding time ts and the next UTC day exist; create them with their
+-- key and indexes (CREATE TABLE + ATTACH PARTITION, which does not block concurrent inserts and
+-- reads of tweetlda.tweets).
 CREATE FUNCTION tweetlda.ensure_partition(ts timestamptz) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -119,7 +136,11 @@ BEGIN
         LOCK TABLE tweetlda.tweets IN SHARE UPDATE EXCLUSIVE MODE;
         CONTINUE WHEN to_regclass('tweetlda.' || quote_ident(name)) IS NOT NULL;
         EXECUTE format('CREATE TABLE tweetlda.%I (LIKE tweetlda.tweets INCLUDING DEFAULTS '
-                       'INCLUDING STORAGE INCLUDING COMPRESSION)', name);
+                       'INCLUDING STORAGE INCLUDING COMPRESSION, PRIMARY KEY (id, received_at))',
+                       name);
+        EXECUTE format('CREATE INDEX %I ON tweetlda.%I (seq)', name || '_seq_idx', name);
+        EXECUTE format('CREATE INDEX %I ON tweetlda.%I USING brin (received_at)',
+                       name || '_received_at_idx', name);
         EXECUTE format('ALTER TABLE tweetlda.tweets ATTACH PARTITION tweetlda.%I '
                        'FOR VALUES FROM (%L) TO (%L)',
                        name, day::timestamp AT TIME ZONE 'UTC',
@@ -131,11 +152,14 @@ $$;
 -- ---- ingest ----
 
 -- Ingest many raw records (text, one tweet object each) in one statement: valid tweets with a
--- new id are landed, duplicates ignored, unparsable records go to tweetlda.rejected.
-CREATE FUNCTION tweetlda.ingest_batch(raws text[],
-                                      OUT ingested bigint, OUT duplicates bigint,
-                                      OUT rejected bigint)
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+-- new id are landed, duplicates ignored, unparsable records go to tweetlda.rejected.  sources
+-- and lines (optional, same length) are kept with rejected records; a record with a non-NULL
+-- reason is rejected with that reason without being parsed.
+CREATE FUNCTION tweetlda.ingest_records(raws text[], sources text[], lines bigint[],
+                                        reasons text[],
+                                        OUT ingested bigint, OUT duplicates bigint,
+                                        OUT rejected bigint)
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     -- The row counts of the CTEs are unknown at plan time: a nested loop between "good" and
     -- "fresh" would be quadratic, and the sorts hold whole documents.  (The disabled nested loops
@@ -147,12 +171,15 @@ AS $$
 BEGIN
     PERFORM tweetlda.ensure_partition(now());
     WITH parsed AS MATERIALIZED (
-        SELECT r.ord, r.raw, p.*
-        FROM unnest(raws) WITH ORDINALITY AS r(raw, ord),
-             LATERAL tweetlda.parse_tweet(r.raw) p
+        SELECT r.ord, r.raw, r.source, r.line, p.id, p.created_at, p.lang, p.author, p.text,
+               p.doc, coalesce(r.reason, p.error) AS error
+        FROM unnest(raws, sources, lines, reasons) WITH ORDINALITY AS r(raw, source, line, reason, ord),
+             LATERAL tweetlda.parse_tweet(CASE WHEN r.reason IS NULL THEN r.raw END) p
+        WHERE r.ord <= cardinality(raws)
     ), bad AS (
-        INSERT INTO tweetlda.rejected (reason, raw, tweet_id)
-        SELECT p.error, p.raw, p.id FROM parsed p WHERE p.error IS NOT NULL ORDER BY p.ord
+        INSERT INTO tweetlda.rejected (reason, raw, tweet_id, source, line)
+        SELECT p.error, p.raw, p.id, p.source, p.line FROM parsed p WHERE p.error IS NOT NULL
+        ORDER BY p.ord
         RETURNING 1
     ), good AS MATERIALIZED (
         SELECT DISTINCT ON (p.id) p.* FROM parsed p WHERE p.error IS NULL ORDER BY p.id, p.ord
@@ -172,6 +199,20 @@ BEGIN
            (SELECT count(*) FROM parsed p WHERE p.error IS NULL) - (SELECT count(*) FROM landed),
            (SELECT count(*) FROM bad)
     INTO ingested, duplicates, rejected;
+END
+$$;
+
+-- Ingest many raw records (text, one tweet object each) in one statement: valid tweets with a
+-- new id are landed, duplicates ignored, unparsable records go to tweetlda.rejected.
+CREATE FUNCTION tweetlda.ingest_batch(raws text[],
+                                      OUT ingested bigint, OUT duplicates bigint,
+                                      OUT rejected bigint)
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    SELECT r.ingested, r.duplicates, r.rejected INTO ingested, duplicates, rejected
+    FROM tweetlda.ingest_records(raws, NULL, NULL, NULL) r;
 END
 $$;
 
@@ -230,16 +271,12 @@ CREATE FUNCTION tweetlda.ingest_stash_row() RETURNS trigger
     AS 'MODULE_PATHNAME', 'ingest_stash_row'
     LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 
--- The records stashed by the current statement (text[]), emptying the stash.
-CREATE FUNCTION tweetlda.staged_records() RETURNS text[]
-    AS 'MODULE_PATHNAME', 'ingest_staged_records'
-    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
-
--- The counts of the chunks a large statement landed from the row trigger (every 10,000 records
--- or 64 MB), resetting them.
-CREATE FUNCTION tweetlda.staged_counts(OUT ingested bigint, OUT duplicates bigint,
-                                       OUT rejected bigint)
-    AS 'MODULE_PATHNAME', 'ingest_staged_counts'
+-- Land what the current statement left in the stash and return the counts of the whole
+-- statement (the chunks landed from the row trigger every 10,000 records or 64 MB included),
+-- resetting them.
+CREATE FUNCTION tweetlda.staged_flush(OUT ingested bigint, OUT duplicates bigint,
+                                      OUT rejected bigint)
+    AS 'MODULE_PATHNAME', 'ingest_staged_flush'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 
 -- AFTER INSERT FOR EACH STATEMENT trigger of ingest_staging: land the stashed records and leave
@@ -250,14 +287,11 @@ CREATE FUNCTION tweetlda.ingest_staged() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    r record;
     c record;
 BEGIN
-    SELECT * INTO r FROM tweetlda.ingest_batch(tweetlda.staged_records());
-    SELECT * INTO c FROM tweetlda.staged_counts();
+    SELECT * INTO c FROM tweetlda.staged_flush();
     PERFORM set_config('tweetlda_ingest.last_batch',
-                       format('%s %s %s', r.ingested + c.ingested, r.duplicates + c.duplicates,
-                              r.rejected + c.rejected), true);
+                       format('%s %s %s', c.ingested, c.duplicates, c.rejected), true);
     RETURN NULL;
 END
 $$;
@@ -266,6 +300,12 @@ CREATE TRIGGER ingest_staging_1_reset BEFORE INSERT ON tweetlda.ingest_staging
 CREATE TRIGGER ingest_staging_2_stash BEFORE INSERT ON tweetlda.ingest_staging
     FOR EACH ROW EXECUTE FUNCTION tweetlda.ingest_stash_row();
 CREATE TRIGGER ingest_staging_3_land AFTER INSERT ON tweetlda.ingest_staging
+    FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.ingest_staged();
+CREATE TRIGGER ingest_staging_1_reset BEFORE INSERT ON tweetlda.ingest_staging_ext
+    FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.ingest_stash_reset();
+CREATE TRIGGER ingest_staging_2_stash BEFORE INSERT ON tweetlda.ingest_staging_ext
+    FOR EACH ROW EXECUTE FUNCTION tweetlda.ingest_stash_row();
+CREATE TRIGGER ingest_staging_3_land AFTER INSERT ON tweetlda.ingest_staging_ext
     FOR EACH STATEMENT EXECUTE FUNCTION tweetlda.ingest_staged();
 
 -- ---- retention ----
@@ -338,14 +378,14 @@ $$;
 
 -- Only owners (and roles granted below) may ingest or change retention.
 REVOKE ALL ON FUNCTION tweetlda.ensure_partition(timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.ingest_records(text[], text[], bigint[], text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest_batch(text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest_batch(jsonb[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest(jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest_staged() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest_stash_reset() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.ingest_stash_row() FROM PUBLIC;
-REVOKE ALL ON FUNCTION tweetlda.staged_records() FROM PUBLIC;
-REVOKE ALL ON FUNCTION tweetlda.staged_counts() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.staged_flush() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.apply_retention() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tweetlda.set_retention(interval) FROM PUBLIC;
 
@@ -361,6 +401,8 @@ END
 $$;
 GRANT USAGE ON SCHEMA tweetlda TO tweetlda_ingest;
 GRANT INSERT ON tweetlda.ingest_staging TO tweetlda_ingest;
+GRANT INSERT ON tweetlda.ingest_staging_ext TO tweetlda_ingest;
 GRANT EXECUTE ON FUNCTION tweetlda.ingest(jsonb) TO tweetlda_ingest;
+GRANT EXECUTE ON FUNCTION tweetlda.ingest_records(text[], text[], bigint[], text[]) TO tweetlda_ingest;
 GRANT EXECUTE ON FUNCTION tweetlda.ingest_batch(text[]) TO tweetlda_ingest;
 GRANT EXECUTE ON FUNCTION tweetlda.ingest_batch(jsonb[]) TO tweetlda_ingest;

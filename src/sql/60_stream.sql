@@ -59,10 +59,18 @@ CREATE TABLE tweetlda.stream_state (
     last_batch_rows integer,
     last_batch_ms bigint,
     last_error text,
-    last_error_at timestamptz
+    last_error_at timestamptz,
+    worker_pid integer,
+    CONSTRAINT stream_state_batch_size_check
+        CHECK (batch_size OPERATOR(pg_catalog.>=) 1 AND batch_size OPERATOR(pg_catalog.<=) 1000000),
+    CONSTRAINT stream_state_trigger_interval_check
+        CHECK (trigger_interval OPERATOR(pg_catalog.>=) '1 millisecond'::interval
+               AND trigger_interval OPERATOR(pg_catalog.<=) '1 day'::interval)
 );
 COMMENT ON TABLE tweetlda.stream_state IS
     'stream worker configuration (enabled NULL: never started or stopped) and counters';
+COMMENT ON COLUMN tweetlda.stream_state.worker_pid IS
+    'pid of the stream worker that runs the stream (valid while that process is a tweetlda stream worker of this database)';
 INSERT INTO tweetlda.stream_state DEFAULT VALUES;
 
 -- Enqueue the tweets an INSERT (or COPY) landed, in the same transaction.
@@ -236,6 +244,8 @@ $$;
 
 -- Process queued tweets until the queue is empty, committing after each batch
 -- (the command of the pg_cron job that schedule_scoring() creates).
+-- A procedure that commits cannot have SET search_path, and a pg_cron job runs under the
+-- database's search_path: every operator below is schema-qualified.
 CREATE PROCEDURE tweetlda.process_all_pending(batch_size integer DEFAULT 10000)
     LANGUAGE plpgsql
 AS $$
@@ -245,25 +255,34 @@ DECLARE
 BEGIN
     LOOP
         n := tweetlda.process_pending(batch_size);
-        total := total + n;
+        total := total OPERATOR(pg_catalog.+) n;
         COMMIT;
-        EXIT WHEN n = 0;
+        EXIT WHEN n OPERATOR(pg_catalog.=) 0;
     END LOOP;
     RAISE NOTICE 'tweetlda: scored % tweets', total;
 END
 $$;
 
--- The pid of the stream worker of this database (the holder of its advisory lock), or NULL.
+-- Whether a pid is a running stream worker (a background worker of type "tweetlda stream") of
+-- this database: the identity of the worker, which no role can fake.
+CREATE FUNCTION tweetlda.stream_backend_is_worker(pid integer) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'stream_backend_is_worker'
+    LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+
+-- When the calling transaction commits, make the stream worker pid end its batch (the claim is
+-- undone) and read tweetlda.stream_state again; false when pid is not a stream worker here.
+-- The caller needs UPDATE on tweetlda.stream_state (as stop_stream() does).
+CREATE FUNCTION tweetlda.stream_notify_stop(pid integer) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'stream_notify_stop'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- The pid of the stream worker of this database (recorded in stream_state and alive), or NULL.
 CREATE FUNCTION tweetlda.stream_worker_pid() RETURNS integer
     LANGUAGE sql VOLATILE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT l.pid FROM pg_catalog.pg_locks l
-    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
-                        WHERE d.datname = pg_catalog.current_database())
-      AND l.classid = (7412390451 >> 32)::oid AND l.objid = (7412390451 & 4294967295)::oid
-    LIMIT 1;
+    SELECT s.worker_pid FROM tweetlda.stream_state s
+    WHERE tweetlda.stream_backend_is_worker(s.worker_pid);
 END;
 
 -- Register a dynamic stream worker for this database, running as the current role.
@@ -303,15 +322,16 @@ BEGIN
 END
 $$;
 
--- Ask the stream worker of this database to stop (it exits after this transaction commits);
--- true when a worker was running.
+-- Ask the stream worker of this database to stop (it exits within about a second of the
+-- commit, abandoning a running batch, whose tweets stay queued); true when a worker was running.
 CREATE FUNCTION tweetlda.stop_stream() RETURNS boolean
     LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     UPDATE tweetlda.stream_state SET enabled = false, stopped_at = now();
-    RETURN tweetlda.stream_worker_pid() IS NOT NULL;
+    -- the worker ends its batch at once after the commit, not when the batch is done
+    RETURN coalesce(tweetlda.stream_notify_stop(tweetlda.stream_worker_pid()), false);
 END
 $$;
 
@@ -388,3 +408,24 @@ REVOKE ALL ON FUNCTION tweetlda.process_pending(integer), tweetlda.score_tweets(
     tweetlda.unschedule_scoring(), tweetlda.enqueue_landed(),
     tweetlda.rescore(timestamptz) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE tweetlda.process_all_pending(integer) FROM PUBLIC;
+
+-- tweetlda_stream (NOLOGIN, cluster-wide, kept by DROP EXTENSION): the role every statement of
+-- the stream worker runs as (doc/security.md). It holds exactly what scoring needs: read the
+-- tweets, the models and the text configuration, take from the queue, write scores, rejected
+-- tweets and the stream's counters. Nobody logs in as it; grant it to no one.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tweetlda_stream') THEN
+        CREATE ROLE tweetlda_stream NOLOGIN;
+    END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA tweetlda TO tweetlda_stream;
+GRANT SELECT ON tweetlda.tweets, tweetlda.tweet_ids, tweetlda.models, tweetlda.stopwords
+    TO tweetlda_stream;
+GRANT SELECT, UPDATE, DELETE ON tweetlda.pending TO tweetlda_stream;
+GRANT SELECT, INSERT, UPDATE ON tweetlda.tweet_scores TO tweetlda_stream;
+GRANT SELECT, UPDATE ON tweetlda.stream_state TO tweetlda_stream;
+GRANT INSERT ON tweetlda.rejected TO tweetlda_stream;
+GRANT EXECUTE ON FUNCTION tweetlda.process_pending(integer), tweetlda.score_tweets(bigint[])
+    TO tweetlda_stream;

@@ -36,5 +36,26 @@ is($node->safe_psql('postgres',
 $node->safe_psql('postgres', 'CREATE EXTENSION tweetlda');
 is($node->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'tweetlda'"),
 	$control_version, 'CREATE EXTENSION works again after DROP');
+# Every program the project installs (tweetlda-*) is linked into LINKDIR (default
+# /usr/local/bin), since Debian's PostgreSQL bindir is not on PATH: checked in the private
+# installation that test/run-tests made with make install DESTDIR=... (the link names the final
+# path, without DESTDIR).
+SKIP:
+{
+	my $inst = $ENV{TWEETLDA_INSTALL};
+	skip 'TWEETLDA_INSTALL is not set (not run by test/run-tests)', 4 unless $inst;
+	my $linkdir = $ENV{TWEETLDA_LINKDIR} // '/usr/local/bin';
+	my $bindir = `pg_config --bindir`;
+	chomp $bindir;
+	ok(index($bindir, $inst) == 0, 'pg_config is the private installation\'s');
+	my $final = substr($bindir, length $inst);
+	opendir(my $dh, $bindir) or die "$bindir: $!";
+	my @programs = sort grep { /^tweetlda/ && -f "$bindir/$_" } readdir $dh;
+	closedir $dh;
+	ok((grep { $_ eq 'tweetlda-ingest' } @programs), 'tweetlda-ingest is installed into bindir');
+	my @bad = grep { (readlink("$inst$linkdir/$_") // '') ne "$final/$_" } @programs;
+	is("@bad", '', "every installed program is linked from $linkdir to $final");
+	ok(-x "$inst" . readlink("$inst$linkdir/tweetlda-ingest"), 'the link resolves to the program');
+}
 $node->stop;
 done_testing();

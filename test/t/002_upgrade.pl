@@ -16,6 +16,9 @@ my ($current) = do { local (@ARGV, $/) = "$root/tweetlda.control"; <> }
 # One line per property of every object of the extension, sorted: the shape of the catalog,
 # with names instead of OIDs, so that two databases can be compared line by line.
 my $catalog_sql = q{
+-- ACL items in a fixed order (GRANT order differs between an update and a fresh install)
+CREATE FUNCTION pg_temp.acl(aclitem[]) RETURNS text LANGUAGE sql IMMUTABLE
+    AS $$SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest($1) x$$;
 WITH ext AS (SELECT oid FROM pg_extension WHERE extname = 'tweetlda'),
 member AS (
     SELECT d.classid, d.objid FROM pg_depend d, ext
@@ -27,7 +30,7 @@ lines(line) AS (
     SELECT format('function %s -> %s | kind %s lang %s vol %s strict %s parallel %s secdef %s leakproof %s cost %s rows %s config %s acl %s src %s bin %s comment %s',
                   p.oid::regprocedure, pg_get_function_result(p.oid), p.prokind, l.lanname,
                   p.provolatile, p.proisstrict, p.proparallel, p.prosecdef, p.proleakproof,
-                  p.procost, p.prorows, p.proconfig, p.proacl, md5(p.prosrc), p.probin,
+                  p.procost, p.prorows, p.proconfig, pg_temp.acl(p.proacl), md5(p.prosrc), p.probin,
                   obj_description(p.oid, 'pg_proc'))
     FROM pg_proc p JOIN member m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
     JOIN pg_language l ON l.oid = p.prolang
@@ -41,7 +44,7 @@ lines(line) AS (
     SELECT format('type %s | type %s len %s byval %s align %s storage %s in %s out %s recv %s send %s typmod_in %s elem %s delim %s notnull %s basetype %s default %s acl %s comment %s',
                   t.oid::regtype, t.typtype, t.typlen, t.typbyval, t.typalign, t.typstorage,
                   t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin, t.typelem,
-                  t.typdelim, t.typnotnull, t.typbasetype::regtype, t.typdefault, t.typacl,
+                  t.typdelim, t.typnotnull, t.typbasetype::regtype, t.typdefault, pg_temp.acl(t.typacl),
                   obj_description(t.oid, 'pg_type'))
     FROM pg_type t JOIN member m ON m.classid = 'pg_type'::regclass AND m.objid = t.oid
   UNION ALL
@@ -54,7 +57,7 @@ lines(line) AS (
     FROM pg_cast c JOIN member m ON m.classid = 'pg_cast'::regclass AND m.objid = c.oid
   UNION ALL
     SELECT format('relation %s | kind %s persistence %s options %s acl %s partkey %s rowsecurity %s comment %s',
-                  r.oid::regclass, r.relkind, r.relpersistence, r.reloptions, r.relacl,
+                  r.oid::regclass, r.relkind, r.relpersistence, r.reloptions, pg_temp.acl(r.relacl),
                   pg_get_partkeydef(r.oid), r.relrowsecurity, obj_description(r.oid, 'pg_class'))
     FROM rel r
   UNION ALL
@@ -63,7 +66,7 @@ lines(line) AS (
                   row_number() OVER (PARTITION BY r.oid ORDER BY a.attnum),
                   format_type(a.atttypid, a.atttypmod), a.attnotnull,
                   pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
-                  a.attcollation::regcollation, a.attacl, col_description(r.oid, a.attnum))
+                  a.attcollation::regcollation, pg_temp.acl(a.attacl), col_description(r.oid, a.attnum))
     FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
     LEFT JOIN pg_attrdef ad ON ad.adrelid = r.oid AND ad.adnum = a.attnum
     WHERE r.relkind <> 'i'
@@ -98,7 +101,7 @@ lines(line) AS (
     FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY AS u(c, i)
     WHERE e.extname = 'tweetlda'
   UNION ALL
-    SELECT format('schema %s | acl %s comment %s', n.nspname, n.nspacl,
+    SELECT format('schema %s | acl %s comment %s', n.nspname, pg_temp.acl(n.nspacl),
                   obj_description(n.oid, 'pg_namespace'))
     FROM pg_namespace n WHERE n.nspname = 'tweetlda'
   UNION ALL

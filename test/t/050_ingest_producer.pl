@@ -1,5 +1,7 @@
-# Ingest: the producer tweetlda-ingest (NDJSON from files and stdin, CSV, duplicates, malformed
-# and over-long records, a server crash in the middle, exit codes, the ingest-only role).
+# Ingest: the producer tweetlda-ingest (NDJSON from files and stdin, CSV, duplicates, malformed,
+# unreadable and over-long records rejected with input name and line, CSV headers, batches split
+# by size and around a record the server refuses, a server crash in the middle, exit codes, the
+# ingest-only role).
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -41,10 +43,10 @@ sub write_file
 sub done_counts
 {
 	my ($err) = @_;
-	my ($read, $ing, $dup, $rej, $skip, $rec) = $err =~
-	  /done: (\d+) read, (\d+) ingested, (\d+) duplicates, (\d+) rejected, (\d+) skipped, (\d+) reconnects/;
+	my ($read, $ing, $dup, $rej, $unr, $rec, $spl) = $err =~
+	  /done: (\d+) read, (\d+) ingested, (\d+) duplicates, (\d+) rejected, (\d+) unreadable, (\d+) reconnects, (\d+) splits/;
 	return { read => $read, ingested => $ing, duplicates => $dup, rejected => $rej,
-		skipped => $skip, reconnects => $rec };
+		unreadable => $unr, reconnects => $rec, splits => $spl };
 }
 
 sub query { return $node->safe_psql('postgres', $_[0]); }
@@ -84,7 +86,7 @@ like($err, qr/schema "tweetlda" does not exist/, 'the server error is reported')
 ($rc, undef, $err) = producer([ '-d', $db, "$root/test/fixtures/ingest/v11_sample.jsonl" ]);
 is($rc, 0, 'NDJSON file: exit 0');
 is_deeply(done_counts($err), { read => 5, ingested => 5, duplicates => 0, rejected => 0,
-	skipped => 0, reconnects => 0 }, 'NDJSON file: 5 tweets landed');
+	unreadable => 0, reconnects => 0, splits => 0 }, 'NDJSON file: 5 tweets landed');
 is(query("SELECT string_agg(author, ',' ORDER BY id) FROM tweetlda.tweets"),
 	'__jcbl__,TheEarthStory,negatendo,andresegura,GillsDebate', 'authors of the v1.1 objects');
 like(query("SELECT text FROM tweetlda.tweets WHERE id = 672852550614458369"),
@@ -103,7 +105,7 @@ my $stdin = join("\n",
 ($rc, undef, $err) = producer([ '-d', $db, '--batch-size=2' ], $stdin);
 is($rc, 0, 'stdin: exit 0');
 is_deeply(done_counts($err), { read => 7, ingested => 4, duplicates => 1, rejected => 2,
-	skipped => 0, reconnects => 0 }, 'stdin: counts of landed, duplicate and rejected records');
+	unreadable => 0, reconnects => 0, splits => 0 }, 'stdin: counts of landed, duplicate and rejected records');
 is(query("SELECT string_agg(id || '=' || text || '/' || coalesce(author, '-'), ' | ' ORDER BY id) FROM tweetlda.tweets WHERE id BETWEEN 10 AND 14"),
 	"10=ten/- | 11=v2 \\ backslash and tab\t/five | 13=windows line end/- | 14=last line without newline/-",
 	'stdin: tweets landed once, text decoded, first copy wins');
@@ -145,12 +147,12 @@ my $long = write_file('long.ndjson', join("\n",
 	'{"id": 22, "text": "after the bad ones"}') . "\n");
 ($rc, undef, $err) = producer([ '-d', $db, '--batch-size=10', $long ]);
 is($rc, 0, 'long lines: exit 0');
-is_deeply(done_counts($err), { read => 4, ingested => 2, duplicates => 0, rejected => 1,
-	skipped => 1, reconnects => 0 }, 'a 2 MB tweet lands, a 2 MB garbage line is rejected, invalid UTF-8 is skipped');
+is_deeply(done_counts($err), { read => 4, ingested => 2, duplicates => 0, rejected => 2,
+	unreadable => 1, reconnects => 0, splits => 0 }, 'a 2 MB tweet lands, a 2 MB garbage line and invalid UTF-8 are rejected');
 is(query("SELECT length(text) FROM tweetlda.tweets WHERE id = 20"), 2 * 1024 * 1024, 'the 2 MB text is whole');
 ($rc, undef, $err) = producer([ '-d', $db, '--max-record=1000000', $long ]);
 $c = done_counts($err);
-is($c->{skipped} . ' ' . $c->{duplicates}, '3 1', '--max-record skips the long lines and goes on');
+is($c->{unreadable} . ' ' . $c->{duplicates}, '3 1', '--max-record rejects the long lines and goes on');
 
 # ---- a server crash in the middle: reconnect, resend, every tweet exactly once ----
 my $n = 20000;
@@ -272,7 +274,7 @@ $node->safe_psql('postgres', 'CREATE ROLE producer LOGIN IN ROLE tweetlda_ingest
 	qq({"id": 30, "text": "as the ingest role"}\nbroken\n));
 is($rc, 0, 'the ingest role can run the producer');
 is_deeply(done_counts($err), { read => 2, ingested => 1, duplicates => 0, rejected => 1,
-	skipped => 0, reconnects => 0 }, 'the ingest role lands and rejects');
+	unreadable => 0, reconnects => 0, splits => 0 }, 'the ingest role lands and rejects');
 my ($ret, $sout, $serr) = $node->psql('postgres', 'SELECT count(*) FROM tweetlda.tweets',
 	extra_params => [ '-U', 'producer' ]);
 like($serr, qr/permission denied for table tweets/, 'the ingest role cannot read tweets');

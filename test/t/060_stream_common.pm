@@ -61,7 +61,9 @@ sub add_score_log
 			REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION public.log_score();
 		CREATE TRIGGER log_update AFTER UPDATE ON tweetlda.tweet_scores
 			REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION public.log_score();
-		INSERT INTO public.score_log SELECT tweet_id FROM tweetlda.tweet_scores});
+		INSERT INTO public.score_log SELECT tweet_id FROM tweetlda.tweet_scores;
+		-- the worker writes scores as the role tweetlda_stream: its triggers run as that role
+		GRANT INSERT ON public.score_log TO tweetlda_stream});
 }
 
 # Every landed tweet is scored or rejected, never both, and scored at most once.

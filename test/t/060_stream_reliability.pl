@@ -30,6 +30,9 @@ add_score_log($node, $db);
 # Small, frequent batches so that the kills land in the middle of some; no start_stream call.
 $node->safe_psql($db,
 	"UPDATE tweetlda.stream_state SET trigger_interval = '100 ms', batch_size = 300");
+# The static worker found no database (then no extension) at the first start and ended; it
+# comes with the next server start.
+$node->restart;
 ok($node->poll_query_until($db, 'SELECT running FROM tweetlda.stream_status()'),
 	'the preloaded library starts the worker by itself');
 

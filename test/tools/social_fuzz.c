@@ -1,6 +1,7 @@
 /*
  * social_fuzz.c
- *		Memory-safety fuzzing of the social analyzer (src/sentiment_social.c) outside
+ *		Memory-safety fuzzing of the social analyzer (src/sentiment_social.c and the
+ *		stages it runs, src/social_*.c but the lexicon and social_explain) outside
  *		the server, under AddressSanitizer and UBSan: random texts of exact-size buffers
  *		mixing tweet features with arbitrary bytes (malformed, truncated, overlong and
  *		surrogate UTF-8).  The backend functions it needs are stubbed; the lexicon is
@@ -16,6 +17,7 @@
 #include "sentiment.h"
 #include "social_lexicon.h"
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -41,6 +43,9 @@ int errdetail(const char *fmt, ...) { return 0; }
 int errhint(const char *fmt, ...) { return 0; }
 void elog_start(const char *f, int l, const char *fn) {}
 void elog_finish(int e, const char *fmt, ...) {}
+/* interrupts (text_interrupts.h): never pending here */
+volatile sig_atomic_t InterruptPending = false;
+void ProcessInterrupts(void) {}
 /* unused by SocialAnalyze (explain only) */
 void InitMaterializedSRF(FunctionCallInfo f, bits32 fl) { abort(); }
 void tuplestore_putvalues(Tuplestorestate *s, TupleDesc d, Datum *v, bool *n) { abort(); }
