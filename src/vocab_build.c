@@ -16,6 +16,13 @@
  * hashtag.  A form equal to its term is not stored (most words): its count is
  * the term's occurrences minus the counts of its stored forms.
  *
+ * Languages: a term is bytes, whatever language produced it, and a form is
+ * keyed by its term.  Tokenizing each document with its own language (issue
+ * 10, item 4) changes only which tokenizer feeds VocabBuilderAdd and
+ * VocabBuilderAddForm; the builder, the words and the model's vocabulary stay
+ * as they are (a stem shared by two languages is one term, with the most
+ * frequent form of either as its word).
+ *
  * Serialized builder (parallel workers only; network byte order): int32
  * version, float8 min_df, float8 max_df, int32 max_terms, int64 documents,
  * int32 terms, per term int32 length, bytes, int64 df, int64 count; then the
