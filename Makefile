@@ -50,7 +50,7 @@ demo: deps
 	$(SUDO) $(MAKE) install
 	scripts/demo
 
-# Stop the demo cluster.
+# Stop the demo cluster and the dashboard.
 demo-stop:
 	scripts/demo stop
 
@@ -78,11 +78,34 @@ uninstall-producer:
 	rm -f '$(DESTDIR)$(bindir)/tweetlda-ingest'
 .PHONY: install-producer uninstall-producer
 
+# ---- The dashboard tweetlda-dashboard (doc/dashboard.md): libmicrohttpd + libpq, in
+# clients/tweetlda-dashboard/; its page (assets/) is installed into PostgreSQL's sharedir.
+DASHBOARD        = clients/tweetlda-dashboard/tweetlda-dashboard
+DASHBOARD_SRC    = $(sort $(wildcard clients/tweetlda-dashboard/*.c))
+DASHBOARD_HDR    = $(wildcard clients/tweetlda-dashboard/*.h)
+DASHBOARD_ASSETS = $(sort $(wildcard clients/tweetlda-dashboard/assets/*))
+EXTRA_CLEAN     += $(DASHBOARD)
+all: $(DASHBOARD)
+$(DASHBOARD): $(DASHBOARD_SRC) $(DASHBOARD_HDR)
+	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) \
+	    -DDASHBOARD_ASSETS='"$(datadir)/tweetlda/dashboard"' $(DASHBOARD_SRC) -o $@ \
+	    -L$(shell $(PG_CONFIG) --libdir) -lpq -lmicrohttpd -lpthread
+install: install-dashboard
+install-dashboard: $(DASHBOARD)
+	$(MKDIR_P) '$(DESTDIR)$(bindir)' '$(DESTDIR)$(datadir)/tweetlda/dashboard'
+	$(INSTALL_PROGRAM) $(DASHBOARD) '$(DESTDIR)$(bindir)/'
+	$(INSTALL_DATA) $(DASHBOARD_ASSETS) '$(DESTDIR)$(datadir)/tweetlda/dashboard/'
+uninstall: uninstall-dashboard
+uninstall-dashboard:
+	rm -f '$(DESTDIR)$(bindir)/tweetlda-dashboard'
+	rm -rf '$(DESTDIR)$(datadir)/tweetlda/dashboard'
+.PHONY: install-dashboard uninstall-dashboard
+
 # ---- Programs on PATH: Debian's PostgreSQL bindir is not on PATH, so `make install` also links
 # every program the project installs into $(LINKDIR) (default /usr/local/bin, on everyone's PATH;
 # `make install LINKDIR=` links nothing).  With DESTDIR the link points at the final location.
 LINKDIR   ?= /usr/local/bin
-BIN_LINKS  = tweetlda-ingest
+BIN_LINKS  = tweetlda-ingest tweetlda-dashboard
 # Commands that need root (make demo's install) run through sudo when we are not root.
 SUDO      ?= $(if $(filter 0,$(shell id -u)),,$(if $(shell command -v sudo),sudo))
 install: install-links
@@ -99,3 +122,16 @@ ifneq ($(LINKDIR),)
 	done
 endif
 .PHONY: install-links uninstall-links
+
+# ---- Test tools: the fuzzer of test/t/095_fuzz.pl (a libpq client, not installed), and
+# `make sanitize`: the extension built with AddressSanitizer and UndefinedBehaviorSanitizer and
+# every test run against it (test/sanitize; README, "Tests").
+FUZZER = test/fuzz/tweetlda-fuzz
+EXTRA_CLEAN += $(FUZZER)
+all: $(FUZZER)
+$(FUZZER): test/fuzz/tweetlda-fuzz.c
+	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) $< -o $@ -L$(shell $(PG_CONFIG) --libdir) -lpq
+
+.PHONY: sanitize
+sanitize: deps
+	test/sanitize

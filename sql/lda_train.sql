@@ -163,9 +163,11 @@ UPDATE tweetlda.models SET name = ' ' WHERE id = (SELECT min(id) FROM tweetlda.m
 \set VERBOSITY default
 -- NULL is an error, not a silent NULL
 SELECT tweetlda.activate(NULL);
--- the training query must return one text column: the error says so and what it returns
+-- the training query must return one text column, or two (text, lang): the error says so and
+-- what it returns
 SELECT tweetlda.train('e', 'SELECT tweet_id FROM lda_tweets');
-SELECT tweetlda.train('e', 'SELECT text, lang FROM lda_tweets');
+SELECT tweetlda.train('e', 'SELECT text, tweet_id FROM lda_tweets');
+SELECT tweetlda.train('e', 'SELECT text, lang, lang FROM lda_tweets');
 SELECT tweetlda.train('e', 'SELECT FROM lda_tweets');
 SELECT tweetlda.train('e', 'DELETE FROM lda_tweets');
 SELECT tweetlda.train('e', 'SELECT text FROM lda_tweets; SELECT text FROM lda_tweets');

@@ -91,14 +91,16 @@ SELECT iso, tweetlda.language_name(iso)
 FROM (VALUES ('en'), ('EN'), ('es'), ('pt-BR'), ('pt_PT'), ('zh-cn'), ('ar'), ('in'), ('id'),
              ('nb'), ('he'), ('iw'), ('ja'), ('und'), (''), ('e'), ('english'), ('en-')) AS t(iso);
 SELECT tweetlda.language_name(NULL) IS NULL AS null_iso;
--- every stopword language (but the noise words and Porter) is reachable from an ISO code,
--- and every name language_name returns is a libstemmer algorithm
+-- every stopword language that has a stemmer (but Porter) is reachable from an ISO code, and
+-- every name language_name returns is a libstemmer algorithm (the lists of languages without a
+-- stemmer are reached through language 'auto', see text_multilang)
 WITH codes(iso) AS (
   VALUES ('ar'), ('ca'), ('da'), ('de'), ('el'), ('en'), ('es'), ('eu'), ('fi'), ('fr'), ('ga'),
          ('hi'), ('hu'), ('hy'), ('id'), ('in'), ('it'), ('ji'), ('lt'), ('nb'), ('ne'), ('nl'),
          ('nn'), ('no'), ('pt'), ('ro'), ('ru'), ('sr'), ('sv'), ('ta'), ('tr'), ('yi'))
 SELECT (SELECT array_agg(DISTINCT language ORDER BY language) FROM tweetlda.stopwords
         WHERE language NOT IN ('twitter', 'porter')
+          AND language IN (SELECT tweetlda.languages())
           AND language NOT IN (SELECT tweetlda.language_name(iso) FROM codes)) AS unreachable,
        (SELECT array_agg(iso ORDER BY iso) FROM codes
         WHERE tweetlda.language_name(iso) IS NULL

@@ -29,8 +29,9 @@
  * + text configuration bytes, bool build_vocab, then either the serialized
  * builder (VocabBuilderSerialize) or the vocabulary varlena, int64
  * occurrences[nterms] and the serialized forms (VocabFormsSerialize), then
- * int64 empty documents, float8 tokens, int64 ndocs, int64 nentries,
- * start[ndocs + 1], hashes[ndocs], ids[nentries], cnts[nentries].
+ * the languages seen (a TextLangSet) and int64 documents skipped for their
+ * language, then int64 empty documents, float8 tokens, int64 ndocs, int64
+ * nentries, start[ndocs + 1], hashes[ndocs], ids[nentries], cnts[nentries].
  * Deserializing re-checks every size and value before use.
  */
 #include "postgres.h"
@@ -82,6 +83,9 @@ typedef struct LdaAggState
 	uint32	   *row_ids;		/* scratch: known term ids of the current row */
 	int			row_n;
 	int			row_cap;
+	/* configurations that look at languages ('auto', a languages restriction) */
+	TextLangSet langs_seen;		/* languages of the documents kept */
+	int64		skipped_language;	/* documents of a language the configuration excludes */
 } LdaAggState;
 
 /* Keys of the parameters object */
@@ -524,6 +528,28 @@ FinishRow(LdaAggState *st, MemoryContext aggcxt)
 	MemoryContextSwitchTo(old);
 }
 
+/*
+ * Tokenize one document of the given lang field (NULL: detected when the
+ * configuration needs it), keeping track of its language; false when the
+ * configuration's languages exclude it (no token was produced).
+ */
+static bool
+TokenizeRow(LdaAggState *st, text *doc, text *lang, TokenFormSink sink)
+{
+	int			l = TokenizeTweetForms(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+									   lang ? VARDATA_ANY(lang) : NULL,
+									   lang ? VARSIZE_ANY_EXHDR(lang) : 0, sink, st);
+
+	if (l == TOKENIZE_SKIPPED)
+	{
+		st->skipped_language++;
+		return false;
+	}
+	if (l >= 0)
+		TextLangSetAdd(&st->langs_seen, l);
+	return true;
+}
+
 PG_FUNCTION_INFO_V1(lda_agg_transfn);
 /* Transition function: tokenize one document and store its known terms */
 Datum
@@ -538,8 +564,8 @@ lda_agg_transfn(PG_FUNCTION_ARGS)
 	PrepareState(st, aggcxt, true);
 	doc = PG_GETARG_TEXT_PP(1);
 	st->row_n = 0;
-	TokenizeTextForms(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), CollectFormToken, st);
-	FinishRow(st, aggcxt);
+	if (TokenizeRow(st, doc, NULL, CollectFormToken))
+		FinishRow(st, aggcxt);
 	PG_RETURN_POINTER(st);
 }
 
@@ -573,39 +599,55 @@ lda_agg_tokens_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(lda_agg_own_transfn);
 /*
- * Transition function of lda_from_text: tokenize one document, count and store all its terms
- * (with a third argument fit false: count them for the vocabulary, do not train on it)
+ * One row of lda_from_text: the document (argument 1), its lang field
+ * (langarg, -1: none), the params (paramsarg) and fit (fitarg, -1: none;
+ * false: the document counts for the vocabulary only, train()'s held-out
+ * slice).  Count and store all the document's terms.
  */
-Datum
-lda_agg_own_transfn(PG_FUNCTION_ARGS)
+static Datum
+OwnRow(FunctionCallInfo fcinfo, const char *fname, int langarg, int paramsarg, int fitarg)
 {
 	MemoryContext aggcxt;
 	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
-	text	   *doc;
+	text	   *lang = (langarg < 0 || PG_ARGISNULL(langarg)) ? NULL : PG_GETARG_TEXT_PP(langarg);
 
-	aggcxt = AggregateContext(fcinfo, "lda_agg_own_transfn");
+	aggcxt = AggregateContext(fcinfo, fname);
 	if (st == NULL)
 	{
-		st = InitOwnState(aggcxt, ParamsArg(fcinfo, 2));
-		KeepParams(st, aggcxt, ParamsArg(fcinfo, 2));
+		st = InitOwnState(aggcxt, ParamsArg(fcinfo, paramsarg));
+		KeepParams(st, aggcxt, ParamsArg(fcinfo, paramsarg));
 	}
 	else
-		CheckSameParams(st, ParamsArg(fcinfo, 2), "tweetlda.lda_from_text()");
+		CheckSameParams(st, ParamsArg(fcinfo, paramsarg), "tweetlda.lda_from_text()");
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);	/* NULL documents are ignored (as by tweetlda.vocabulary) */
 	PrepareState(st, aggcxt, true);
-	doc = PG_GETARG_TEXT_PP(1);
 	st->row_n = 0;
 	VocabBuilderStartDocument(st->builder);
-	TokenizeTextForms(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), CollectOwnToken, st);
-	/* fit false (train()'s held-out slice): the document counts for the vocabulary only */
-	if (PG_NARGS() > 3 && !PG_ARGISNULL(3) && !PG_GETARG_BOOL(3))
+	if (!TokenizeRow(st, PG_GETARG_TEXT_PP(1), lang, CollectOwnToken))
+		VocabBuilderCancelDocument(st->builder);	/* not a document of the corpus */
+	else if (fitarg >= 0 && !PG_ARGISNULL(fitarg) && !PG_GETARG_BOOL(fitarg))
 		st->row_n = 0;
 	else
 		FinishRow(st, aggcxt);
 	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(lda_agg_own_transfn);
+/* Transition function of lda_from_text(doc, params): tokenize one document, count and store its terms */
+Datum
+lda_agg_own_transfn(PG_FUNCTION_ARGS)
+{
+	return OwnRow(fcinfo, "lda_agg_own_transfn", -1, 2, PG_NARGS() > 3 ? 3 : -1);
+}
+
+PG_FUNCTION_INFO_V1(lda_agg_own_lang_transfn);
+/* Transition function of lda_from_text(doc, lang, params[, fit]): a document with its lang field */
+Datum
+lda_agg_own_lang_transfn(PG_FUNCTION_ARGS)
+{
+	return OwnRow(fcinfo, "lda_agg_own_lang_transfn", 2, 3, PG_NARGS() > 4 ? 4 : -1);
 }
 
 /* qsort comparator of packed (term id << 16 | count) pairs: by term id */
@@ -718,6 +760,8 @@ lda_agg_combinefn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the parameters and vocabulary must be the same for every row of tweetlda.lda()")));
 	old = MemoryContextSwitchTo(aggcxt);
+	TextLangSetUnion(&a->langs_seen, &b->langs_seen);
+	a->skipped_language += b->skipped_language;
 	if (a->build_vocab)
 		AppendCorpus(a, b, (uint32 *) VocabBuilderMerge(a->builder, b->builder));
 	else
@@ -775,6 +819,8 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 		appendBinaryStringInfo(&buf, (const char *) st->cf, sizeof(int64) * st->vocab->nterms);
 		VocabFormsSerialize(&buf, st->forms);
 	}
+	appendBinaryStringInfo(&buf, (const char *) &st->langs_seen, sizeof(TextLangSet));
+	appendBinaryStringInfo(&buf, (const char *) &st->skipped_language, sizeof(int64));
 	SerializeCorpus(&buf, st);
 	result = (bytea *) buf.data;
 	SET_VARSIZE(result, buf.len);
@@ -899,6 +945,11 @@ lda_agg_deserialfn(PG_FUNCTION_ARGS)
 				BadState();
 		st->forms = VocabFormsDeserialize(&buf, aggcxt, st->vocab->nterms);
 	}
+	TakeBytes(&buf, &st->langs_seen, sizeof(TextLangSet));
+	TakeBytes(&buf, &st->skipped_language, sizeof(int64));
+	for (int l = TextLangCount(); l < TEXTLANG_MAX; l++)
+		if (TextLangSetHas(&st->langs_seen, l) || st->skipped_language < 0)
+			BadState();
 	DeserializeCorpus(&buf, st);
 	st->row_cap = 64;
 	st->row_ids = palloc(sizeof(uint32) * st->row_cap);
@@ -994,6 +1045,25 @@ RemapCorpus(const LdaAggState *st, const int32 *map, LdaCorpus *out,
 	}
 }
 
+/*
+ * For a configuration that looks at languages: report the documents skipped
+ * for their language, and restrict the model's configuration to the
+ * languages of the documents it is trained on, so that a tweet of a language
+ * the model never saw scores as having no known word.
+ */
+static void
+RecordLanguages(LdaAggState *st)
+{
+	if (st->skipped_language > 0)
+		ereport(NOTICE,
+				(errmsg("lda: skipped " INT64_FORMAT " documents of other languages than %s",
+						st->skipped_language,
+						TextLangSetToString(&TextConfigDeserialize(st->textconf.data,
+																   st->textconf.len)->languages))));
+	if (!TextLangSetEmpty(&st->langs_seen))
+		TextConfigRestrictSerialized(&st->textconf, &st->langs_seen);
+}
+
 PG_FUNCTION_INFO_V1(lda_agg_finalfn);
 /* Final function: train the model on the collected corpus (building the vocabulary first for lda_from_text) */
 Datum
@@ -1013,6 +1083,7 @@ lda_agg_finalfn(PG_FUNCTION_ARGS)
 				 errmsg("cannot train an LDA model on an empty corpus"),
 				 errdetail(st == NULL ? "The aggregate received no rows." :
 						   "The aggregate received only NULL documents.")));
+	RecordLanguages(st);
 	if (!st->build_vocab)
 		PG_RETURN_LDA_MODEL_P(TrainModel(st, st->vocab, VocabWordsBuild(st->vocab, st->forms, st->cf, NULL),
 										 &st->corpus, st->empty_documents, st->tokens));

@@ -242,7 +242,10 @@ CountCompletion(EvalState *st)
 }
 
 PG_FUNCTION_INFO_V1(lda_evaluation_transfn);
-/* lda_evaluation(model, doc) transition: count one document (NULL documents are skipped) */
+/*
+ * lda_evaluation(model, doc[, lang]) transition: count one document (NULL
+ * documents and documents of languages the model excludes are skipped)
+ */
 Datum
 lda_evaluation_transfn(PG_FUNCTION_ARGS)
 {
@@ -250,6 +253,7 @@ lda_evaluation_transfn(PG_FUNCTION_ARGS)
 	EvalState  *st = PG_ARGISNULL(0) ? NULL : (EvalState *) PG_GETARG_POINTER(0);
 	LdaModel   *m;
 	text	   *doc;
+	text	   *lang;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -264,8 +268,12 @@ lda_evaluation_transfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
 	doc = PG_GETARG_TEXT_PP(2);
+	lang = (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? PG_GETARG_TEXT_PP(3) : NULL;
 	st->n = 0;
-	TokenizeText(st->s->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), EvalToken, st);
+	if (TokenizeTweet(st->s->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+					  lang ? VARDATA_ANY(lang) : NULL, lang ? VARSIZE_ANY_EXHDR(lang) : 0,
+					  EvalToken, st) == TOKENIZE_SKIPPED)
+		PG_RETURN_POINTER(st);	/* a language the model was not trained on: not measured */
 	st->documents++;
 	if (st->n == 0)
 	{

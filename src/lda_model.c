@@ -358,7 +358,14 @@ RecvVocab(StringInfo buf, Vocab *v, int32 nterms, int32 textlen)
 		v->df[i] = pq_getmsgint64(buf);
 	off = VOCAB_OFFSETS(v);
 	for (int i = 0; i <= nterms; i++)
+	{
 		off[i] = pq_getmsgint(buf, 4);
+		/* hostile input, not a corrupt datum: refuse here with 22P03, before CheckVocab */
+		if (i == 0 ? off[0] != 0 : off[i] < off[i - 1])
+			BadModel("The term offsets of the vocabulary are not ascending from 0.");
+	}
+	if (off[nterms] != (uint32) textlen)
+		BadModel("The term offsets of the vocabulary do not cover its text.");
 	pq_copymsgbytes(buf, VOCAB_TEXT(v), textlen);
 	VocabFinish(v);				/* its fingerprint is native, not part of the encoding */
 	CheckVocab(v, VARSIZE(v));

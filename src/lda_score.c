@@ -177,12 +177,25 @@ CompareTermIds(const void *a, const void *b)
 bool
 LdaScorerInfer(LdaScorer *s, text *doc)
 {
+	return LdaScorerInferLang(s, doc, NULL);
+}
+
+/*
+ * LdaScorerInfer for a tweet whose lang field is lang (NULL: detected when
+ * the model's text configuration looks at languages).  A tweet of a language
+ * the model was not trained on gives no token, hence false.
+ */
+bool
+LdaScorerInferLang(LdaScorer *s, text *doc, text *lang)
+{
 	int			n = 0;
 	double		total = 0.0;
 	double		count;
 
 	s->n = 0;
-	TokenizeText(s->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), ScorerToken, s);
+	(void) TokenizeTweet(s->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+						 lang ? VARDATA_ANY(lang) : NULL, lang ? VARSIZE_ANY_EXHDR(lang) : 0,
+						 ScorerToken, s);
 	if (s->n == 0)
 		return false;
 	count = s->n;
@@ -484,4 +497,92 @@ lda_doc_bound(PG_FUNCTION_ARGS)
 	elems[1] = Float8GetDatum(total);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, 2, FLOAT8OID, sizeof(float8),
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * Shared body of the topics(model, doc, lang) and top_topic(model, doc, lang)
+ * overloads: NULL when the model or doc is NULL; a NULL lang means "detect".
+ * Returns the scorer after inference, or NULL when the tweet has no known word.
+ */
+static LdaScorer *
+InferWithLang(FunctionCallInfo fcinfo, char kind)
+{
+	LdaScorer  *s;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return NULL;
+	s = ScorerForArg(fcinfo, kind);
+	if (!LdaScorerInferLang(s, PG_GETARG_TEXT_PP(1), PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2)))
+		return NULL;
+	return s;
+}
+
+/* Shared body of the topics(model, doc, lang) overloads */
+static Datum
+TopicsLangCommon(FunctionCallInfo fcinfo, char kind)
+{
+	LdaScorer  *s = InferWithLang(fcinfo, kind);
+
+	if (s == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_ARRAYTYPE_P(TopicArray(s));
+}
+
+/* Shared body of the top_topic(model, doc, lang) overloads */
+static Datum
+TopTopicLangCommon(FunctionCallInfo fcinfo, char kind)
+{
+	LdaScorer  *s = InferWithLang(fcinfo, kind);
+
+	if (s == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(TopTopic(s));
+}
+
+PG_FUNCTION_INFO_V1(lda_topics_lang_id);
+/* topics(model int, doc text, lang text): topic mix of a tweet of the given language */
+Datum
+lda_topics_lang_id(PG_FUNCTION_ARGS)
+{
+	return TopicsLangCommon(fcinfo, 'i');
+}
+
+PG_FUNCTION_INFO_V1(lda_topics_lang_name);
+/* topics(model text, doc text, lang text) */
+Datum
+lda_topics_lang_name(PG_FUNCTION_ARGS)
+{
+	return TopicsLangCommon(fcinfo, 'n');
+}
+
+PG_FUNCTION_INFO_V1(lda_topics_lang_model);
+/* topics(model lda_model, doc text, lang text) */
+Datum
+lda_topics_lang_model(PG_FUNCTION_ARGS)
+{
+	return TopicsLangCommon(fcinfo, 'v');
+}
+
+PG_FUNCTION_INFO_V1(lda_top_topic_lang_id);
+/* top_topic(model int, doc text, lang text) */
+Datum
+lda_top_topic_lang_id(PG_FUNCTION_ARGS)
+{
+	return TopTopicLangCommon(fcinfo, 'i');
+}
+
+PG_FUNCTION_INFO_V1(lda_top_topic_lang_name);
+/* top_topic(model text, doc text, lang text) */
+Datum
+lda_top_topic_lang_name(PG_FUNCTION_ARGS)
+{
+	return TopTopicLangCommon(fcinfo, 'n');
+}
+
+PG_FUNCTION_INFO_V1(lda_top_topic_lang_model);
+/* top_topic(model lda_model, doc text, lang text) */
+Datum
+lda_top_topic_lang_model(PG_FUNCTION_ARGS)
+{
+	return TopTopicLangCommon(fcinfo, 'v');
 }

@@ -37,6 +37,7 @@ extern void LdaScoreInit(void);
 extern LdaScorer *LdaScorerCreate(const LdaModel *m, MemoryContext parent);
 extern LdaScorer *LdaScorerForValue(FunctionCallInfo fcinfo, int argno);
 extern bool LdaScorerInfer(LdaScorer *s, text *doc);
+extern bool LdaScorerInferLang(LdaScorer *s, text *doc, text *lang);
 extern const double *LdaScorerElogbeta(LdaScorer *s);
 
 #endif							/* LDA_SCORE_H */

@@ -29,6 +29,8 @@
 #include "utils/array.h"
 #include "utils/jsonb.h"
 
+#include "textlang.h"
+
 /* Limits, enforced by every entry point */
 #define TEXTCONF_MAX_LANGUAGE	31		/* bytes of a libstemmer algorithm name */
 #define TEXTCONF_MAX_TOKEN_LEN	255		/* max_length can not exceed this */
@@ -38,14 +40,28 @@
 /* Language whose stopword rows are the tweet noise words (rt, amp, via, http...) */
 #define TEXTCONF_NOISE_LANGUAGE "twitter"
 
+/* The language of the configurations that tokenize each tweet in its own language */
+#define TEXTCONF_AUTO_LANGUAGE	"auto"
+
+/* Bound of an auto snapshot: languages with a stopword list (the words count in MAX_STOPWORDS) */
+#define TEXTCONF_MAX_SECTIONS	TEXTLANG_MAX
+
 /* Defaults of tweetlda.text_config() */
-#define TEXTCONF_DEFAULT_LANGUAGE	"english"
+#define TEXTCONF_DEFAULT_LANGUAGE	TEXTCONF_AUTO_LANGUAGE	/* 0.1.0: "english" */
 #define TEXTCONF_DEFAULT_MIN_LENGTH 2
 #define TEXTCONF_DEFAULT_MAX_LENGTH 40
 
+/* The stopwords of one language in the snapshot of an auto configuration */
+typedef struct TextConfigSection
+{
+	int			lang;			/* index in the textlang.h table */
+	int32		nwords;
+	char	  **words;			/* sorted, unique */
+} TextConfigSection;
+
 typedef struct TextConfig
 {
-	char		language[TEXTCONF_MAX_LANGUAGE + 1];	/* libstemmer algorithm */
+	char		language[TEXTCONF_MAX_LANGUAGE + 1];	/* libstemmer algorithm, or "auto" */
 	int32		min_length;		/* final tokens with fewer characters are dropped */
 	int32		max_length;		/* final tokens with more characters are dropped */
 	bool		stopwords;		/* remove the language's stopwords */
@@ -54,14 +70,28 @@ typedef struct TextConfig
 	bool		split_hashtags; /* #MachineLearning -> machine, learning */
 
 	/*
+	 * language "auto": each tweet is tokenized with its own language's
+	 * stopwords and stemmer (its lang field, else the detected language).
+	 * restrict_languages: tweets of other languages than these give no token
+	 * (for any language setting; the language is then resolved per tweet).
+	 */
+	bool		auto_language;
+	bool		restrict_languages;
+	TextLangSet languages;
+
+	/*
 	 * Stopword snapshot: when has_snapshot is true, the tokenizer uses exactly
 	 * these words (sorted, unique; stopwords and noise words together) and
 	 * never reads tweetlda.stopwords.  When false, the tokenizer reads the
-	 * current contents of the table (cached per backend).
+	 * current contents of the table (cached per backend).  For an auto
+	 * configuration words holds the noise words only and sections the
+	 * stopwords of every language that has a list (when stopwords is set).
 	 */
 	bool		has_snapshot;
 	int32		nwords;
 	char	  **words;
+	int32		nsections;
+	TextConfigSection *sections;
 } TextConfig;
 
 typedef struct Tokenizer Tokenizer;
@@ -110,6 +140,9 @@ extern TextConfig *TextConfigDeserialize(const char *data, Size len);
 /* Languages: error (INVALID_PARAMETER_VALUE, hint lists them) unless known */
 extern const char *CheckLanguage(const char *language);
 
+/* The same, also accepting "auto" (the language of a text configuration) */
+extern const char *CheckConfigLanguage(const char *language);
+
 /*
  * Prepare a tokenizer (stemmer, stopword hash, memo) in CurrentMemoryContext.
  * With a snapshot it never reads the table; without one it uses the table's
@@ -118,13 +151,46 @@ extern const char *CheckLanguage(const char *language);
  */
 extern Tokenizer *TokenizerCreate(const TextConfig *cfg);
 
-/* Tokenize len bytes of UTF-8 text, calling sink once per token, in order */
+/*
+ * Tokenize len bytes of UTF-8 text, calling sink once per token, in order.
+ * An auto (or language-restricted) tokenizer detects the tweet's language.
+ */
 extern void TokenizeText(Tokenizer *tok, const char *text, int len,
 						 TokenSink sink, void *arg);
 
 /* The same, handing each token's surface form too (TokenFormSink) */
 extern void TokenizeTextForms(Tokenizer *tok, const char *text, int len,
 							  TokenFormSink sink, void *arg);
+/* What TokenizeTweet did besides tokenizing */
+#define TOKENIZE_NO_LANGUAGE	(-1)	/* the configuration needs no language */
+#define TOKENIZE_SKIPPED		(-2)	/* the language is not allowed: no token */
+
+/*
+ * Tokenize a tweet whose lang field is iso (isolen bytes; NULL or empty:
+ * detect the language when the configuration needs it).  Returns the
+ * tweet's language (a textlang.h index) when the configuration resolved it,
+ * TOKENIZE_NO_LANGUAGE for a fixed language without restriction, or
+ * TOKENIZE_SKIPPED when the configuration's languages exclude the tweet.
+ */
+extern int	TokenizeTweet(Tokenizer *tok, const char *text, int len,
+						  const char *iso, int isolen, TokenSink sink, void *arg);
+
+/* The same, handing each token's surface form too (TokenFormSink) */
+extern int	TokenizeTweetForms(Tokenizer *tok, const char *text, int len,
+							   const char *iso, int isolen, TokenFormSink sink, void *arg);
+
+/* True when the configuration looks at each tweet's language */
+static inline bool
+TextConfigNeedsLanguage(const TextConfig *cfg)
+{
+	return cfg->auto_language || cfg->restrict_languages;
+}
+
+/* Replace the configuration's language restriction with langs (in its binary form) */
+extern void TextConfigRestrictSerialized(StringInfo buf, const TextLangSet *langs);
+
+/* Parse a language list (ISO codes) into a set; error on an unknown code */
+extern void TextLangSetFromCodes(TextLangSet *set, char **codes, int n, const char *what);
 
 /* Tokenize into a text[] (empty array when no token is left) */
 extern ArrayType *TokenizeToArray(Tokenizer *tok, const char *text, int len);

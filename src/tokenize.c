@@ -23,6 +23,7 @@
 
 #include "text_interrupts.h"
 #include "textconf.h"
+#include "textlang.h"
 #include "tweetlda.h"
 #include "utf8.h"
 
@@ -53,6 +54,10 @@ struct Tokenizer
 	char	   *arena;			/* raw and stemmed bytes of the memo entries */
 	int			arena_size;
 	int			arena_used;
+	/* language => 'auto': one tokenizer per language, built on first use */
+	TextConfig *snap;			/* copy of the snapshot the languages' tokenizers use */
+	Tokenizer **by_lang;		/* TEXTLANG_MAX entries; languages without stopwords */
+	Tokenizer  *plain;			/* or stemmer share this one (noise words only) */
 };
 
 /*
@@ -706,27 +711,10 @@ HandleAsciiSeparator(TokState *st, const unsigned char *p, const unsigned char *
 	return p + 1;
 }
 
-static void TokenizeRun(Tokenizer *tok, const char *text, int len, TokenSink sink,
-						TokenFormSink form_sink, void *arg);
-
-/* Tokenize UTF-8 text, handing each token to sink */
-void
-TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *arg)
-{
-	TokenizeRun(tok, text, len, sink, NULL, arg);
-}
-
-/* Tokenize UTF-8 text, handing each token and its surface form to sink */
-void
-TokenizeTextForms(Tokenizer *tok, const char *text, int len, TokenFormSink sink, void *arg)
-{
-	TokenizeRun(tok, text, len, NULL, sink, arg);
-}
-
-/* The scanner of TokenizeText and TokenizeTextForms (one of sink, form_sink is set) */
+/* The scanner of one language's tokenizer (one of sink, form_sink is set) */
 static void
-TokenizeRun(Tokenizer *tok, const char *text, int len, TokenSink sink,
-			TokenFormSink form_sink, void *arg)
+ScanText(Tokenizer *tok, const char *text, int len, TokenSink sink,
+		 TokenFormSink form_sink, void *arg)
 {
 	const unsigned char *p = (const unsigned char *) text;
 	const unsigned char *end = p + len;
@@ -797,6 +785,120 @@ TokenizeRun(Tokenizer *tok, const char *text, int len, TokenSink sink,
 	pfree(st);
 }
 
+/* True when this build's libstemmer has an algorithm of this name */
+static bool
+HasStemmer(const char *name)
+{
+	for (const char **l = sb_stemmer_list(); *l != NULL; l++)
+		if (strcmp(*l, name) == 0)
+			return true;
+	return false;
+}
+
+/* The stopword section of a language in an auto snapshot, or NULL */
+static const TextConfigSection *
+FindSection(const TextConfig *snap, int lang)
+{
+	for (int i = 0; i < snap->nsections; i++)
+		if (snap->sections[i].lang == lang)
+			return &snap->sections[i];
+	return NULL;
+}
+
+/*
+ * The tokenizer of one language of an auto tokenizer, built on first use in
+ * the auto tokenizer's context: the language's stopwords (if it has a list)
+ * and the noise words, its stemmer (if libstemmer has one).  Languages with
+ * neither share one tokenizer, so there are at most as many as languages
+ * with a list or a stemmer.
+ */
+static Tokenizer *
+LanguageTokenizer(Tokenizer *tok, int lang)
+{
+	const char *name = TextLangName(lang);
+	const TextConfigSection *sec;
+	bool		stem;
+	TextConfig	cfg;
+	MemoryContext old;
+
+	if (tok->by_lang[lang] != NULL)
+		return tok->by_lang[lang];
+	sec = FindSection(tok->snap, lang);
+	stem = tok->cfg.stem && lang != TEXTLANG_UNKNOWN && HasStemmer(name);
+	if (sec == NULL && !stem && tok->plain != NULL)
+		return tok->by_lang[lang] = tok->plain;
+	old = MemoryContextSwitchTo(GetMemoryChunkContext(tok));
+	cfg = tok->cfg;
+	cfg.auto_language = false;
+	cfg.restrict_languages = false;
+	strlcpy(cfg.language, stem ? name : TEXTCONF_AUTO_LANGUAGE, sizeof(cfg.language));
+	cfg.stem = stem;
+	cfg.has_snapshot = true;
+	cfg.nsections = 0;
+	cfg.sections = NULL;
+	cfg.words = palloc(sizeof(char *) * (tok->snap->nwords + (sec ? sec->nwords : 0) + 1));
+	cfg.nwords = 0;
+	for (int i = 0; i < tok->snap->nwords; i++)
+		cfg.words[cfg.nwords++] = tok->snap->words[i];
+	for (int i = 0; sec != NULL && i < sec->nwords; i++)
+		cfg.words[cfg.nwords++] = sec->words[i];
+	tok->by_lang[lang] = TokenizerCreate(&cfg);
+	MemoryContextSwitchTo(old);
+	if (sec == NULL && !stem)
+		tok->plain = tok->by_lang[lang];
+	return tok->by_lang[lang];
+}
+
+/* Scan a tweet with its language's tokenizer (iso NULL or empty: detected when needed) */
+static int
+DispatchTweet(Tokenizer *tok, const char *text, int len, const char *iso, int isolen,
+			  TokenSink sink, TokenFormSink form_sink, void *arg)
+{
+	int			lang;
+
+	if (!TextConfigNeedsLanguage(&tok->cfg))
+	{
+		ScanText(tok, text, len, sink, form_sink, arg);
+		return TOKENIZE_NO_LANGUAGE;
+	}
+	lang = TextLangOfTweet(text, len, iso, isolen);
+	if (tok->cfg.restrict_languages && !TextLangSetHas(&tok->cfg.languages, lang))
+		return TOKENIZE_SKIPPED;
+	ScanText(tok->cfg.auto_language ? LanguageTokenizer(tok, lang) : tok, text, len,
+			 sink, form_sink, arg);
+	return lang;
+}
+
+/* Tokenize a tweet whose lang field is iso (NULL or empty: detected when needed) */
+int
+TokenizeTweet(Tokenizer *tok, const char *text, int len, const char *iso, int isolen,
+			  TokenSink sink, void *arg)
+{
+	return DispatchTweet(tok, text, len, iso, isolen, sink, NULL, arg);
+}
+
+/* The same, handing each token's surface form too */
+int
+TokenizeTweetForms(Tokenizer *tok, const char *text, int len, const char *iso, int isolen,
+				   TokenFormSink sink, void *arg)
+{
+	return DispatchTweet(tok, text, len, iso, isolen, NULL, sink, arg);
+}
+
+/* Tokenize UTF-8 text, handing each token to sink (detecting its language if needed) */
+void
+TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *arg)
+{
+	(void) TokenizeTweet(tok, text, len, NULL, 0, sink, arg);
+}
+
+/* Tokenize UTF-8 text, handing each token and its surface form to sink */
+void
+TokenizeTextForms(Tokenizer *tok, const char *text, int len, TokenFormSink sink, void *arg)
+{
+	(void) TokenizeTweetForms(tok, text, len, NULL, 0, sink, arg);
+}
+
 /* Sink that appends a token as an array element (4-byte header, int-aligned) */
 static void
 ArraySink(void *arg, const char *tok, int len)
@@ -816,9 +918,9 @@ ArraySink(void *arg, const char *tok, int len)
 	buf->cursor++;				/* the cursor counts the elements */
 }
 
-/* Tokenize into a one-dimensional text[] built in place (no per-token palloc) */
-ArrayType *
-TokenizeToArray(Tokenizer *tok, const char *text, int len)
+/* Tokenize a tweet of the given lang field (NULL: detect) into a one-dimensional text[] built in place */
+static ArrayType *
+TokenizeTweetToArray(Tokenizer *tok, const char *text, int len, const char *iso, int isolen)
 {
 	StringInfoData buf;
 	ArrayType  *a;
@@ -830,7 +932,7 @@ TokenizeToArray(Tokenizer *tok, const char *text, int len)
 	memset(buf.data, 0, overhead);
 	buf.len = overhead;
 	buf.cursor = 0;
-	TokenizeText(tok, text, len, ArraySink, &buf);
+	(void) TokenizeTweet(tok, text, len, iso, isolen, ArraySink, &buf);
 	if (buf.cursor == 0)
 	{
 		pfree(buf.data);
@@ -850,11 +952,42 @@ TokenizeToArray(Tokenizer *tok, const char *text, int len)
 	return a;
 }
 
+/* Tokenize into a one-dimensional text[] built in place (no per-token palloc) */
+ArrayType *
+TokenizeToArray(Tokenizer *tok, const char *text, int len)
+{
+	return TokenizeTweetToArray(tok, text, len, NULL, 0);
+}
+
 /* Memory context callback: free the malloc'ed Snowball stemmer */
 static void
 FreeStemmer(void *arg)
 {
 	sb_stemmer_delete((struct sb_stemmer *) arg);
+}
+
+/* A deep copy of a configuration's snapshot (words and sections) */
+static TextConfig *
+CopySnapshot(const TextConfig *cfg)
+{
+	TextConfig *c = palloc(sizeof(TextConfig));
+
+	*c = *cfg;
+	c->words = palloc(sizeof(char *) * (cfg->nwords + 1));
+	for (int i = 0; i < cfg->nwords; i++)
+		c->words[i] = pstrdup(cfg->words[i]);
+	c->sections = palloc(sizeof(TextConfigSection) * (cfg->nsections + 1));
+	for (int s = 0; s < cfg->nsections; s++)
+	{
+		const TextConfigSection *src = &cfg->sections[s];
+		TextConfigSection *dst = &c->sections[s];
+
+		*dst = *src;
+		dst->words = palloc(sizeof(char *) * (src->nwords + 1));
+		for (int i = 0; i < src->nwords; i++)
+			dst->words[i] = pstrdup(src->words[i]);
+	}
+	return c;
 }
 
 /* Build the open-addressing stopword set of the tokenizer */
@@ -903,6 +1036,15 @@ TokenizerCreate(const TextConfig *cfg)
 	TextConfigTakeSnapshot(&snap);
 	if (tok->from_table)
 		tok->generation = StopwordsGeneration();
+	tok->cfg.nsections = 0;
+	tok->cfg.sections = NULL;
+	if (cfg->auto_language)
+	{
+		/* the languages' tokenizers are built from this copy when first needed */
+		tok->snap = CopySnapshot(&snap);
+		tok->by_lang = palloc0(sizeof(Tokenizer *) * TEXTLANG_MAX);
+		return tok;
+	}
 	BuildStopwordSet(tok, snap.words, snap.nwords);
 	if (cfg->stem)
 	{
@@ -928,11 +1070,22 @@ SameConfig(const TextConfig *a, const TextConfig *b)
 		a->max_length != b->max_length || a->stopwords != b->stopwords ||
 		a->noise_words != b->noise_words || a->stem != b->stem ||
 		a->split_hashtags != b->split_hashtags || a->has_snapshot != b->has_snapshot ||
-		a->nwords != b->nwords)
+		a->nwords != b->nwords || a->auto_language != b->auto_language ||
+		a->restrict_languages != b->restrict_languages ||
+		!TextLangSetEqual(&a->languages, &b->languages) || a->nsections != b->nsections)
 		return false;
 	for (int i = 0; i < a->nwords; i++)
 		if (strcmp(a->words[i], b->words[i]) != 0)
 			return false;
+	for (int s = 0; s < a->nsections; s++)
+	{
+		if (a->sections[s].lang != b->sections[s].lang ||
+			a->sections[s].nwords != b->sections[s].nwords)
+			return false;
+		for (int i = 0; i < a->sections[s].nwords; i++)
+			if (strcmp(a->sections[s].words[i], b->sections[s].words[i]) != 0)
+				return false;
+	}
 	return true;
 }
 
@@ -1008,13 +1161,12 @@ FillEntry(CallCache *cc, const TextConfig *cfg)
 	e->last_used = 0;
 	MemoryContextReset(e->cxt);
 	old = MemoryContextSwitchTo(e->cxt);
-	e->cfg = palloc(sizeof(TextConfig));
-	*e->cfg = *cfg;
 	if (cfg->has_snapshot)
+		e->cfg = CopySnapshot(cfg);
+	else
 	{
-		e->cfg->words = palloc(sizeof(char *) * (cfg->nwords + 1));
-		for (int i = 0; i < cfg->nwords; i++)
-			e->cfg->words[i] = pstrdup(cfg->words[i]);
+		e->cfg = palloc(sizeof(TextConfig));
+		*e->cfg = *cfg;
 	}
 	e->tok = TokenizerCreate(cfg);
 	MemoryContextSwitchTo(old);
@@ -1116,4 +1268,64 @@ tweetlda_tokenize_frozen(PG_FUNCTION_ARGS)
 	CheckDatabaseEncoding();
 	tok = TokenizerForKey(fcinfo, VARDATA_ANY(frozen), VARSIZE_ANY_EXHDR(frozen), CONFIG_FROZEN);
 	PG_RETURN_ARRAYTYPE_P(TokenizeToArray(tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
+}
+
+/*
+ * Shared body of tokenize(doc, config, lang): NULL when doc or the
+ * configuration is NULL; a NULL or empty lang means "detect the language".
+ */
+static Datum
+TokenizeWithLang(FunctionCallInfo fcinfo, ConfigArg kind)
+{
+	text	   *doc;
+	text	   *lang;
+	Tokenizer  *tok;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	CheckDatabaseEncoding();
+	doc = PG_GETARG_TEXT_PP(0);
+	if (kind == CONFIG_JSONB)
+	{
+		Jsonb	   *config = PG_GETARG_JSONB_P(1);
+
+		tok = TokenizerForKey(fcinfo, (const char *) config, VARSIZE(config), kind);
+	}
+	else
+	{
+		text	   *key = PG_GETARG_TEXT_PP(1);	/* text or bytea */
+
+		tok = TokenizerForKey(fcinfo, VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key), kind);
+	}
+	lang = PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2);
+	PG_RETURN_ARRAYTYPE_P(TokenizeTweetToArray(tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+											   lang ? VARDATA_ANY(lang) : NULL,
+											   lang ? VARSIZE_ANY_EXHDR(lang) : 0));
+}
+
+PG_FUNCTION_INFO_V1(tweetlda_tokenize_lang);
+
+/* tokenize(doc text, language text, lang text): a language's default configuration, or 'auto' */
+Datum
+tweetlda_tokenize_lang(PG_FUNCTION_ARGS)
+{
+	return TokenizeWithLang(fcinfo, CONFIG_LANGUAGE);
+}
+
+PG_FUNCTION_INFO_V1(tweetlda_tokenize_config_lang);
+
+/* tokenize(doc text, config jsonb, lang text): a tweet of a given language */
+Datum
+tweetlda_tokenize_config_lang(PG_FUNCTION_ARGS)
+{
+	return TokenizeWithLang(fcinfo, CONFIG_JSONB);
+}
+
+PG_FUNCTION_INFO_V1(tweetlda_tokenize_frozen_lang);
+
+/* tokenize(doc text, frozen bytea, lang text): a tweet of a given language, frozen configuration */
+Datum
+tweetlda_tokenize_frozen_lang(PG_FUNCTION_ARGS)
+{
+	return TokenizeWithLang(fcinfo, CONFIG_FROZEN);
 }

@@ -182,6 +182,7 @@ extern void CheckVocabBuildParams(const VocabBuildParams *p);
 extern VocabBuilder *VocabBuilderCreate(MemoryContext cxt, const VocabBuildParams *params,
 										int nterms_hint);
 extern void VocabBuilderStartDocument(VocabBuilder *b);
+extern void VocabBuilderCancelDocument(VocabBuilder *b);
 /* Count an occurrence in the current document; returns the term's local number */
 extern int32 VocabBuilderAdd(VocabBuilder *b, const char *term, int len);
 /* Count a surface form of a term just added (hashtag: shown as "#form") */

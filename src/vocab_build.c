@@ -433,6 +433,14 @@ VocabBuilderStartDocument(VocabBuilder *b)
 	b->ndocs++;
 }
 
+/* Undo VocabBuilderStartDocument for a document that added no term (skipped for its language) */
+void
+VocabBuilderCancelDocument(VocabBuilder *b)
+{
+	Assert(b->ndocs > 0);
+	b->ndocs--;
+}
+
 /* The local number of a term, created (bytes copied) when new */
 static int32
 BuilderTerm(VocabBuilder *b, const char *str, int len, bool *isnew)

@@ -33,15 +33,18 @@ CREATE FUNCTION tweetlda.languages() RETURNS SETOF text
 
 -- A complete, validated text configuration (jsonb) for tokenize() and the models.
 CREATE FUNCTION tweetlda.text_config(
-    language text DEFAULT 'english',
+    language text DEFAULT 'auto',
     min_length integer DEFAULT 2,
     max_length integer DEFAULT 40,
     stopwords boolean DEFAULT true,
     noise_words boolean DEFAULT true,
     stem boolean DEFAULT true,
-    split_hashtags boolean DEFAULT false) RETURNS jsonb
+    split_hashtags boolean DEFAULT false,
+    languages text[] DEFAULT NULL) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'tweetlda_text_config'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION tweetlda.text_config(text, integer, integer, boolean, boolean, boolean, boolean, text[]) IS
+    'text configuration; language ''auto'' tokenizes each tweet in its own language, languages (ISO codes) keeps only those tweets';
 
 -- Validate and complete a text configuration given as jsonb (missing keys take defaults).
 -- Not an overload of text_config: a string literal would resolve to the language variant.
@@ -49,8 +52,9 @@ CREATE FUNCTION tweetlda.validate_text_config(config jsonb) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'tweetlda_text_config_jsonb'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- The tokens of a tweet, with the default configuration of a language.
-CREATE FUNCTION tweetlda.tokenize(doc text, language text DEFAULT 'english') RETURNS text[]
+-- The tokens of a tweet, with the default configuration of a language ('auto': the tweet's own
+-- language, detected).
+CREATE FUNCTION tweetlda.tokenize(doc text, language text DEFAULT 'auto') RETURNS text[]
     AS 'MODULE_PATHNAME', 'tweetlda_tokenize'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
@@ -79,6 +83,21 @@ CREATE FUNCTION tweetlda.text_config_stopwords(frozen bytea) RETURNS text[]
 CREATE FUNCTION tweetlda.tokenize(doc text, frozen bytea) RETURNS text[]
     AS 'MODULE_PATHNAME', 'tweetlda_tokenize_frozen'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The tokens of a tweet whose language is given as its lang field ('en', 'pt-BR', 'und'; NULL or
+-- '' to detect it): with language 'auto' it picks the stopwords and stemmer, with a languages
+-- restriction it decides whether the tweet gives tokens at all; a fixed language ignores it.
+CREATE FUNCTION tweetlda.tokenize(doc text, language text, lang text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'tweetlda_tokenize_lang'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.tokenize(doc text, config jsonb, lang text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'tweetlda_tokenize_config_lang'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.tokenize(doc text, frozen bytea, lang text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'tweetlda_tokenize_frozen_lang'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 -- The Snowball stem of one (lowercased) word.
 CREATE FUNCTION tweetlda.stem(word text, language text DEFAULT 'english') RETURNS text

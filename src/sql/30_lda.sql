@@ -144,13 +144,32 @@ CREATE AGGREGATE tweetlda.lda_from_text(doc text, params jsonb) (
     PARALLEL     = SAFE
 );
 
--- The same, where rows with fit false count for the vocabulary but are not trained on (train()
--- holds out a slice this way, so that its vocabulary is the one of all the tweets).
-CREATE FUNCTION tweetlda.lda_from_text_transfn(internal, text, jsonb, boolean) RETURNS internal
-    AS 'MODULE_PATHNAME', 'lda_agg_own_transfn'
+-- Training from raw text with each tweet's language (its lang field: 'en', 'pt-BR', 'und'; NULL
+-- to detect it): with text_config language 'auto' each tweet is tokenized with its own
+-- language's stopwords and stemmer; with a "languages" restriction the tweets of other languages
+-- are skipped (a NOTICE counts them). The model's configuration keeps the languages it was
+-- trained on, so that tweets of other languages score as having no known word.
+CREATE FUNCTION tweetlda.lda_from_text_transfn(internal, text, text, jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_own_lang_transfn'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
-CREATE AGGREGATE tweetlda.lda_from_text(doc text, params jsonb, fit boolean) (
+CREATE AGGREGATE tweetlda.lda_from_text(doc text, lang text, params jsonb) (
+    SFUNC        = tweetlda.lda_from_text_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
+-- The same, where rows with fit false count for the vocabulary but are not trained on (train()
+-- holds out a slice this way, so that its vocabulary is the one of all the tweets).
+CREATE FUNCTION tweetlda.lda_from_text_transfn(internal, text, text, jsonb, boolean) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_own_lang_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE tweetlda.lda_from_text(doc text, lang text, params jsonb, fit boolean) (
     SFUNC        = tweetlda.lda_from_text_transfn,
     STYPE        = internal,
     FINALFUNC    = tweetlda.lda_finalfn,
@@ -228,8 +247,16 @@ CREATE FUNCTION tweetlda.lda_check_source(source text) RETURNS void
     AS 'MODULE_PATHNAME', 'lda_check_source'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 
+-- Error unless the query source (parsed, not run) returns one text column, or two (the text and
+-- its language); true for two.
+CREATE FUNCTION tweetlda.lda_check_training_source(source text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lda_check_training_source'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
 -- Build the vocabulary, train, and store the model under a name; returns its id.
--- source is a query returning one text column (the tweets).
+-- source is a query returning one text column (the tweets), or two: the text and its language
+-- (Twitter's lang field; NULL to detect it). languages (ISO codes) restricts training to tweets
+-- of those languages.
 CREATE FUNCTION tweetlda.train(
     name text,
     source text,
@@ -247,13 +274,15 @@ CREATE FUNCTION tweetlda.train(
     min_df double precision DEFAULT 3,
     max_df double precision DEFAULT 0.5,
     max_terms integer DEFAULT 20000,
-    language text DEFAULT 'english',
+    language text DEFAULT 'auto',
     text_config jsonb DEFAULT NULL,
+    languages text[] DEFAULT NULL,
     holdout integer DEFAULT 2000) RETURNS integer
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $$
 DECLARE
     cfg jsonb;
+    has_lang boolean;
     params jsonb;
     result tweetlda.lda_model;
     info jsonb;
@@ -262,6 +291,7 @@ DECLARE
     cut_h bigint;
     cut_doc text;
     heldout_filter text;
+    source_alias text;
 BEGIN
     IF train.name IS NULL OR train.source IS NULL THEN
         RAISE EXCEPTION 'name and source of tweetlda.train() must not be NULL'
@@ -279,6 +309,10 @@ BEGIN
     END IF;
     cfg := tweetlda.validate_text_config(coalesce(train.text_config,
                                                   pg_catalog.jsonb_build_object('language', train.language)));
+    IF train.languages IS NOT NULL THEN
+        cfg := tweetlda.validate_text_config(cfg OPERATOR(pg_catalog.||)
+                                             pg_catalog.jsonb_build_object('languages', train.languages));
+    END IF;
     params := pg_catalog.jsonb_build_object(
         'k', train.k, 'max_iter', train.max_iter,
         'doc_concentration', train.doc_concentration,
@@ -292,7 +326,8 @@ BEGIN
         'min_df', train.min_df, 'max_df', train.max_df, 'max_terms', train.max_terms);
     -- check the parameters and the query's result type before reading the corpus
     PERFORM tweetlda.lda_check_params(params);
-    PERFORM tweetlda.lda_check_source(train.source);
+    has_lang := tweetlda.lda_check_training_source(train.source);
+    source_alias := CASE WHEN has_lang THEN 's(doc, lang)' ELSE 's(doc)' END;
     IF train.holdout IS NULL OR train.holdout OPERATOR(pg_catalog.<) 0 THEN
         RAISE EXCEPTION 'holdout must be a number of documents >= 0'
             USING ERRCODE = 'invalid_parameter_value',
@@ -303,9 +338,9 @@ BEGIN
     heldout_filter := 'false';
     IF train.holdout OPERATOR(pg_catalog.>) 0 THEN
         EXECUTE pg_catalog.format(
-            'SELECT h, doc FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, s.doc::text AS doc FROM (%s) AS s(doc)) AS q '
+            'SELECT h, doc FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, s.doc::text AS doc FROM (%s) AS %s) AS q '
             'WHERE h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
-            'ORDER BY h, doc COLLATE "C" OFFSET %s LIMIT 1', train.source, train.holdout OPERATOR(pg_catalog.-) 1)
+            'ORDER BY h, doc COLLATE "C" OFFSET %s LIMIT 1', train.source, source_alias, train.holdout OPERATOR(pg_catalog.-) 1)
             INTO cut_h, cut_doc;
         heldout_filter := CASE WHEN cut_h IS NULL THEN
             'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0'
@@ -316,12 +351,14 @@ BEGIN
     END IF;
     -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
     -- would, over all the tweets) and trains on it, without the held-out slice
-    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, $1, (%s) IS NOT TRUE) FROM (%s) AS s(doc)',
-                              heldout_filter, train.source)
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, %s, $1, (%s) IS NOT TRUE) FROM (%s) AS %s',
+                              CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                              heldout_filter, train.source, source_alias)
         INTO result USING params;
     IF train.holdout OPERATOR(pg_catalog.>) 0 THEN
-        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc) FROM (%s) AS s(doc) WHERE %s',
-                                  train.source, heldout_filter)
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END,
+                                  train.source, source_alias, heldout_filter)
             INTO quality USING result;
         IF quality IS NOT NULL THEN
             result := tweetlda.lda_model_with_quality(result,
@@ -406,6 +443,33 @@ CREATE FUNCTION tweetlda.top_topic(model text, doc text) RETURNS integer
 CREATE FUNCTION tweetlda.top_topic(model tweetlda.lda_model, doc text) RETURNS integer
     AS 'MODULE_PATHNAME', 'lda_top_topic_model'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Scoring a tweet of a given language (its lang field; NULL to detect it when the model's text
+-- configuration looks at languages). NULL when the model or the tweet is NULL, or when the tweet
+-- has no known word, which includes tweets of a language the model was not trained on.
+CREATE FUNCTION tweetlda.topics(model integer, doc text, lang text) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'lda_topics_lang_id'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.topics(model text, doc text, lang text) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'lda_topics_lang_name'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.topics(model tweetlda.lda_model, doc text, lang text) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'lda_topics_lang_model'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.top_topic(model integer, doc text, lang text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lda_top_topic_lang_id'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.top_topic(model text, doc text, lang text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lda_top_topic_lang_name'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.top_topic(model tweetlda.lda_model, doc text, lang text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lda_top_topic_lang_model'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 -- Inspection.  topic_terms ranks a topic's terms by relevance (Sievert & Shirley 2014):
 -- lambda * log p(w|t) + (1 - lambda) * log(p(w|t) / p(w)), p(w) the corpus frequency kept in the
@@ -580,6 +644,18 @@ CREATE FUNCTION tweetlda.lda_evaluation_finalfn(internal) RETURNS jsonb
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE AGGREGATE tweetlda.lda_evaluation(model tweetlda.lda_model, doc text) (
+    SFUNC     = tweetlda.lda_evaluation_transfn,
+    STYPE     = internal,
+    FINALFUNC = tweetlda.lda_evaluation_finalfn,
+    PARALLEL  = SAFE
+);
+
+-- The same for tweets with their lang field (train() measures a source with a language column).
+CREATE FUNCTION tweetlda.lda_evaluation_transfn(internal, tweetlda.lda_model, text, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_evaluation_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE tweetlda.lda_evaluation(model tweetlda.lda_model, doc text, lang text) (
     SFUNC     = tweetlda.lda_evaluation_transfn,
     STYPE     = internal,
     FINALFUNC = tweetlda.lda_evaluation_finalfn,

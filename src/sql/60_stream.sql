@@ -125,7 +125,7 @@ BEGIN
                x.created_at, now()
         -- OFFSET 0 keeps the subquery, so that topics() and sentiment() run once per tweet
         FROM (SELECT t.id, coalesce(t.created_at, t.received_at) AS created_at,
-                     tweetlda.topics(model_id, t.text) AS topics,
+                     tweetlda.topics(model_id, t.text, t.lang) AS topics,
                      tweetlda.sentiment(t.text, analyzer) AS s
               FROM (SELECT DISTINCT u.id FROM unnest(tweet_ids) AS u(id)) c
               JOIN tweetlda.tweet_ids i ON i.id = c.id

@@ -29,7 +29,7 @@ my $expected = sub {
 		"SELECT count(DISTINCT lower(word)) FROM tweetlda.stopwords
 		 WHERE lower(language) IN ('english', 'twitter')");
 };
-my $q = "SELECT pg_catalog.array_length(tweetlda.text_config_stopwords(tweetlda.text_config_freeze('{}')), 1)";
+my $q = "SELECT pg_catalog.array_length(tweetlda.text_config_stopwords(tweetlda.text_config_freeze('{\"language\": \"english\"}')), 1)";
 
 my $a = $node->background_psql('postgres', on_error_stop => 0);
 is($a->query_safe($q), $expected->(), 'session A: snapshot of the current stopwords');
