@@ -35,14 +35,16 @@ SELECT m AS model, count(*) FILTER (WHERE t.term IN (SELECT word FROM mlt_gramma
 FROM (VALUES ('ml_auto'), ('ml_english')) AS v(m), tweetlda.topic_terms(v.m, 10) AS t
 GROUP BY m ORDER BY m;
 
--- languages => restricts training; the other tweets are skipped and counted in a NOTICE
+-- languages => restricts training; the other tweets are skipped and counted in a NOTICE (and
+-- left out of the held-out measure: trained, empty and held-out documents are the en and es ones)
 SET client_min_messages = notice;
 SELECT tweetlda.train('ml_enes', 'SELECT text, lang FROM mlt', k => 3, min_df => 2,
                       optimizer => 'batch', max_iter => 5, languages => '{en,es}') > 0 AS trained;
 SET client_min_messages = warning;
 SELECT tweetlda.model_info('ml_enes') #> '{text_config,languages}' AS languages,
        (tweetlda.model_info('ml_enes') #>> '{training,documents}')::int +
-       (tweetlda.model_info('ml_enes') #>> '{training,empty_documents}')::int AS documents,
+       (tweetlda.model_info('ml_enes') #>> '{training,empty_documents}')::int +
+       (tweetlda.model_info('ml_enes') #>> '{quality,heldout_documents}')::int AS documents,
        (SELECT sum(tweets) FROM mlt_lang WHERE l IN ('en', 'es')) AS en_es_tweets;
 SELECT tweetlda.train('ml_bad', 'SELECT text, lang FROM mlt', languages => '{en,klingon}');
 SELECT tweetlda.train('ml_bad', 'SELECT text, lang FROM mlt', languages => '{}');

@@ -10,15 +10,20 @@ SELECT tweetlda.train('t5', 'SELECT text FROM lda_tweets', k => 5) AS t5 \gset
 SELECT id = :t5 AS same_id, name, k, active, params->>'weighting' AS weighting,
        params->>'optimizer' AS optimizer, (params->>'seed')::int AS seed,
        (metrics->>'documents')::int + (metrics->>'empty_documents')::int AS documents,
+       (metrics->'quality'->>'heldout_documents')::int AS heldout,
        (metrics->>'vocab_size')::int > 1000 AS big_vocab
 FROM tweetlda.models;
 SELECT tweetlda.active_model() = :t5 AS t5_active;
 
--- topic_terms: k x n rows, ranks 1..n, weights in (0, 1) and non-increasing within a topic.
+-- topic_terms: k x n rows, ranks 1..n, weights in (0, 1); with lambda => 1 (plain probability)
+-- the weights are non-increasing within a topic; the default (relevance, lambda 0.6) is not.
 SELECT count(*), count(DISTINCT topic), min(topic), max(topic), min(rank), max(rank)
 FROM tweetlda.topic_terms('t5');
 SELECT bool_and(weight > 0 AND weight < 1) AS in_range,
        bool_and(prev IS NULL OR weight <= prev) AS sorted
+FROM (SELECT weight, lag(weight) OVER (PARTITION BY topic ORDER BY rank) AS prev
+      FROM tweetlda.topic_terms(:t5, 25, lambda => 1)) s;
+SELECT bool_and(prev IS NULL OR weight <= prev) AS relevance_sorted_by_weight
 FROM (SELECT weight, lag(weight) OVER (PARTITION BY topic ORDER BY rank) AS prev
       FROM tweetlda.topic_terms(:t5, 25)) s;
 -- n larger than the vocabulary gives every term; n < 1 is an error.
@@ -63,9 +68,12 @@ SELECT tweetlda.topics('t5', 'Boston marathon bombing suspect') =
 -- A tweet with no term of the vocabulary has no topic: NULL (empty text too).
 SELECT tweetlda.topics('t5', 'qwxyz zzyzx') AS unknown_words, tweetlda.top_topic('t5', 'qwxyz') AS top,
        tweetlda.topics('t5', '') AS empty, tweetlda.top_topic('t5', 'the and of') AS stopwords;
--- Tweets of the sample without a known term: as many as training counted.
+-- Tweets of the sample without a known term: as many as training counted (training slice plus
+-- held-out slice).
 SELECT count(*) FILTER (WHERE tweetlda.topics('t5', text) IS NULL) =
-       (SELECT (metrics->>'empty_documents')::int FROM tweetlda.models WHERE name = 't5') AS same_count
+       (SELECT (metrics->>'empty_documents')::int +
+               round((metrics->'quality'->>'no_word_share')::float8 * (metrics->'quality'->>'heldout_documents')::int)
+        FROM tweetlda.models WHERE name = 't5') AS same_count
 FROM lda_tweets;
 -- NULL in, NULL out.
 SELECT tweetlda.topics('t5', NULL) IS NULL AS a, tweetlda.topics(NULL::int, 'boston') IS NULL AS b,
@@ -173,12 +181,18 @@ CREATE TABLE lda_vocab AS
 SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "max_iter": 3}'))->'k' AS k
 FROM lda_tweets;
 SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab)))->'k' AS default_k FROM lda_tweets;
--- over token arrays (already tokenized with the same configuration): the same model
-SELECT tweetlda.model_info(tweetlda.lda(tweetlda.tokenize(text, tweetlda.text_config()), (SELECT v FROM lda_vocab),
-                                        '{"k": 4, "max_iter": 3}'))->'fingerprint' =
-       (SELECT tweetlda.model_info(tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "max_iter": 3}'))->'fingerprint'
-        FROM lda_tweets) AS same_model
+-- over token arrays (already tokenized with the same configuration): the same topics; only the
+-- words differ (token arrays carry no surface forms: their words are the terms)
+CREATE TABLE lda_tok_models AS
+SELECT tweetlda.lda(tweetlda.tokenize(text, tweetlda.text_config()), (SELECT v FROM lda_vocab),
+                    '{"k": 4, "max_iter": 3}') AS from_tokens,
+       (SELECT tweetlda.lda(text, (SELECT v FROM lda_vocab), '{"k": 4, "max_iter": 3}') FROM lda_tweets) AS from_text
 FROM lda_tweets;
+SELECT (SELECT array_agg(weight ORDER BY topic, term) FROM tweetlda.topic_word(from_tokens)) =
+       (SELECT array_agg(weight ORDER BY topic, term) FROM tweetlda.topic_word(from_text)) AS same_topics,
+       (SELECT bool_and(word = term) FROM tweetlda.topic_terms(from_tokens, 20)) AS token_words_are_terms,
+       (SELECT bool_or(word <> term) FROM tweetlda.topic_terms(from_text, 20)) AS text_words_differ
+FROM lda_tok_models;
 SELECT tweetlda.model_info(tweetlda.lda(t, (SELECT v FROM lda_vocab), '{"k": 2}'))->'training'->'documents' AS docs
 FROM (VALUES (ARRAY['flood', NULL, 'flood', 'queensland']), (NULL), (ARRAY[]::text[]), (ARRAY['boston'])) AS v(t);
 -- lda_from_text builds the vocabulary itself (one pass over the documents): the same model as

@@ -31,29 +31,54 @@ FROM (SELECT tt.tweet_id, sum(tt.weight) AS total, count(*) AS topics
       FROM tweetlda.tweet_topics tt JOIN active_scores s USING (tweet_id)
       GROUP BY tt.tweet_id) t;
 
--- topic_summary: one row per topic of the active model, counts consistent with the scores.
-SELECT count(*) AS topics, min(topic) AS first, max(topic) AS last,
-       sum(tweets) = (SELECT count(top_topic) FROM active_scores) AS all_counted,
+-- Some scored tweets have no known word (no topic): the views account for them too.
+SELECT count(*) FILTER (WHERE top_topic IS NULL) > 0 AS some_without_topic,
+       count(*) FILTER (WHERE top_topic IS NOT NULL) > 0 AS some_with_topic
+FROM active_scores;
+
+-- topic_summary: one row per topic of the active model and one (topic NULL, 'no topic') for
+-- the tweets without a known word; the tweets add up to the scored tweets.
+SELECT count(*) AS rows, count(topic) AS topics, min(topic) AS first, max(topic) AS last,
+       sum(tweets) = (SELECT count(*) FROM active_scores) AS all_counted,
        abs(sum(share) - 1) < 1e-9 AS shares_sum_to_one,
        bool_and(positive + neutral + negative = tweets) AS labels_add_up,
-       bool_and(cardinality(top_terms) = 10) AS ten_terms
+       bool_and(cardinality(top_terms) = 10) FILTER (WHERE topic IS NOT NULL) AS ten_terms,
+       bool_and(label LIKE '% · % · %') FILTER (WHERE topic IS NOT NULL) AS three_word_labels,
+       max(label) FILTER (WHERE topic IS NULL) AS no_topic_label,
+       max(tweets) FILTER (WHERE topic IS NULL) = (SELECT count(*) FROM active_scores WHERE top_topic IS NULL)
+           AS no_topic_tweets
 FROM tweetlda.topic_summary;
 SELECT bool_and(ts.avg_polarity IS NOT DISTINCT FROM
-                (SELECT avg(s.polarity) FROM active_scores s WHERE s.top_topic = ts.topic))
+                (SELECT avg(s.polarity) FROM active_scores s WHERE s.top_topic IS NOT DISTINCT FROM ts.topic))
        AS avg_polarity
 FROM tweetlda.topic_summary ts;
+-- the labels are the topics' three most relevant words
+SELECT bool_and(ts.label = tweetlda.topic_label(tweetlda.active_model(), ts.topic)) AS labels_match
+FROM tweetlda.topic_summary ts WHERE ts.topic IS NOT NULL;
 
--- topic_sentiment: tweets per topic and label, every combination.
-SELECT count(*) AS rows, count(DISTINCT topic) AS topics,
+-- topic_sentiment: tweets per topic (and no topic) and label, every combination.
+SELECT count(*) AS rows, count(DISTINCT topic) AS topics, count(*) FILTER (WHERE topic IS NULL) AS no_topic_rows,
        array_agg(DISTINCT sentiment ORDER BY sentiment) AS labels,
-       sum(tweets) = (SELECT count(top_topic) FROM active_scores) AS all_counted
+       sum(tweets) = (SELECT count(*) FROM active_scores) AS all_counted
 FROM tweetlda.topic_sentiment;
-SELECT bool_and(ts.positive = p.tweets) AS matches_summary
+SELECT bool_and(ts.positive = p.tweets) AS matches_summary, bool_and(ts.label = p.label) AS same_label
 FROM tweetlda.topic_summary ts
-JOIN tweetlda.topic_sentiment p ON p.topic = ts.topic AND p.sentiment = 'positive';
+JOIN tweetlda.topic_sentiment p ON p.topic IS NOT DISTINCT FROM ts.topic AND p.sentiment = 'positive';
+
+-- Users name topics: the views show the name instead of the label.
+INSERT INTO tweetlda.topic_names VALUES (tweetlda.active_model(), 2, 'Boston');
+SELECT topic, label FROM tweetlda.topic_summary WHERE topic = 2 OR topic IS NULL ORDER BY topic;
+SELECT DISTINCT label FROM tweetlda.topic_sentiment WHERE topic = 2;
+SELECT tweetlda.topic_label(tweetlda.active_model(), 2) AS named,
+       tweetlda.topic_label('stream_views', 2) AS named_by_name;
+\set VERBOSITY terse
+INSERT INTO tweetlda.topic_names VALUES (tweetlda.active_model(), 3, '  ');
+\set VERBOSITY default
+DELETE FROM tweetlda.topic_names;
 
 -- topic_timeline: hourly buckets; a condition on bucket uses the timeline index.
-SELECT sum(tweets) = (SELECT count(top_topic) FROM active_scores) AS all_counted,
+SELECT sum(tweets) = (SELECT count(*) FROM active_scores) AS all_counted,
+       count(*) FILTER (WHERE topic IS NULL) > 0 AS no_topic_rows,
        bool_and(date_trunc('hour', bucket AT TIME ZONE 'UTC') = bucket AT TIME ZONE 'UTC') AS hourly
 FROM tweetlda.topic_timeline;
 SELECT count(*) AS last_day FROM tweetlda.topic_timeline
@@ -96,8 +121,9 @@ WHERE c.relnamespace = 'tweetlda'::regnamespace
 SET ROLE stream_dash;
 SELECT (SELECT count(*) FROM tweetlda.scored_tweets) > 0 AS scored_tweets,
        (SELECT count(*) FROM tweetlda.tweet_topics) > 0 AS tweet_topics,
-       (SELECT count(*) FROM tweetlda.topic_summary) = 5 AS topic_summary,
-       (SELECT count(*) FROM tweetlda.topic_sentiment) = 15 AS topic_sentiment,
+       (SELECT count(*) FROM tweetlda.topic_summary) = 6 AS topic_summary,
+       (SELECT count(*) FROM tweetlda.topic_sentiment) = 18 AS topic_sentiment,
+       (SELECT count(*) FROM tweetlda.topic_labels) = 6 AS topic_labels,
        (SELECT count(*) FROM tweetlda.topic_timeline) > 0 AS topic_timeline,
        (SELECT count(*) FROM stream_wide) > 0 AS wide;
 SELECT count(*) FROM tweetlda.tweets;

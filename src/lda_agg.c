@@ -14,23 +14,25 @@
  * per-row work, happen in the transition function, so parallel workers do them;
  * the combine function appends corpora, and the final function trains.
  *
- * lda_from_text has no vocabulary yet: the state numbers every term it meets
- * ("local" numbers, a hash table term -> number with per-term document and
- * occurrence counts), the corpus holds local numbers, the combine function
- * merges the dictionaries and renumbers the appended corpus, and the final
- * function chooses the vocabulary with tweetlda.vocabulary's rules, renumbers
- * the corpus into it (dropping the other terms) and trains.
+ * lda_from_text has no vocabulary yet: the state holds a VocabBuilder
+ * (vocab_build.c, the builder of tweetlda.vocabulary too), which numbers every
+ * term it meets ("local" numbers) and counts documents, occurrences and
+ * surface forms; the corpus holds local numbers, the combine function merges
+ * the builders and renumbers the appended corpus, and the final function
+ * chooses the vocabulary with tweetlda.vocabulary's rules, renumbers the
+ * corpus into it (dropping the other terms) and trains.  Over a given
+ * vocabulary, the state counts the occurrences of its terms and (text input)
+ * their surface forms.  The model keeps both (words and corpus frequencies).
  *
- * Serialized state (for parallel aggregation; version 1, native byte order, it
+ * Serialized state (for parallel aggregation; version 2, native byte order, it
  * never leaves the cluster): int32 version, the LdaParams fields, int32 length
- * + text configuration bytes, bool build_vocab, then either the vocabulary
- * varlena or the dictionary (int64 documents, int32 terms, per term int32
- * length, int64 df, int64 count, bytes), then the languages seen (a
- * TextLangSet) and int64 documents skipped for their language (version 2,
- * issue 10), then int64 empty documents, float8
- * tokens, int64 ndocs, int64 nentries, start[ndocs + 1], hashes[ndocs],
- * ids[nentries], cnts[nentries].  Deserializing re-checks every size and value
- * before use.
+ * + text configuration bytes, bool build_vocab, then either the serialized
+ * builder (VocabBuilderSerialize) or the vocabulary varlena, int64
+ * occurrences[nterms] and the serialized forms (VocabFormsSerialize), then
+ * the languages seen (a TextLangSet) and int64 documents skipped for their
+ * language, then int64 empty documents, float8 tokens, int64 ndocs, int64
+ * nentries, start[ndocs + 1], hashes[ndocs], ids[nentries], cnts[nentries].
+ * Deserializing re-checks every size and value before use.
  */
 #include "postgres.h"
 
@@ -57,54 +59,14 @@
 
 #define LDA_STATE_VERSION 2
 
-/* A term of the vocabulary the aggregate builds itself (lda_from_text) */
-typedef struct LdaDictTerm
-{
-	char	   *str;			/* term bytes, in the aggregate context */
-	int32		len;
-	int64		df;				/* documents containing the term */
-	int64		count;			/* occurrences */
-	int64		lastdoc;		/* last document counted in df */
-} LdaDictTerm;
-
-/* Hash table term bytes -> local term number */
-typedef struct LdaDictKey
-{
-	const char *str;
-	int32		len;
-} LdaDictKey;
-
-typedef struct LdaDictEntry
-{
-	LdaDictKey	key;
-	uint32		hash;
-	char		status;
-	int32		local;
-} LdaDictEntry;
-
-#define SH_PREFIX ldadict
-#define SH_ELEMENT_TYPE LdaDictEntry
-#define SH_KEY_TYPE LdaDictKey
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) hash_bytes((const unsigned char *) (k).str, (k).len)
-#define SH_EQUAL(tb, a, b) ((a).len == (b).len && memcmp((a).str, (b).str, (a).len) == 0)
-#define SH_SCOPE static inline
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, a) ((a)->hash)
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
 typedef struct LdaAggState
 {
 	LdaParams	params;
 	MemoryContext cxt;			/* the aggregate context */
 	bool		build_vocab;	/* lda_from_text: the vocabulary is built from the documents */
-	int64		ndocs_seen;		/* non-NULL documents (build_vocab) */
-	ldadict_hash *dict;			/* build_vocab: term -> local number */
-	LdaDictTerm *terms;			/* build_vocab: by local number */
-	int32		nlocal;
-	int32		local_cap;
+	VocabBuilder *builder;		/* build_vocab: terms by local number, counts, surface forms */
+	int64	   *cf;				/* given vocabulary: occurrences of each term */
+	VocabForms *forms;			/* given vocabulary: surface forms of its terms (by id) */
 	StringInfoData textconf;	/* serialized text configuration (with stopword snapshot) */
 	Tokenizer  *tok;			/* built lazily from textconf */
 	Vocab	   *vocab;			/* copy */
@@ -269,7 +231,18 @@ InitState(MemoryContext aggcxt, Jsonb *params, Vocab *vocab)
 	CheckLdaCells(st->params.k, vocab->nterms);
 	st->vocab = MemoryContextAlloc(aggcxt, VARSIZE(vocab));
 	memcpy(st->vocab, vocab, VARSIZE(vocab));
+	st->cf = MemoryContextAllocZero(aggcxt, sizeof(int64) * vocab->nterms);
+	st->forms = VocabFormsCreate(aggcxt);
 	return st;
+}
+
+/* The builder parameters of lda_from_text (tweetlda.vocabulary's rules) */
+static VocabBuildParams
+BuildParams(const LdaParams *p)
+{
+	VocabBuildParams bp = {p->min_df, p->max_df, p->max_terms};
+
+	return bp;
 }
 
 /* Create the state of lda_from_text on the first row: the vocabulary starts empty */
@@ -277,40 +250,11 @@ static LdaAggState *
 InitOwnState(MemoryContext aggcxt, Jsonb *params)
 {
 	LdaAggState *st = NewState(aggcxt, params);
+	VocabBuildParams bp = BuildParams(&st->params);
 
 	st->build_vocab = true;
-	st->dict = ldadict_create(aggcxt, 1024, NULL);
-	st->local_cap = 1024;
-	st->terms = MemoryContextAlloc(aggcxt, sizeof(LdaDictTerm) * st->local_cap);
+	st->builder = VocabBuilderCreate(aggcxt, &bp, 1024);
 	return st;
-}
-
-/* The local number of a term, adding it (with a copy of its bytes) when new */
-static int32
-DictTerm(LdaAggState *st, const char *str, int len)
-{
-	LdaDictKey	key = {str, len};
-	bool		found;
-	LdaDictEntry *e = ldadict_insert(st->dict, key, &found);
-	LdaDictTerm *t;
-
-	if (found)
-		return e->local;
-	if (st->nlocal == st->local_cap)
-	{
-		st->local_cap *= 2;
-		st->terms = repalloc_huge(st->terms, sizeof(LdaDictTerm) * st->local_cap);
-	}
-	t = &st->terms[st->nlocal];
-	t->str = MemoryContextAlloc(st->cxt, Max(len, 1));
-	memcpy(t->str, str, len);
-	t->len = len;
-	t->df = 0;
-	t->count = 0;
-	t->lastdoc = -1;
-	e->key.str = t->str;		/* the table must not point to the caller's bytes */
-	e->local = st->nlocal;
-	return st->nlocal++;
 }
 
 /* Append a term number to the current row */
@@ -325,20 +269,14 @@ AppendRowId(LdaAggState *st, uint32 id)
 	st->row_ids[st->row_n++] = id;
 }
 
-/* Token sink of lda_from_text: count the term and remember its local number */
+/* Token sink of lda_from_text: count the term and its surface form, remember its local number */
 static void
-CollectOwnToken(void *arg, const char *tok, int len)
+CollectOwnToken(void *arg, const char *tok, int len, const char *form, int formlen, bool hashtag)
 {
 	LdaAggState *st = (LdaAggState *) arg;
-	int32		local = DictTerm(st, tok, len);
-	LdaDictTerm *t = &st->terms[local];
+	int32		local = VocabBuilderAdd(st->builder, tok, len);
 
-	t->count++;
-	if (t->lastdoc != st->ndocs_seen)
-	{
-		t->df++;
-		t->lastdoc = st->ndocs_seen;
-	}
+	VocabBuilderAddForm(st->builder, local, form, formlen, hashtag);
 	AppendRowId(st, (uint32) local);
 }
 
@@ -358,16 +296,28 @@ PrepareState(LdaAggState *st, MemoryContext aggcxt, bool tokenizer)
 	MemoryContextSwitchTo(old);
 }
 
-/* Token sink: remember the id of every token that is in the vocabulary */
-static void
-CollectToken(void *arg, const char *tok, int len)
+/* Token sink: remember (and count) the id of every token that is in the vocabulary */
+static int
+CollectToken(LdaAggState *st, const char *tok, int len)
 {
-	LdaAggState *st = (LdaAggState *) arg;
 	int			id = VocabIndexLookup(st->index, tok, len);
 
 	if (id < 0)
-		return;
+		return id;
+	st->cf[id]++;
 	AppendRowId(st, (uint32) id);
+	return id;
+}
+
+/* Token sink of text input over a given vocabulary: also count the surface form */
+static void
+CollectFormToken(void *arg, const char *tok, int len, const char *form, int formlen, bool hashtag)
+{
+	LdaAggState *st = (LdaAggState *) arg;
+	int			id = CollectToken(st, tok, len);
+
+	if (id >= 0 && (hashtag || formlen != len || memcmp(form, tok, len) != 0))
+		VocabFormsAdd(st->forms, id, form, formlen, hashtag, 1);
 }
 
 /* qsort comparator for term ids */
@@ -584,11 +534,11 @@ FinishRow(LdaAggState *st, MemoryContext aggcxt)
  * configuration's languages exclude it (no token was produced).
  */
 static bool
-TokenizeRow(LdaAggState *st, text *doc, text *lang, TokenSink sink)
+TokenizeRow(LdaAggState *st, text *doc, text *lang, TokenFormSink sink)
 {
-	int			l = TokenizeTweet(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
-								  lang ? VARDATA_ANY(lang) : NULL,
-								  lang ? VARSIZE_ANY_EXHDR(lang) : 0, sink, st);
+	int			l = TokenizeTweetForms(st->tok, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+									   lang ? VARDATA_ANY(lang) : NULL,
+									   lang ? VARSIZE_ANY_EXHDR(lang) : 0, sink, st);
 
 	if (l == TOKENIZE_SKIPPED)
 	{
@@ -614,7 +564,7 @@ lda_agg_transfn(PG_FUNCTION_ARGS)
 	PrepareState(st, aggcxt, true);
 	doc = PG_GETARG_TEXT_PP(1);
 	st->row_n = 0;
-	if (TokenizeRow(st, doc, NULL, CollectToken))
+	if (TokenizeRow(st, doc, NULL, CollectFormToken))
 		FinishRow(st, aggcxt);
 	PG_RETURN_POINTER(st);
 }
@@ -642,70 +592,62 @@ lda_agg_tokens_transfn(PG_FUNCTION_ARGS)
 		if (isnull)
 			continue;
 		tok = DatumGetTextPP(elem);
-		CollectToken(st, VARDATA_ANY(tok), VARSIZE_ANY_EXHDR(tok));
+		(void) CollectToken(st, VARDATA_ANY(tok), VARSIZE_ANY_EXHDR(tok));
 	}
 	array_free_iterator(it);
 	FinishRow(st, aggcxt);
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(lda_agg_own_transfn);
-/* Transition function of lda_from_text: tokenize one document, count and store all its terms */
-Datum
-lda_agg_own_transfn(PG_FUNCTION_ARGS)
+/*
+ * One row of lda_from_text: the document (argument 1), its lang field
+ * (langarg, -1: none), the params (paramsarg) and fit (fitarg, -1: none;
+ * false: the document counts for the vocabulary only, train()'s held-out
+ * slice).  Count and store all the document's terms.
+ */
+static Datum
+OwnRow(FunctionCallInfo fcinfo, const char *fname, int langarg, int paramsarg, int fitarg)
 {
 	MemoryContext aggcxt;
 	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
-	text	   *doc;
+	text	   *lang = (langarg < 0 || PG_ARGISNULL(langarg)) ? NULL : PG_GETARG_TEXT_PP(langarg);
 
-	aggcxt = AggregateContext(fcinfo, "lda_agg_own_transfn");
+	aggcxt = AggregateContext(fcinfo, fname);
 	if (st == NULL)
 	{
-		st = InitOwnState(aggcxt, ParamsArg(fcinfo, 2));
-		KeepParams(st, aggcxt, ParamsArg(fcinfo, 2));
+		st = InitOwnState(aggcxt, ParamsArg(fcinfo, paramsarg));
+		KeepParams(st, aggcxt, ParamsArg(fcinfo, paramsarg));
 	}
 	else
-		CheckSameParams(st, ParamsArg(fcinfo, 2), "tweetlda.lda_from_text()");
+		CheckSameParams(st, ParamsArg(fcinfo, paramsarg), "tweetlda.lda_from_text()");
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);	/* NULL documents are ignored (as by tweetlda.vocabulary) */
 	PrepareState(st, aggcxt, true);
-	doc = PG_GETARG_TEXT_PP(1);
 	st->row_n = 0;
-	st->ndocs_seen++;
-	if (TokenizeRow(st, doc, NULL, CollectOwnToken))
-		FinishRow(st, aggcxt);
+	VocabBuilderStartDocument(st->builder);
+	if (!TokenizeRow(st, PG_GETARG_TEXT_PP(1), lang, CollectOwnToken))
+		VocabBuilderCancelDocument(st->builder);	/* not a document of the corpus */
+	else if (fitarg >= 0 && !PG_ARGISNULL(fitarg) && !PG_GETARG_BOOL(fitarg))
+		st->row_n = 0;
 	else
-		st->ndocs_seen--;		/* not a document of the corpus */
+		FinishRow(st, aggcxt);
 	PG_RETURN_POINTER(st);
 }
 
+PG_FUNCTION_INFO_V1(lda_agg_own_transfn);
+/* Transition function of lda_from_text(doc, params): tokenize one document, count and store its terms */
+Datum
+lda_agg_own_transfn(PG_FUNCTION_ARGS)
+{
+	return OwnRow(fcinfo, "lda_agg_own_transfn", -1, 2, PG_NARGS() > 3 ? 3 : -1);
+}
+
 PG_FUNCTION_INFO_V1(lda_agg_own_lang_transfn);
-/* Transition function of lda_from_text(doc, lang, params): a document with its lang field */
+/* Transition function of lda_from_text(doc, lang, params[, fit]): a document with its lang field */
 Datum
 lda_agg_own_lang_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
-	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
-
-	aggcxt = AggregateContext(fcinfo, "lda_agg_own_lang_transfn");
-	if (st == NULL)
-	{
-		st = InitOwnState(aggcxt, ParamsArg(fcinfo, 3));
-		KeepParams(st, aggcxt, ParamsArg(fcinfo, 3));
-	}
-	else
-		CheckSameParams(st, ParamsArg(fcinfo, 3), "tweetlda.lda_from_text()");
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(st);	/* NULL documents are ignored */
-	PrepareState(st, aggcxt, true);
-	st->row_n = 0;
-	st->ndocs_seen++;
-	if (TokenizeRow(st, PG_GETARG_TEXT_PP(1), PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2),
-					CollectOwnToken))
-		FinishRow(st, aggcxt);
-	else
-		st->ndocs_seen--;		/* not a document of the corpus */
-	PG_RETURN_POINTER(st);
+	return OwnRow(fcinfo, "lda_agg_own_lang_transfn", 2, 3, PG_NARGS() > 4 ? 4 : -1);
 }
 
 /* qsort comparator of packed (term id << 16 | count) pairs: by term id */
@@ -739,25 +681,6 @@ SortDocTerms(uint32 *ids, uint16 *cnts, int64 n)
 		cnts[i] = (uint16) (pairs[i] & 0xFFFF);
 	}
 	pfree(pairs);
-}
-
-/* Add the dictionary of src to dst; returns src's local numbers in dst */
-static uint32 *
-MergeDict(LdaAggState *dst, const LdaAggState *src)
-{
-	uint32	   *map = palloc(sizeof(uint32) * Max(src->nlocal, 1));
-
-	dst->ndocs_seen += src->ndocs_seen;
-	for (int32 i = 0; i < src->nlocal; i++)
-	{
-		const LdaDictTerm *t = &src->terms[i];
-		int32		local = DictTerm(dst, t->str, t->len);
-
-		dst->terms[local].df += t->df;
-		dst->terms[local].count += t->count;
-		map[i] = (uint32) local;
-	}
-	return map;
 }
 
 /* Append the corpus of src to dst, renumbering its terms through map when not NULL */
@@ -803,14 +726,7 @@ FreeCorpus(LdaAggState *st)
 		pfree(c->ids);
 	if (c->cnts)
 		pfree(c->cnts);
-	if (st->dict)
-		ldadict_destroy(st->dict);
-	if (st->terms)
-		pfree(st->terms);
 	memset(c, 0, sizeof(LdaCorpus));
-	st->dict = NULL;
-	st->terms = NULL;
-	st->nlocal = 0;
 }
 
 /* Same parameters, text configuration and vocabulary? */
@@ -846,7 +762,15 @@ lda_agg_combinefn(PG_FUNCTION_ARGS)
 	old = MemoryContextSwitchTo(aggcxt);
 	TextLangSetUnion(&a->langs_seen, &b->langs_seen);
 	a->skipped_language += b->skipped_language;
-	AppendCorpus(a, b, a->build_vocab ? MergeDict(a, b) : NULL);
+	if (a->build_vocab)
+		AppendCorpus(a, b, (uint32 *) VocabBuilderMerge(a->builder, b->builder));
+	else
+	{
+		for (int i = 0; i < a->vocab->nterms; i++)
+			a->cf[i] += b->cf[i];
+		VocabFormsMerge(a->forms, b->forms, NULL);
+		AppendCorpus(a, b, NULL);
+	}
 	FreeCorpus(b);
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(a);
@@ -871,23 +795,6 @@ SerializeCorpus(StringInfo buf, const LdaAggState *st)
 	}
 }
 
-/* Copy the dictionary of lda_from_text: documents, then per term length, df, count, bytes */
-static void
-SerializeDict(StringInfo buf, const LdaAggState *st)
-{
-	appendBinaryStringInfo(buf, (const char *) &st->ndocs_seen, sizeof(int64));
-	appendBinaryStringInfo(buf, (const char *) &st->nlocal, sizeof(int32));
-	for (int32 i = 0; i < st->nlocal; i++)
-	{
-		const LdaDictTerm *t = &st->terms[i];
-
-		appendBinaryStringInfo(buf, (const char *) &t->len, sizeof(int32));
-		appendBinaryStringInfo(buf, (const char *) &t->df, sizeof(int64));
-		appendBinaryStringInfo(buf, (const char *) &t->count, sizeof(int64));
-		appendBinaryStringInfo(buf, t->str, t->len);
-	}
-}
-
 PG_FUNCTION_INFO_V1(lda_agg_serialfn);
 /* Serialize the state for a parallel worker */
 Datum
@@ -905,9 +812,13 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 	appendBinaryStringInfo(&buf, st->textconf.data, st->textconf.len);
 	appendBinaryStringInfo(&buf, (const char *) &st->build_vocab, sizeof(bool));
 	if (st->build_vocab)
-		SerializeDict(&buf, st);
+		VocabBuilderSerialize(&buf, st->builder);
 	else
+	{
 		appendBinaryStringInfo(&buf, (const char *) st->vocab, VARSIZE(st->vocab));
+		appendBinaryStringInfo(&buf, (const char *) st->cf, sizeof(int64) * st->vocab->nterms);
+		VocabFormsSerialize(&buf, st->forms);
+	}
 	appendBinaryStringInfo(&buf, (const char *) &st->langs_seen, sizeof(TextLangSet));
 	appendBinaryStringInfo(&buf, (const char *) &st->skipped_language, sizeof(int64));
 	SerializeCorpus(&buf, st);
@@ -974,42 +885,9 @@ DeserializeCorpus(StringInfo buf, LdaAggState *st)
 		if (c->start[d + 1] <= c->start[d] || c->start[d + 1] - c->start[d] > LDA_MAX_DOC_TERMS)
 			BadState();
 		for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
-			if (c->ids[e] >= (uint32) (st->build_vocab ? st->nlocal : st->vocab->nterms) || c->cnts[e] == 0 ||
+			if (c->ids[e] >= (uint32) (st->build_vocab ? VocabBuilderTerms(st->builder) : st->vocab->nterms) || c->cnts[e] == 0 ||
 				(e > c->start[d] && c->ids[e] <= c->ids[e - 1]))
 				BadState();
-	}
-}
-
-/* Read and check the dictionary of lda_from_text (terms unique, counts consistent) */
-static void
-DeserializeDict(StringInfo buf, LdaAggState *st)
-{
-	int32		n;
-
-	TakeBytes(buf, &st->ndocs_seen, sizeof(int64));
-	TakeBytes(buf, &n, sizeof(int32));
-	/* each term takes at least 21 bytes: check before allocating */
-	if (st->ndocs_seen < 0 || n < 0 || n > VOCAB_MAX_TERMS * 10 || (int64) n * 21 > buf->len - buf->cursor)
-		BadState();
-	st->dict = ldadict_create(st->cxt, Max(n, 16), NULL);
-	st->local_cap = Max(n, 16);
-	st->terms = MemoryContextAllocHuge(st->cxt, sizeof(LdaDictTerm) * st->local_cap);
-	for (int32 i = 0; i < n; i++)
-	{
-		int32		len;
-		int64		df,
-					count;
-
-		TakeBytes(buf, &len, sizeof(int32));
-		TakeBytes(buf, &df, sizeof(int64));
-		TakeBytes(buf, &count, sizeof(int64));
-		if (len < 1 || len > buf->len - buf->cursor || df < 1 || df > st->ndocs_seen || count < df)
-			BadState();
-		if (DictTerm(st, buf->data + buf->cursor, len) != i)
-			BadState();			/* a duplicate term */
-		buf->cursor += len;
-		st->terms[i].df = df;
-		st->terms[i].count = count;
 	}
 }
 
@@ -1049,7 +927,7 @@ lda_agg_deserialfn(PG_FUNCTION_ARGS)
 	st->cxt = aggcxt;
 	TakeBytes(&buf, &st->build_vocab, sizeof(bool));
 	if (st->build_vocab)
-		DeserializeDict(&buf, st);
+		st->builder = VocabBuilderDeserialize(&buf, aggcxt);
 	else
 	{
 		if (buf.len - buf.cursor < (int) sizeof(Vocab))
@@ -1060,6 +938,12 @@ lda_agg_deserialfn(PG_FUNCTION_ARGS)
 		st->vocab = palloc(VARSIZE(&vhdr));
 		TakeBytes(&buf, st->vocab, VARSIZE(&vhdr));
 		CheckVocab(st->vocab, VARSIZE(st->vocab));
+		st->cf = palloc(sizeof(int64) * st->vocab->nterms);
+		TakeBytes(&buf, st->cf, sizeof(int64) * st->vocab->nterms);
+		for (int i = 0; i < st->vocab->nterms; i++)
+			if (st->cf[i] < 0)
+				BadState();
+		st->forms = VocabFormsDeserialize(&buf, aggcxt, st->vocab->nterms);
 	}
 	TakeBytes(&buf, &st->langs_seen, sizeof(TextLangSet));
 	TakeBytes(&buf, &st->skipped_language, sizeof(int64));
@@ -1086,8 +970,8 @@ TermWeights(const LdaParams *p, const Vocab *vocab)
 
 /* Train on a corpus over a vocabulary and build the model */
 static LdaModel *
-TrainModel(const LdaAggState *st, const Vocab *vocab, const LdaCorpus *corpus,
-		   int64 empty_documents, double tokens)
+TrainModel(const LdaAggState *st, const Vocab *vocab, const VocabWords *words,
+		   const LdaCorpus *corpus, int64 empty_documents, double tokens)
 {
 	LdaTrainResult *res;
 
@@ -1100,99 +984,23 @@ TrainModel(const LdaAggState *st, const Vocab *vocab, const LdaCorpus *corpus,
 	res->info.empty_documents = empty_documents;
 	res->info.tokens = tokens;
 	res->info.trained_at = GetCurrentTimestamp();
-	return LdaModelBuild(res, st->params.k, vocab->nterms, (StringInfo) &st->textconf, vocab);
+	return LdaModelBuild(res, st->params.k, vocab->nterms, (StringInfo) &st->textconf, vocab, words);
 }
 
-static const LdaDictTerm *sort_terms;
-
-/* tweetlda.vocabulary's order: occurrences, then documents (both descending), then bytes */
-static int
-CompareDictTerms(const void *a, const void *b)
-{
-	const LdaDictTerm *x = &sort_terms[*(const int32 *) a];
-	const LdaDictTerm *y = &sort_terms[*(const int32 *) b];
-	int			c;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	if (x->df != y->df)
-		return x->df > y->df ? -1 : 1;
-	c = memcmp(x->str, y->str, Min(x->len, y->len));
-	if (c != 0)
-		return c;
-	return (x->len > y->len) - (x->len < y->len);
-}
-
-/* The local numbers of the kept terms, in vocabulary order (CountVectorizer rules) */
-static int32 *
-KeptTerms(const LdaAggState *st, int32 *nkept)
-{
-	const LdaParams *p = &st->params;
-	double		lo = p->min_df >= 1.0 ? p->min_df : p->min_df * (double) st->ndocs_seen;
-	double		hi = p->max_df >= 1.0 ? p->max_df : p->max_df * (double) st->ndocs_seen;
-	int32	   *kept = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(st->nlocal, 1));
-	int32		n = 0;
-
-	if (hi < lo)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_df must not be lower than min_df"),
-				 errdetail("Over %lld documents, min_df is %g documents and max_df %g documents.",
-						   (long long) st->ndocs_seen, lo, hi)));
-	for (int32 i = 0; i < st->nlocal; i++)
-		if ((double) st->terms[i].df >= lo && (double) st->terms[i].df <= hi)
-			kept[n++] = i;
-	sort_terms = st->terms;
-	qsort(kept, n, sizeof(int32), CompareDictTerms);
-	sort_terms = NULL;
-	*nkept = Min(n, p->max_terms);
-	return kept;
-}
-
-/* The vocabulary lda_from_text built, and map: local number -> term id (-1: not kept) */
+/* The vocabulary lda_from_text built, its words, and map: local number -> term id (-1: not kept) */
 static Vocab *
-BuildOwnVocab(const LdaAggState *st, int32 **map)
+BuildOwnVocab(const LdaAggState *st, int32 **map, VocabWords **words)
 {
-	int32		n;
-	int32	   *kept = KeptTerms(st, &n);
-	int64		textlen = 0;
-	Vocab	   *v;
-	uint32	   *off;
+	Vocab	   *v = VocabBuilderFinish(st->builder, map, words);
 
-	if (n == 0)
+	if (v->nterms == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cannot train an LDA model with an empty vocabulary"),
 				 errdetail("No term of the " INT64_FORMAT " documents passes min_df %g and max_df %g.",
-						   st->ndocs_seen, st->params.min_df, st->params.max_df),
+						   VocabBuilderDocuments(st->builder), st->params.min_df, st->params.max_df),
 				 errhint("Lower min_df, raise max_df, or train on more documents.")));
-	for (int32 i = 0; i < n; i++)
-		textlen += st->terms[kept[i]].len;
-	if (n > VOCAB_MAX_TERMS || textlen > VOCAB_MAX_TEXT)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("vocabulary too large"),
-				 errhint("Limit the vocabulary with max_terms or min_df.")));
-	CheckLdaCells(st->params.k, n);
-	v = palloc0(VOCAB_SIZE(n, (int) textlen));
-	SET_VARSIZE(v, VOCAB_SIZE(n, (int) textlen));
-	v->nterms = n;
-	v->textlen = (int32) textlen;
-	v->ndocs = st->ndocs_seen;
-	off = VOCAB_OFFSETS(v);
-	*map = palloc(sizeof(int32) * Max(st->nlocal, 1));
-	for (int32 i = 0; i < st->nlocal; i++)
-		(*map)[i] = -1;
-	for (int32 i = 0; i < n; i++)
-	{
-		const LdaDictTerm *t = &st->terms[kept[i]];
-
-		v->df[i] = t->df;
-		memcpy(VOCAB_TEXT(v) + off[i], t->str, t->len);
-		off[i + 1] = off[i] + t->len;
-		(*map)[kept[i]] = i;
-	}
-	VocabFinish(v);
+	CheckLdaCells(st->params.k, v->nterms);
 	return v;
 }
 
@@ -1264,11 +1072,12 @@ lda_agg_finalfn(PG_FUNCTION_ARGS)
 	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
 	int32	   *map;
 	Vocab	   *vocab;
+	VocabWords *words;
 	LdaCorpus	corpus;
 	int64		empty;
 	double		tokens;
 
-	if (st == NULL || (st->build_vocab && st->ndocs_seen == 0))
+	if (st == NULL || (st->build_vocab && VocabBuilderDocuments(st->builder) == 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cannot train an LDA model on an empty corpus"),
@@ -1276,10 +1085,11 @@ lda_agg_finalfn(PG_FUNCTION_ARGS)
 						   "The aggregate received only NULL documents.")));
 	RecordLanguages(st);
 	if (!st->build_vocab)
-		PG_RETURN_LDA_MODEL_P(TrainModel(st, st->vocab, &st->corpus, st->empty_documents, st->tokens));
-	vocab = BuildOwnVocab(st, &map);
+		PG_RETURN_LDA_MODEL_P(TrainModel(st, st->vocab, VocabWordsBuild(st->vocab, st->forms, st->cf, NULL),
+										 &st->corpus, st->empty_documents, st->tokens));
+	vocab = BuildOwnVocab(st, &map, &words);
 	RemapCorpus(st, map, &corpus, &empty, &tokens);
-	PG_RETURN_LDA_MODEL_P(TrainModel(st, vocab, &corpus, empty, tokens));
+	PG_RETURN_LDA_MODEL_P(TrainModel(st, vocab, words, &corpus, empty, tokens));
 }
 
 PG_FUNCTION_INFO_V1(lda_check_params);

@@ -22,8 +22,8 @@
 #include "vocab.h"
 
 /* Sum of lambda over the vocabulary, per topic */
-static double *
-TopicSums(const LdaModel *m)
+double *
+LdaTopicSums(const LdaModel *m)
 {
 	const float *lambda = LDA_LAMBDA(m);
 	double	   *sum = palloc0(sizeof(double) * m->k);
@@ -44,12 +44,13 @@ ModelArg(FunctionCallInfo fcinfo)
 	return m;
 }
 
-/* Emit one (topic, [rank,] term, weight) row */
+/* Emit one (topic, [rank,] term, weight [, word]) row */
 static void
-PutTermRow(ReturnSetInfo *rsinfo, const LdaModel *m, int t, int rank, int w, double weight)
+PutTermRow(ReturnSetInfo *rsinfo, const LdaModel *m, int t, int rank, int w, double weight,
+		   bool word)
 {
-	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
 	int			len;
 	const char *term = VocabTerm(LDA_VOCAB(m), w, &len);
 	int			i = 0;
@@ -59,55 +60,134 @@ PutTermRow(ReturnSetInfo *rsinfo, const LdaModel *m, int t, int rank, int w, dou
 		values[i++] = Int32GetDatum(rank);
 	values[i++] = PointerGetDatum(cstring_to_text_with_len(term, len));
 	values[i++] = Float8GetDatum(weight);
+	if (word)
+	{
+		term = LdaModelWord(m, w, &len);
+		values[i++] = PointerGetDatum(cstring_to_text_with_len(term, len));
+	}
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
-static const float *sort_lambda;
-static int	sort_k;
-static int	sort_t;
+/*
+ * p(w), the corpus frequency of every term: the occurrences kept in the model
+ * (a term never seen counts half an occurrence), or for a version 1 model,
+ * which has none, the topic-word parameters summed over the topics
+ * (sum_t lambda[w, t] / sum_{w,t} lambda): the model's own estimate.
+ */
+double *
+LdaTermFrequencies(const LdaModel *m)
+{
+	const LdaModelWords *mw = LDA_WORDS(m);
+	double	   *p = palloc(sizeof(double) * m->nterms);
+	double		total = 0.0;
 
-/* Order term ids by descending lambda of topic sort_t, then by id */
+	for (int w = 0; w < m->nterms; w++)
+	{
+		if (mw != NULL)
+			p[w] = mw->cf[w] > 0 ? (double) mw->cf[w] : 0.5;
+		else
+		{
+			const float *row = LDA_LAMBDA(m) + (Size) w * m->k;
+
+			p[w] = 0.0;
+			for (int t = 0; t < m->k; t++)
+				p[w] += row[t];
+		}
+		total += p[w];
+	}
+	for (int w = 0; w < m->nterms; w++)
+		p[w] /= total;
+	return p;
+}
+
+static const double *sort_score;
+
+/* Order term ids by descending score, then by id */
 static int
-CompareTermWeight(const void *a, const void *b)
+CompareScore(const void *a, const void *b)
 {
 	int			x = *(const int *) a,
 				y = *(const int *) b;
-	float		wx = sort_lambda[(Size) x * sort_k + sort_t],
-				wy = sort_lambda[(Size) y * sort_k + sort_t];
 
-	if (wx != wy)
-		return wx > wy ? -1 : 1;
+	if (sort_score[x] != sort_score[y])
+		return sort_score[x] > sort_score[y] ? -1 : 1;
 	return (x > y) - (x < y);
 }
 
+/*
+ * The n (at most nterms) terms of topic t with the highest relevance
+ * lambda * log p(w|t) + (1 - lambda) * log(p(w|t) / p(w)) (Sievert & Shirley
+ * 2014; pw from LdaTermFrequencies, unused when relevance is 1) into out[];
+ * sum is the topic's lambda sum (LdaTopicSums).
+ */
+void
+LdaTopTerms(const LdaModel *m, int t, double sum, const double *pw, double relevance,
+			int n, int *out)
+{
+	double	   *score = palloc(sizeof(double) * m->nterms);
+	int		   *order = palloc(sizeof(int) * m->nterms);
+
+	for (int w = 0; w < m->nterms; w++)
+	{
+		double		lp = log(LDA_LAMBDA(m)[(Size) w * m->k + t] / sum);
+
+		score[w] = relevance >= 1.0 ? lp : relevance * lp + (1.0 - relevance) * (lp - log(pw[w]));
+		order[w] = w;
+	}
+	sort_score = score;
+	qsort(order, m->nterms, sizeof(int), CompareScore);
+	sort_score = NULL;
+	memcpy(out, order, sizeof(int) * Min(n, m->nterms));
+	pfree(score);
+	pfree(order);
+}
+
+/* Ensure a relevance weight is within [0, 1] */
+static inline void
+CheckRelevanceLambda(double lambda)
+{
+	if (!(lambda >= 0.0 && lambda <= 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lambda must be between 0 and 1, not %g", lambda),
+				 errdetail("lambda 1 ranks terms by their probability in the topic; lower values favour terms distinctive of the topic."),
+				 errhint("0.6 is the value Sievert and Shirley found best for readers.")));
+}
+
 PG_FUNCTION_INFO_V1(lda_topic_terms);
-/* topic_terms(model, n): the n heaviest terms of every topic with their weights */
+/*
+ * topic_terms(model, n [, lambda]): the n most relevant terms of every topic
+ * with their probability in the topic (and their word); the 0.1.0 form
+ * (two arguments) ranks by probability and returns no word.
+ */
 Datum
 lda_topic_terms(PG_FUNCTION_ARGS)
 {
 	LdaModel   *m = ModelArg(fcinfo);
 	int32		n = PG_GETARG_INT32(1);
+	bool		relevance_form = PG_NARGS() >= 3;
+	double		lambda = relevance_form ? PG_GETARG_FLOAT8(2) : 1.0;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	double	   *sum = TopicSums(m);
-	int		   *order = palloc(sizeof(int) * m->nterms);
+	double	   *sum = LdaTopicSums(m);
+	double	   *pw;
+	int		   *top;
 
 	if (n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number of terms per topic must be at least 1")));
+	CheckRelevanceLambda(lambda);
 	n = Min(n, m->nterms);
+	pw = LdaTermFrequencies(m);
+	top = palloc(sizeof(int) * n);
 	InitMaterializedSRF(fcinfo, 0);
 	for (int t = 0; t < m->k; t++)
 	{
-		for (int w = 0; w < m->nterms; w++)
-			order[w] = w;
-		sort_lambda = LDA_LAMBDA(m);
-		sort_k = m->k;
-		sort_t = t;
-		qsort(order, m->nterms, sizeof(int), CompareTermWeight);
+		CHECK_FOR_INTERRUPTS();
+		LdaTopTerms(m, t, sum[t], pw, lambda, n, top);
 		for (int r = 0; r < n; r++)
-			PutTermRow(rsinfo, m, t, r + 1, order[r],
-					   LDA_LAMBDA(m)[(Size) order[r] * m->k + t] / sum[t]);
+			PutTermRow(rsinfo, m, t, r + 1, top[r],
+					   LDA_LAMBDA(m)[(Size) top[r] * m->k + t] / sum[t], relevance_form);
 	}
 	return (Datum) 0;
 }
@@ -119,14 +199,14 @@ lda_topic_word(PG_FUNCTION_ARGS)
 {
 	LdaModel   *m = ModelArg(fcinfo);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	double	   *sum = TopicSums(m);
+	double	   *sum = LdaTopicSums(m);
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (int t = 0; t < m->k; t++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		for (int w = 0; w < m->nterms; w++)
-			PutTermRow(rsinfo, m, t, 0, w, LDA_LAMBDA(m)[(Size) w * m->k + t] / sum[t]);
+			PutTermRow(rsinfo, m, t, 0, w, LDA_LAMBDA(m)[(Size) w * m->k + t] / sum[t], false);
 	}
 	return (Datum) 0;
 }
@@ -176,6 +256,31 @@ AppendTrainingInfo(StringInfo buf, const LdaModel *m)
 					 timestamptz_to_str((TimestampTz) in->trained_at));
 }
 
+/* Append the quality measured at training (null for a model without it) */
+static void
+AppendQuality(StringInfo buf, const LdaModel *m)
+{
+	const LdaModelWords *mw = LDA_WORDS(m);
+
+	if (mw == NULL || mw->quality.documents == 0)
+	{
+		appendStringInfoString(buf, "null");
+		return;
+	}
+	appendStringInfo(buf, "{\"heldout_documents\": " INT64_FORMAT ", \"log_perplexity\": ",
+					 mw->quality.documents);
+	AppendJsonNumber(buf, mw->quality.log_perplexity);
+	appendStringInfoString(buf, ", \"perplexity\": ");
+	AppendJsonNumber(buf, exp(mw->quality.log_perplexity));
+	appendStringInfoString(buf, ", \"npmi\": ");
+	AppendJsonNumber(buf, mw->quality.npmi);
+	appendStringInfoString(buf, ", \"diversity\": ");
+	AppendJsonNumber(buf, mw->quality.diversity);
+	appendStringInfoString(buf, ", \"no_word_share\": ");
+	AppendJsonNumber(buf, mw->quality.no_word_share);
+	appendStringInfoChar(buf, '}');
+}
+
 PG_FUNCTION_INFO_V1(lda_model_info);
 /* model_info(model): k, alpha, eta, vocab_size, weighting, text_config and training as jsonb */
 Datum
@@ -201,6 +306,8 @@ lda_model_info(PG_FUNCTION_ARGS)
 					 m->nterms, LDA_VOCAB(m)->ndocs, LdaWeightingName(m->info.weighting),
 					 m->version, m->fingerprint, cfg->has_snapshot ? cfg->nwords : 0, JsonbToCString(NULL, &tc->root, VARSIZE(tc)));
 	AppendTrainingInfo(&buf, m);
+	appendStringInfoString(&buf, ", \"quality\": ");
+	AppendQuality(&buf, m);
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
@@ -215,7 +322,7 @@ lda_topics_bound(PG_FUNCTION_ARGS)
 	Size		cells = (Size) m->k * m->nterms;
 	double	   *lam = palloc(sizeof(double) * cells);
 	double	   *Elogbeta = palloc(sizeof(double) * cells);
-	double	   *sum = TopicSums(m);
+	double	   *sum = LdaTopicSums(m);
 	double		bound = 0.0;
 
 	for (Size i = 0; i < cells; i++)
@@ -226,4 +333,33 @@ lda_topics_bound(PG_FUNCTION_ARGS)
 	for (int t = 0; t < m->k; t++)
 		bound += lgamma(m->eta * m->nterms) - lgamma(sum[t]);
 	PG_RETURN_FLOAT8(bound);
+}
+
+PG_FUNCTION_INFO_V1(lda_model_vocabulary);
+/* model_vocabulary(model): every term with its word, document frequency and corpus frequency */
+Datum
+lda_model_vocabulary(PG_FUNCTION_ARGS)
+{
+	LdaModel   *m = ModelArg(fcinfo);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const Vocab *v = LDA_VOCAB(m);
+	const LdaModelWords *mw = LDA_WORDS(m);
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int w = 0; w < m->nterms; w++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, mw == NULL};
+		int			len;
+		const char *s = VocabTerm(v, w, &len);
+
+		values[0] = Int32GetDatum(w + 1);
+		values[1] = PointerGetDatum(cstring_to_text_with_len(s, len));
+		s = LdaModelWord(m, w, &len);
+		values[2] = PointerGetDatum(cstring_to_text_with_len(s, len));
+		values[3] = Int64GetDatum(v->df[w]);
+		values[4] = Int64GetDatum(mw ? mw->cf[w] : 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

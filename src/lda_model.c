@@ -3,7 +3,8 @@
  *		The tweetlda.lda_model type: construction from a training result, the
  *		portable binary encoding (send/recv), and the text form.
  *
- * Portable encoding (send/recv; network byte order, version 1):
+ * Portable encoding (send/recv; network byte order, version 2; version 1,
+ * written by 0.1.0, ends after the vocabulary and is still read):
  *
  *	int32 magic, int32 version, int32 k, int32 nterms, int32 textconf_len,
  *	int64 vocab_size, int64 fingerprint, float8 eta,
@@ -15,7 +16,10 @@
  *	float8 alpha[k], float4 lambda[nterms * k] (term-major),
  *	byte textconf[textconf_len],
  *	vocabulary: int32 nterms, int32 textlen, int64 ndocs,
- *	  int64 df[nterms], int32 offsets[nterms + 1], byte text[textlen].
+ *	  int64 df[nterms], int32 offsets[nterms + 1], byte text[textlen],
+ *	version 2: quality float8 log_perplexity, float8 npmi, float8 diversity,
+ *	  float8 no_word_share, int64 documents; int64 cf[nterms]; int32 words_len,
+ *	  int32 word offsets[nterms + 1], byte words[words_len].
  *
  * Receiving checks the header against the limits and the exact message length
  * before allocating anything, then every value, the text configuration, the
@@ -40,6 +44,8 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
+#include "mb/pg_wchar.h"
 #include "utils/timestamp.h"
 
 #include "lda_model.h"
@@ -107,15 +113,17 @@ LdaModelFingerprint(LdaModel *m)
 /* Build a model from a training result, the serialized text configuration and the vocabulary */
 LdaModel *
 LdaModelBuild(const LdaTrainResult *res, int k, int nterms,
-			  const StringInfo textconf, const Vocab *vocab)
+			  const StringInfo textconf, const Vocab *vocab, const VocabWords *words)
 {
 	Size		size;
 	LdaModel   *m;
 	float	   *lambda;
+	LdaModelWords *mw;
 
 	CheckLdaK(k);
 	CheckLdaCells(k, nterms);
-	size = LDA_MODEL_SIZE(k, nterms, textconf->len, VARSIZE(vocab));
+	Assert(words->nterms == nterms);
+	size = LDA_MODEL_SIZE(LDA_MODEL_VERSION, k, nterms, textconf->len, VARSIZE(vocab), words->textlen);
 	if (size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -138,8 +146,33 @@ LdaModelBuild(const LdaTrainResult *res, int k, int nterms,
 		lambda[i] = (float) res->lambda[i];
 	memcpy(LDA_TEXTCONF(m), textconf->data, textconf->len);
 	memcpy(LDA_VOCAB(m), vocab, VARSIZE(vocab));
+	mw = LDA_WORDS(m);
+	mw->words_len = words->textlen;
+	mw->quality.log_perplexity = mw->quality.npmi = mw->quality.diversity =
+		mw->quality.no_word_share = get_float8_nan();
+	memcpy(mw->cf, words->cf, sizeof(int64) * nterms);
+	memcpy(LDA_WORD_OFFSETS(m, mw), words->offsets, sizeof(uint32) * (nterms + 1));
+	memcpy(LDA_WORD_OFFSETS(m, mw) + nterms + 1, words->text, words->textlen);
 	m->fingerprint = LdaModelFingerprint(m);
 	return m;
+}
+
+/* A copy of a version 2 model with the quality measured at training */
+LdaModel *
+LdaModelWithQuality(const LdaModel *m, const LdaQuality *q)
+{
+	LdaModel   *copy;
+
+	if (m->version < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("LDA model format version %d cannot keep quality figures", m->version),
+				 errhint("Train the model again with this version of tweetlda.")));
+	copy = palloc(VARSIZE(m));
+	memcpy(copy, m, VARSIZE(m));
+	LDA_WORDS(copy)->quality = *q;
+	copy->fingerprint = LdaModelFingerprint(copy);
+	return copy;
 }
 
 /* Report corrupt model data */
@@ -160,11 +193,12 @@ CheckLdaHeader(uint32 magic, int32 version, int32 k, int32 nterms,
 {
 	if (magic != LDA_MODEL_MAGIC)
 		BadModel("The magic number is wrong.");
-	if (version != LDA_MODEL_VERSION)
+	if (version < LDA_MODEL_VERSION_MIN || version > LDA_MODEL_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported LDA model format version %d", version),
-				 errdetail("This version of tweetlda reads format version %d.", LDA_MODEL_VERSION)));
+				 errdetail("This version of tweetlda reads format versions %d to %d.",
+						   LDA_MODEL_VERSION_MIN, LDA_MODEL_VERSION)));
 	if (k < LDA_MIN_K || k > LDA_MAX_K)
 		BadModel("The number of topics is out of range.");
 	if (nterms < 1 || nterms > VOCAB_MAX_TERMS || (int64) k * nterms > LDA_MAX_CELLS)
@@ -180,13 +214,41 @@ CheckLdaHeader(uint32 magic, int32 version, int32 k, int32 nterms,
 void
 LdaModelCheck(const LdaModel *m, Size size)
 {
+	int32		words_len = 0;
+
 	if (size < offsetof(LdaModel, alpha))
 		BadModel("The value is too short.");
 	CheckLdaHeader(m->magic, m->version, m->k, m->nterms, m->textconf_len, m->vocab_size);
-	if (size != LDA_MODEL_SIZE(m->k, m->nterms, m->textconf_len, m->vocab_size))
+	if (m->version >= 2)
+	{
+		if (size < LDA_MODEL_SIZE(m->version, m->k, m->nterms, m->textconf_len, m->vocab_size, 0))
+			BadModel("The value's size does not match its header.");
+		words_len = LDA_WORDS(m)->words_len;
+	}
+	if (size != LDA_MODEL_SIZE(m->version, m->k, m->nterms, m->textconf_len, m->vocab_size, words_len))
 		BadModel("The value's size does not match its header.");
 	if (LDA_VOCAB(m)->nterms != m->nterms)
 		BadModel("The vocabulary size does not match the header.");
+}
+
+/* Append the version 2 part: quality, corpus frequencies, words */
+static void
+SendWords(StringInfo buf, const LdaModel *m)
+{
+	const LdaModelWords *mw = LDA_WORDS(m);
+	const uint32 *woff = LDA_WORD_OFFSETS(m, mw);
+
+	pq_sendfloat8(buf, mw->quality.log_perplexity);
+	pq_sendfloat8(buf, mw->quality.npmi);
+	pq_sendfloat8(buf, mw->quality.diversity);
+	pq_sendfloat8(buf, mw->quality.no_word_share);
+	pq_sendint64(buf, mw->quality.documents);
+	for (int i = 0; i < m->nterms; i++)
+		pq_sendint64(buf, mw->cf[i]);
+	pq_sendint32(buf, mw->words_len);
+	for (int i = 0; i <= m->nterms; i++)
+		pq_sendint32(buf, woff[i]);
+	pq_sendbytes(buf, (const char *) (woff + m->nterms + 1), mw->words_len);
 }
 
 /* Append the portable encoding of m to buf */
@@ -236,6 +298,8 @@ LdaModelSendTo(StringInfo buf, const LdaModel *m)
 	for (int i = 0; i <= v->nterms; i++)
 		pq_sendint32(buf, off[i]);
 	pq_sendbytes(buf, VOCAB_TEXT(v), v->textlen);
+	if (m->version >= 2)
+		SendWords(buf, m);
 }
 
 /* Read a finite float8 > 0 */
@@ -307,6 +371,50 @@ RecvVocab(StringInfo buf, Vocab *v, int32 nterms, int32 textlen)
 	CheckVocab(v, VARSIZE(v));
 }
 
+/* A quality figure: NaN (not measured) or finite within [lo, hi] */
+static double
+GetFigure(StringInfo buf, double lo, double hi)
+{
+	double		x = pq_getmsgfloat8(buf);
+
+	if (!isnan(x) && !(x >= lo && x <= hi))
+		BadModel("A quality figure is out of range.");
+	return x;
+}
+
+/* Read the version 2 part (its size was checked by the caller), checking every field */
+static void
+RecvWords(StringInfo buf, LdaModel *m, int32 words_len)
+{
+	LdaModelWords *mw = LDA_WORDS(m);
+	uint32	   *woff = LDA_WORD_OFFSETS(m, mw);
+	char	   *text = (char *) (woff + m->nterms + 1);
+
+	mw->quality.log_perplexity = GetFigure(buf, 0.0, 1e6);
+	mw->quality.npmi = GetFigure(buf, -1.0, 1.0);
+	mw->quality.diversity = GetFigure(buf, 0.0, 1.0);
+	mw->quality.no_word_share = GetFigure(buf, 0.0, 1.0);
+	mw->quality.documents = pq_getmsgint64(buf);
+	if (mw->quality.documents < 0)
+		BadModel("The number of held-out documents is negative.");
+	for (int i = 0; i < m->nterms; i++)
+		if ((mw->cf[i] = pq_getmsgint64(buf)) < 0)
+			BadModel("A corpus term frequency is negative.");
+	if (pq_getmsgint(buf, 4) != words_len)
+		BadModel("The words do not match the header.");
+	mw->words_len = words_len;
+	for (int i = 0; i <= m->nterms; i++)
+	{
+		woff[i] = pq_getmsgint(buf, 4);
+		if ((i == 0 && woff[0] != 0) || (i > 0 && (woff[i] < woff[i - 1] || woff[i] > (uint32) words_len)))
+			BadModel("The word offsets are out of order.");
+	}
+	if (woff[m->nterms] != (uint32) words_len)
+		BadModel("The word offsets do not cover the words.");
+	pq_copymsgbytes(buf, text, words_len);
+	pg_verifymbstr(text, words_len, false);
+}
+
 /* Parse the portable encoding, validating everything before and after allocating */
 static LdaModel *
 LdaModelRecvFrom(StringInfo buf)
@@ -317,7 +425,8 @@ LdaModelRecvFrom(StringInfo buf)
 				nterms,
 				textconf_len,
 				vnterms,
-				vtextlen;
+				vtextlen,
+				words_len = 0;
 	int64		vocab_size;
 	Size		expect;
 	LdaModel   *m;
@@ -338,11 +447,24 @@ LdaModelRecvFrom(StringInfo buf)
 	expect = 8 + 8 + (8 + 8 + 8 + 4 + 4 + 8 + 8 * 7 + 8 + 3) +
 		(Size) k * 8 + (Size) k * nterms * 4 + textconf_len +
 		(4 + 4 + 8) + (Size) nterms * 8 + (Size) (nterms + 1) * 4 + vtextlen;
+	if (version >= 2)
+	{
+		/* the words' length sits after quality and corpus frequencies */
+		Size		at = expect + 5 * 8 + (Size) nterms * 8;
+
+		if ((Size) (buf->len - buf->cursor) < at + 4)
+			BadModel("The length of the value does not match its header.");
+		memcpy(&words_len, buf->data + buf->cursor + at, 4);
+		words_len = (int32) pg_ntoh32(words_len);
+		if (words_len < 0 || words_len > VOCAB_MAX_TEXT + nterms)
+			BadModel("The length of the words is out of range.");
+		expect = at + 4 + (Size) (nterms + 1) * 4 + words_len;
+	}
 	if ((Size) (buf->len - buf->cursor) != expect)
 		BadModel("The length of the value does not match its header.");
 
-	m = palloc0(LDA_MODEL_SIZE(k, nterms, textconf_len, vocab_size));
-	SET_VARSIZE(m, LDA_MODEL_SIZE(k, nterms, textconf_len, vocab_size));
+	m = palloc0(LDA_MODEL_SIZE(version, k, nterms, textconf_len, vocab_size, words_len));
+	SET_VARSIZE(m, LDA_MODEL_SIZE(version, k, nterms, textconf_len, vocab_size, words_len));
 	m->magic = magic;
 	m->version = version;
 	m->k = k;
@@ -367,6 +489,8 @@ LdaModelRecvFrom(StringInfo buf)
 	if (vnterms != nterms || pq_getmsgint(buf, 4) != vtextlen)
 		BadModel("The vocabulary does not match the header.");
 	RecvVocab(buf, LDA_VOCAB(m), nterms, vtextlen);
+	if (version >= 2)
+		RecvWords(buf, m, words_len);
 	if (LdaModelFingerprint(m) != m->fingerprint)
 		BadModel("The fingerprint does not match the content.");
 	return m;

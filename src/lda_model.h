@@ -8,7 +8,7 @@
  * frequencies (hence IDF), the weighting, k, alpha, eta, the topic-word
  * parameters lambda and the training metadata.
  *
- * In-memory / on-disk layout (version 1; every field 8-byte aligned where it
+ * In-memory / on-disk layout (version 2; every field 8-byte aligned where it
  * matters, native byte order; send/recv and the text form use a portable
  * encoding, see lda_model.c):
  *
@@ -17,6 +17,14 @@
  *	float	lambda[nterms * k]		topic-word parameters, term-major: [w * k + t]
  *	char	textconf[textconf_len]	TextConfigSerialize() bytes, padded to 8
  *	Vocab	vocab					a whole tweetlda.vocab varlena (vocab_size bytes)
+ *	-- version 2 only, from here (8-aligned after the vocabulary):
+ *	LdaModelWords header			words_len, quality measured at training
+ *	int64	cf[nterms]				occurrences of each term in the training documents
+ *	uint32	woff[nterms + 1]		word of term w: words[woff[w] .. woff[w + 1])
+ *	char	words[words_len]		most frequent surface form of each term
+ *
+ * Version 1 (0.1.0) models have no words, corpus frequencies or quality: they
+ * are read as they are (words are the terms, p(w) is derived from lambda).
  *
  * fingerprint is a portable 64-bit hash of the model's portable encoding except
  * the wall-clock fields of the training metadata (seconds, trained_at), so equal
@@ -32,7 +40,8 @@
 #include "vocab.h"
 
 #define LDA_MODEL_MAGIC		0x41444C54	/* "TLDA" */
-#define LDA_MODEL_VERSION	1
+#define LDA_MODEL_VERSION	2		/* written; version 1 is still read */
+#define LDA_MODEL_VERSION_MIN 1
 
 /* Limits, enforced with PROGRAM_LIMIT_EXCEEDED before allocating */
 #define LDA_MIN_K			2
@@ -118,6 +127,25 @@ typedef struct LdaModel
 	double		alpha[FLEXIBLE_ARRAY_MEMBER];
 } LdaModel;
 
+/* Quality measured on held-out documents at training (NaN / 0 when not measured) */
+typedef struct LdaQuality
+{
+	double		log_perplexity; /* document completion, per scored token, natural log */
+	double		npmi;			/* mean coherence of the topics' top terms */
+	double		diversity;		/* share of unique terms among the topics' top terms */
+	double		no_word_share;	/* share of documents without a known term */
+	int64		documents;		/* held-out documents evaluated */
+} LdaQuality;
+
+/* Version 2 part after the vocabulary */
+typedef struct LdaModelWords
+{
+	int32		words_len;		/* bytes of words[] */
+	int32		reserved;		/* always 0 */
+	LdaQuality	quality;
+	int64		cf[FLEXIBLE_ARRAY_MEMBER];
+} LdaModelWords;
+
 /* Bytes of the text configuration area (padded to 8) */
 static inline Size
 LDA_TEXTCONF_PADDED(int32 len)
@@ -125,13 +153,18 @@ LDA_TEXTCONF_PADDED(int32 len)
 	return TYPEALIGN(8, (Size) len);
 }
 
-/* Size of a model (arguments already checked against the limits) */
+/* Size of a model (arguments already checked against the limits; words_len unused in version 1) */
 static inline Size
-LDA_MODEL_SIZE(int k, int nterms, int textconf_len, int64 vocab_size)
+LDA_MODEL_SIZE(int version, int k, int nterms, int textconf_len, int64 vocab_size, int32 words_len)
 {
-	return MAXALIGN(offsetof(LdaModel, alpha) + (Size) k * sizeof(double)
-					+ (Size) k * nterms * sizeof(float))
+	Size		base = MAXALIGN(offsetof(LdaModel, alpha) + (Size) k * sizeof(double)
+								+ (Size) k * nterms * sizeof(float))
 		+ LDA_TEXTCONF_PADDED(textconf_len) + (Size) vocab_size;
+
+	if (version < 2)
+		return base;
+	return TYPEALIGN(8, base) + offsetof(LdaModelWords, cf) + (Size) nterms * sizeof(int64)
+		+ (Size) (nterms + 1) * sizeof(uint32) + (Size) words_len;
 }
 
 /* lambda, term-major */
@@ -154,6 +187,37 @@ static inline Vocab *
 LDA_VOCAB(const LdaModel *m)
 {
 	return (Vocab *) (LDA_TEXTCONF(m) + LDA_TEXTCONF_PADDED(m->textconf_len));
+}
+
+/* The version 2 part (NULL for a version 1 model) */
+static inline LdaModelWords *
+LDA_WORDS(const LdaModel *m)
+{
+	if (m->version < 2)
+		return NULL;
+	return (LdaModelWords *) ((char *) m + TYPEALIGN(8, (char *) LDA_VOCAB(m) - (char *) m
+												   + (Size) m->vocab_size));
+}
+
+/* Word offsets and text of a version 2 model */
+static inline uint32 *
+LDA_WORD_OFFSETS(const LdaModel *m, const LdaModelWords *w)
+{
+	return (uint32 *) ((char *) w->cf + (Size) m->nterms * sizeof(int64));
+}
+
+/* What a person reads for term w: its word (version 2) or the term itself */
+static inline const char *
+LdaModelWord(const LdaModel *m, int w, int *len)
+{
+	const LdaModelWords *mw = LDA_WORDS(m);
+	const uint32 *off;
+
+	if (mw == NULL)
+		return VocabTerm(LDA_VOCAB(m), w, len);
+	off = LDA_WORD_OFFSETS(m, mw);
+	*len = (int) (off[w + 1] - off[w]);
+	return (const char *) (off + m->nterms + 1) + off[w];
 }
 
 /* Ensure k is in range */
@@ -211,9 +275,17 @@ extern void LdaParamsDefault(LdaParams *params);
 
 /* lda_model.c */
 extern LdaModel *LdaModelBuild(const LdaTrainResult *res, int k, int nterms,
-							   const StringInfo textconf, const Vocab *vocab);
+							   const StringInfo textconf, const Vocab *vocab,
+							   const VocabWords *words);
+extern LdaModel *LdaModelWithQuality(const LdaModel *m, const LdaQuality *q);
 extern void LdaModelCheck(const LdaModel *m, Size size);
 extern const char *LdaWeightingName(LdaWeighting w);
+
+/* lda_inspect.c */
+extern double *LdaTopicSums(const LdaModel *m);
+extern double *LdaTermFrequencies(const LdaModel *m);
+extern void LdaTopTerms(const LdaModel *m, int t, double sum, const double *pw,
+						double relevance, int n, int *out);
 extern const char *LdaOptimizerName(LdaOptimizer o);
 
 #endif							/* LDA_MODEL_H */

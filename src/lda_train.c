@@ -138,7 +138,7 @@ LdaParamsDefault(LdaParams *p)
 	p->optimize_doc_concentration = true;
 	p->seed = 42;
 	p->optimizer = LDA_OPTIMIZER_ONLINE;
-	p->weighting = LDA_WEIGHTING_TFIDF;
+	p->weighting = LDA_WEIGHTING_TF;
 	p->vocab_keys = false;
 	p->min_df = 3;
 	p->max_df = 0.5;

@@ -99,6 +99,15 @@ typedef struct Tokenizer Tokenizer;
 /* Receives each token: UTF-8 bytes, not NUL-terminated, valid during the call */
 typedef void (*TokenSink) (void *arg, const char *tok, int len);
 
+/*
+ * Receives each token with its surface form: the word as the text wrote it,
+ * lowercased, before stopword removal and stemming (form, formlen, valid
+ * during the call); hashtag is true when the form is a whole hashtag (written
+ * with '#', not split), which a reader shows as "#form".
+ */
+typedef void (*TokenFormSink) (void *arg, const char *tok, int len,
+							   const char *form, int formlen, bool hashtag);
+
 /* The default configuration of a language (error if the language is unknown) */
 extern TextConfig *TextConfigDefault(const char *language);
 
@@ -149,6 +158,9 @@ extern Tokenizer *TokenizerCreate(const TextConfig *cfg);
 extern void TokenizeText(Tokenizer *tok, const char *text, int len,
 						 TokenSink sink, void *arg);
 
+/* The same, handing each token's surface form too (TokenFormSink) */
+extern void TokenizeTextForms(Tokenizer *tok, const char *text, int len,
+							  TokenFormSink sink, void *arg);
 /* What TokenizeTweet did besides tokenizing */
 #define TOKENIZE_NO_LANGUAGE	(-1)	/* the configuration needs no language */
 #define TOKENIZE_SKIPPED		(-2)	/* the language is not allowed: no token */
@@ -162,6 +174,10 @@ extern void TokenizeText(Tokenizer *tok, const char *text, int len,
  */
 extern int	TokenizeTweet(Tokenizer *tok, const char *text, int len,
 						  const char *iso, int isolen, TokenSink sink, void *arg);
+
+/* The same, handing each token's surface form too (TokenFormSink) */
+extern int	TokenizeTweetForms(Tokenizer *tok, const char *text, int len,
+							   const char *iso, int isolen, TokenFormSink sink, void *arg);
 
 /* True when the configuration looks at each tweet's language */
 static inline bool

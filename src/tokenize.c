@@ -86,6 +86,7 @@ typedef struct TokState
 {
 	Tokenizer  *tok;
 	TokenSink	sink;
+	TokenFormSink form_sink;	/* instead of sink when set: also the surface form */
 	void	   *arg;
 	bool		inword;			/* the previous character belongs to a word */
 	bool		hashtag;		/* the current word follows '#' */
@@ -366,6 +367,16 @@ MemoStore(Tokenizer *tok, MemoEntry *e, uint32 h, const char *raw, int len,
 	tok->memo_used++;
 }
 
+/* Hand a final token to the sink, with its surface form (raw, '#' if a whole hashtag) if asked */
+static inline void
+HandToSink(TokState *st, const char *out, int out_len, const char *raw, int raw_len)
+{
+	if (st->form_sink == NULL)
+		st->sink(st->arg, out, out_len);
+	else
+		st->form_sink(st->arg, out, out_len, raw, raw_len, st->hashtag && st->nsplits == 0);
+}
+
 /* Filter, stem and hand one token to the sink, through the memo */
 static void
 EmitToken(TokState *st, const char *s, int len, int nchars)
@@ -388,7 +399,7 @@ EmitToken(TokState *st, const char *s, int len, int nchars)
 			memcmp(tok->arena + e->raw_off, s, len) == 0)
 		{
 			if (e->out_len >= 0)
-				st->sink(st->arg, tok->arena + e->out_off, e->out_len);
+				HandToSink(st, tok->arena + e->out_off, e->out_len, s, len);
 			return;
 		}
 	}
@@ -396,7 +407,7 @@ EmitToken(TokState *st, const char *s, int len, int nchars)
 	if (e->raw_len == 0 && out_len <= TOKBUF_SIZE)
 		MemoStore(tok, e, h, s, len, out, out_len);
 	if (out != NULL)
-		st->sink(st->arg, out, out_len);
+		HandToSink(st, out, out_len, s, len);
 }
 
 /* True when a piece of a split hashtag holds a letter (not only digits) */
@@ -700,9 +711,10 @@ HandleAsciiSeparator(TokState *st, const unsigned char *p, const unsigned char *
 	return p + 1;
 }
 
-/* Tokenize UTF-8 text with one language's tokenizer, handing each token to sink */
+/* The scanner of one language's tokenizer (one of sink, form_sink is set) */
 static void
-ScanText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *arg)
+ScanText(Tokenizer *tok, const char *text, int len, TokenSink sink,
+		 TokenFormSink form_sink, void *arg)
 {
 	const unsigned char *p = (const unsigned char *) text;
 	const unsigned char *end = p + len;
@@ -712,6 +724,7 @@ ScanText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *arg)
 	InitAsciiClasses();
 	st->tok = tok;
 	st->sink = sink;
+	st->form_sink = form_sink;
 	st->arg = arg;
 	st->nbytes = 0;
 	st->run_start = NULL;
@@ -836,23 +849,40 @@ LanguageTokenizer(Tokenizer *tok, int lang)
 	return tok->by_lang[lang];
 }
 
-/* Tokenize a tweet whose lang field is iso (NULL or empty: detected when needed) */
-int
-TokenizeTweet(Tokenizer *tok, const char *text, int len, const char *iso, int isolen,
-			  TokenSink sink, void *arg)
+/* Scan a tweet with its language's tokenizer (iso NULL or empty: detected when needed) */
+static int
+DispatchTweet(Tokenizer *tok, const char *text, int len, const char *iso, int isolen,
+			  TokenSink sink, TokenFormSink form_sink, void *arg)
 {
 	int			lang;
 
 	if (!TextConfigNeedsLanguage(&tok->cfg))
 	{
-		ScanText(tok, text, len, sink, arg);
+		ScanText(tok, text, len, sink, form_sink, arg);
 		return TOKENIZE_NO_LANGUAGE;
 	}
 	lang = TextLangOfTweet(text, len, iso, isolen);
 	if (tok->cfg.restrict_languages && !TextLangSetHas(&tok->cfg.languages, lang))
 		return TOKENIZE_SKIPPED;
-	ScanText(tok->cfg.auto_language ? LanguageTokenizer(tok, lang) : tok, text, len, sink, arg);
+	ScanText(tok->cfg.auto_language ? LanguageTokenizer(tok, lang) : tok, text, len,
+			 sink, form_sink, arg);
 	return lang;
+}
+
+/* Tokenize a tweet whose lang field is iso (NULL or empty: detected when needed) */
+int
+TokenizeTweet(Tokenizer *tok, const char *text, int len, const char *iso, int isolen,
+			  TokenSink sink, void *arg)
+{
+	return DispatchTweet(tok, text, len, iso, isolen, sink, NULL, arg);
+}
+
+/* The same, handing each token's surface form too */
+int
+TokenizeTweetForms(Tokenizer *tok, const char *text, int len, const char *iso, int isolen,
+				   TokenFormSink sink, void *arg)
+{
+	return DispatchTweet(tok, text, len, iso, isolen, NULL, sink, arg);
 }
 
 /* Tokenize UTF-8 text, handing each token to sink (detecting its language if needed) */
@@ -860,6 +890,13 @@ void
 TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *arg)
 {
 	(void) TokenizeTweet(tok, text, len, NULL, 0, sink, arg);
+}
+
+/* Tokenize UTF-8 text, handing each token and its surface form to sink */
+void
+TokenizeTextForms(Tokenizer *tok, const char *text, int len, TokenFormSink sink, void *arg)
+{
+	(void) TokenizeTweetForms(tok, text, len, NULL, 0, sink, arg);
 }
 
 /* Sink that appends a token as an array element (4-byte header, int-aligned) */

@@ -25,6 +25,7 @@
 #define VOCAB_H
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "termvec.h"
 #include "utils/array.h"
 
@@ -86,6 +87,25 @@ VocabIdf(const Vocab *v, int id)
 	return log(((double) v->ndocs + 1.0) / ((double) v->df[id] + 1.0));
 }
 
+/* Ensure vocabulary sizes are within the limits */
+static inline void
+CheckVocabSizes(int64 nterms, int64 textlen)
+{
+	if (nterms > VOCAB_MAX_TERMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("vocabulary cannot have more than %d terms", VOCAB_MAX_TERMS),
+				 errhint("Limit the vocabulary with max_terms or min_df.")));
+	if (textlen > VOCAB_MAX_TEXT)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("vocabulary terms cannot exceed %d bytes in total", VOCAB_MAX_TEXT),
+				 errhint("Limit the vocabulary with max_terms or min_df.")));
+}
+
+/* Allocate a zeroed vocabulary (sizes already checked); the caller fills it and calls VocabFinish */
+extern Vocab *VocabAllocate(int nterms, int textlen, int64 ndocs);
+
 /* A hash index term -> id over one vocabulary (opaque) */
 typedef struct VocabIndex VocabIndex;
 
@@ -125,5 +145,66 @@ extern void VocabFinish(Vocab *v);
  * offsets, UTF-8 text, unique terms and fingerprint.  Errors on any problem.
  */
 extern void CheckVocab(const Vocab *v, Size size);
+
+/*
+ * Building vocabularies (vocab_build.c): the one builder behind
+ * tweetlda.vocabulary and tweetlda.lda_from_text.  min_df / max_df >= 1 are
+ * document counts, < 1 fractions of the documents; max_terms INT_MAX when
+ * not limited.
+ */
+typedef struct VocabBuildParams
+{
+	double		min_df;
+	double		max_df;
+	int32		max_terms;
+} VocabBuildParams;
+
+typedef struct VocabBuilder VocabBuilder;
+
+/* Surface forms of terms: (term number, form) -> occurrences */
+typedef struct VocabForms VocabForms;
+
+/*
+ * What a model keeps beside its vocabulary: cf[id] the occurrences of term id
+ * in the training documents, and its word (most frequent surface form):
+ * text[offsets[id] .. offsets[id + 1]).
+ */
+typedef struct VocabWords
+{
+	int32		nterms;
+	int32		textlen;
+	int64	   *cf;
+	uint32	   *offsets;
+	char	   *text;
+} VocabWords;
+
+extern void CheckVocabBuildParams(const VocabBuildParams *p);
+extern VocabBuilder *VocabBuilderCreate(MemoryContext cxt, const VocabBuildParams *params,
+										int nterms_hint);
+extern void VocabBuilderStartDocument(VocabBuilder *b);
+extern void VocabBuilderCancelDocument(VocabBuilder *b);
+/* Count an occurrence in the current document; returns the term's local number */
+extern int32 VocabBuilderAdd(VocabBuilder *b, const char *term, int len);
+/* Count a surface form of a term just added (hashtag: shown as "#form") */
+extern void VocabBuilderAddForm(VocabBuilder *b, int32 local, const char *form, int len,
+								bool hashtag);
+extern int64 VocabBuilderDocuments(const VocabBuilder *b);
+extern int32 VocabBuilderTerms(const VocabBuilder *b);
+/* Add src to dst; returns src's local numbers in dst */
+extern int32 *VocabBuilderMerge(VocabBuilder *dst, const VocabBuilder *src);
+extern void VocabBuilderSerialize(StringInfo buf, const VocabBuilder *b);
+extern VocabBuilder *VocabBuilderDeserialize(StringInfo buf, MemoryContext cxt);
+/* The vocabulary; map (optional): local number -> id or -1; words (optional) */
+extern Vocab *VocabBuilderFinish(const VocabBuilder *b, int32 **map, VocabWords **words);
+
+extern VocabForms *VocabFormsCreate(MemoryContext cxt);
+extern void VocabFormsAdd(VocabForms *f, int32 term, const char *form, int len, bool hashtag,
+						  int64 n);
+extern void VocabFormsMerge(VocabForms *dst, const VocabForms *src, const int32 *map);
+extern void VocabFormsSerialize(StringInfo buf, const VocabForms *f);
+extern VocabForms *VocabFormsDeserialize(StringInfo buf, MemoryContext cxt, int32 nterms);
+/* Words of v's terms from the forms (map: form term number -> id, NULL: ids) and cf */
+extern VocabWords *VocabWordsBuild(const Vocab *v, const VocabForms *f, const int64 *cf,
+								   const int32 *map);
 
 #endif							/* VOCAB_H */

@@ -457,6 +457,48 @@ def heldout_perplexity(phi, alpha, corpus):
     return float(np.exp(-ll / n))
 
 
+def npmi_diversity(phi, corpus, top_n=10, div_n=25):
+    """Coherence and diversity of a topic-word matrix phi (K x V), as tweetlda.evaluate() defines
+    them: NPMI of every pair of a topic's top_n most probable terms over the held-out tweets
+    (document co-occurrence; a pair never seen together counts -1; mean per topic, then over the
+    topics), and the share of distinct terms among the topics' div_n most probable terms.
+    Returns (npmi, diversity)."""
+    import numpy as np
+    phi = np.asarray(phi, dtype=np.float64)
+    K, V = phi.shape
+    docs = [set(corpus.word_ids[i]) for i in range(len(corpus.ids)) if corpus.heldout[i]]
+    D = float(len(docs))
+    order = np.argsort(-phi, axis=1, kind="stable")
+    top = order[:, :top_n]
+    wanted = set(int(w) for w in top.ravel())
+    df = Counter()
+    co = Counter()
+    for d in docs:
+        present = sorted(d & wanted)
+        df.update(present)
+        for i in range(len(present)):
+            for j in range(i + 1, len(present)):
+                co[(present[i], present[j])] += 1
+    scores = []
+    for t in range(K):
+        ws = [int(w) for w in top[t]]
+        total, pairs = 0.0, 0
+        for i in range(len(ws)):
+            for j in range(i + 1, len(ws)):
+                a, b = min(ws[i], ws[j]), max(ws[i], ws[j])
+                pab = co[(a, b)] / D
+                pairs += 1
+                if pab <= 0:
+                    total += -1.0
+                elif pab >= 1:
+                    total += 1.0
+                else:
+                    total += np.log(pab / ((df[a] / D) * (df[b] / D))) / -np.log(pab)
+        scores.append(total / pairs if pairs else 0.0)
+    div = len(set(int(w) for w in order[:, :div_n].ravel())) / float(K * min(div_n, V))
+    return float(np.mean(scores)), div
+
+
 def unigram_perplexity(corpus):
     """Held-out perplexity of the unigram model (training word frequencies + 0.01), by the same
     routine (one topic): the baseline a topic model should beat."""

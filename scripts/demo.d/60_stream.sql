@@ -70,8 +70,8 @@ SELECT tweet_id, round(topic_1::numeric, 2) AS topic_1, round(topic_2::numeric, 
 FROM public.scored_tweets_wide ORDER BY tweet_id LIMIT 8;
 
 \echo '== Analysis 2: tweets per topic (tweetlda.topic_summary)'
-SELECT topic, tweets, round(share::numeric, 3) AS share, round(avg_polarity::numeric, 3) AS avg_polarity,
-       array_to_string(top_terms[1:6], ' ') AS top_terms
+SELECT topic, label, tweets, round(share::numeric, 3) AS share, round(avg_polarity::numeric, 3) AS avg_polarity,
+       array_to_string(top_terms[1:6], ' ') AS top_words
 FROM tweetlda.topic_summary ORDER BY topic;
 
 \echo '== Analysis 3: tweets per topic by sentiment (tweetlda.topic_sentiment)'

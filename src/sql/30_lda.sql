@@ -163,6 +163,22 @@ CREATE AGGREGATE tweetlda.lda_from_text(doc text, lang text, params jsonb) (
     PARALLEL     = SAFE
 );
 
+-- The same, where rows with fit false count for the vocabulary but are not trained on (train()
+-- holds out a slice this way, so that its vocabulary is the one of all the tweets).
+CREATE FUNCTION tweetlda.lda_from_text_transfn(internal, text, text, jsonb, boolean) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_agg_own_lang_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE tweetlda.lda_from_text(doc text, lang text, params jsonb, fit boolean) (
+    SFUNC        = tweetlda.lda_from_text_transfn,
+    STYPE        = internal,
+    FINALFUNC    = tweetlda.lda_finalfn,
+    COMBINEFUNC  = tweetlda.lda_combinefn,
+    SERIALFUNC   = tweetlda.lda_serialfn,
+    DESERIALFUNC = tweetlda.lda_deserialfn,
+    PARALLEL     = SAFE
+);
+
 -- The model registry.  At most one model is active (the one stream scoring uses).
 CREATE TABLE tweetlda.models (
     id serial PRIMARY KEY,
@@ -254,13 +270,14 @@ CREATE FUNCTION tweetlda.train(
     optimize_doc_concentration boolean DEFAULT true,
     seed bigint DEFAULT 42,
     optimizer text DEFAULT 'online',
-    weighting text DEFAULT 'tfidf',
+    weighting text DEFAULT 'tf',
     min_df double precision DEFAULT 3,
     max_df double precision DEFAULT 0.5,
     max_terms integer DEFAULT 20000,
     language text DEFAULT 'auto',
     text_config jsonb DEFAULT NULL,
-    languages text[] DEFAULT NULL) RETURNS integer
+    languages text[] DEFAULT NULL,
+    holdout integer DEFAULT 2000) RETURNS integer
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $$
 DECLARE
@@ -269,7 +286,12 @@ DECLARE
     params jsonb;
     result tweetlda.lda_model;
     info jsonb;
+    quality jsonb;
     new_id integer;
+    cut_h bigint;
+    cut_doc text;
+    heldout_filter text;
+    source_alias text;
 BEGIN
     IF train.name IS NULL OR train.source IS NULL THEN
         RAISE EXCEPTION 'name and source of tweetlda.train() must not be NULL'
@@ -305,15 +327,47 @@ BEGIN
     -- check the parameters and the query's result type before reading the corpus
     PERFORM tweetlda.lda_check_params(params);
     has_lang := tweetlda.lda_check_training_source(train.source);
+    source_alias := CASE WHEN has_lang THEN 's(doc, lang)' ELSE 's(doc)' END;
+    IF train.holdout IS NULL OR train.holdout OPERATOR(pg_catalog.<) 0 THEN
+        RAISE EXCEPTION 'holdout must be a number of documents >= 0'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = '0 trains on every document and measures no quality figures.';
+    END IF;
+    -- the held-out slice: the documents whose text hashes to 0 modulo 20 (5%), at most holdout
+    -- of them (the lowest hashes, then texts): deterministic, whatever the row order
+    heldout_filter := 'false';
+    IF train.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format(
+            'SELECT h, doc FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, s.doc::text AS doc FROM (%s) AS %s) AS q '
+            'WHERE h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
+            'ORDER BY h, doc COLLATE "C" OFFSET %s LIMIT 1', train.source, source_alias, train.holdout OPERATOR(pg_catalog.-) 1)
+            INTO cut_h, cut_doc;
+        heldout_filter := CASE WHEN cut_h IS NULL THEN
+            'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0'
+        ELSE pg_catalog.format(
+            '(pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 AND '
+            '(pg_catalog.hashtextextended(s.doc::text, 10), s.doc::text COLLATE "C") OPERATOR(pg_catalog.<=) (%s::bigint, %L COLLATE "C"))',
+            cut_h, cut_doc) END;
+    END IF;
     -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
-    -- would) and trains on it
-    IF has_lang THEN
-        EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, s.lang, $1) FROM (%s) AS s(doc, lang)',
-                                  train.source)
-            INTO result USING params;
-    ELSE
-        EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, $1) FROM (%s) AS s(doc)', train.source)
-            INTO result USING params;
+    -- would, over all the tweets) and trains on it, without the held-out slice
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, %s, $1, (%s) IS NOT TRUE) FROM (%s) AS %s',
+                              CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                              heldout_filter, train.source, source_alias)
+        INTO result USING params;
+    IF train.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END,
+                                  train.source, source_alias, heldout_filter)
+            INTO quality USING result;
+        IF quality IS NOT NULL THEN
+            result := tweetlda.lda_model_with_quality(result,
+                (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'npmi')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'diversity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'no_word_share')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
+        END IF;
     END IF;
     info := tweetlda.model_info(result);
     LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
@@ -326,7 +380,8 @@ BEGIN
                 'tokens', info OPERATOR(pg_catalog.#>) '{training,tokens}',
                 'passes', info OPERATOR(pg_catalog.#>) '{training,passes}',
                 'bound_per_token', info OPERATOR(pg_catalog.#>) '{training,bound_per_token}',
-                'seconds', info OPERATOR(pg_catalog.#>) '{training,seconds}'),
+                'seconds', info OPERATOR(pg_catalog.#>) '{training,seconds}',
+                'quality', info OPERATOR(pg_catalog.->) 'quality'),
             result,
             NOT EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.active))
     RETURNING id INTO new_id;
@@ -416,22 +471,48 @@ CREATE FUNCTION tweetlda.top_topic(model tweetlda.lda_model, doc text, lang text
     AS 'MODULE_PATHNAME', 'lda_top_topic_lang_model'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
--- Inspection.
+-- Inspection.  topic_terms ranks a topic's terms by relevance (Sievert & Shirley 2014):
+-- lambda * log p(w|t) + (1 - lambda) * log(p(w|t) / p(w)), p(w) the corpus frequency kept in the
+-- model; lambda => 1 ranks by probability.  weight is p(w|t); word is what a person reads (the
+-- term's most frequent surface form in the training tweets), term what the model matches.
 CREATE FUNCTION tweetlda.topic_terms(model tweetlda.lda_model, n integer DEFAULT 10,
-        OUT topic integer, OUT rank integer, OUT term text, OUT weight double precision)
+        lambda double precision DEFAULT 0.6,
+        OUT topic integer, OUT rank integer, OUT term text, OUT weight double precision,
+        OUT word text)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'lda_topic_terms'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 
-CREATE FUNCTION tweetlda.topic_terms(model integer, n integer DEFAULT 10)
-    RETURNS TABLE (topic integer, rank integer, term text, weight double precision)
+CREATE FUNCTION tweetlda.topic_terms(model integer, n integer DEFAULT 10,
+        lambda double precision DEFAULT 0.6)
+    RETURNS TABLE (topic integer, rank integer, term text, weight double precision, word text)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
-AS $$ SELECT * FROM tweetlda.topic_terms(tweetlda.get_model(model), n) $$;
+AS $$ SELECT * FROM tweetlda.topic_terms(tweetlda.get_model(model), n, lambda) $$;
 
-CREATE FUNCTION tweetlda.topic_terms(model text, n integer DEFAULT 10)
-    RETURNS TABLE (topic integer, rank integer, term text, weight double precision)
+CREATE FUNCTION tweetlda.topic_terms(model text, n integer DEFAULT 10,
+        lambda double precision DEFAULT 0.6)
+    RETURNS TABLE (topic integer, rank integer, term text, weight double precision, word text)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
-AS $$ SELECT * FROM tweetlda.topic_terms(tweetlda.get_model(model), n) $$;
+AS $$ SELECT * FROM tweetlda.topic_terms(tweetlda.get_model(model), n, lambda) $$;
+
+-- The model's vocabulary: term (what the model matches), word (what a person reads: the term's
+-- most frequent surface form in the training tweets), document frequency, and frequency (its
+-- occurrences in the training tweets; NULL for models of format version 1, which lack it).
+CREATE FUNCTION tweetlda.model_vocabulary(model tweetlda.lda_model,
+        OUT term_id integer, OUT term text, OUT word text, OUT df bigint, OUT frequency bigint)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'lda_model_vocabulary'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+
+-- A short label of a topic: its n most relevant words, e.g. 'flood · queensland · australia'.
+CREATE FUNCTION tweetlda.topic_label(model tweetlda.lda_model, topic integer, n integer DEFAULT 3)
+    RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+SELECT pg_catalog.string_agg(t.word, ' · ' ORDER BY t.rank)
+FROM tweetlda.topic_terms(model, n) AS t
+WHERE t.topic OPERATOR(pg_catalog.=) topic_label.topic
+$$;
 
 CREATE FUNCTION tweetlda.topic_word(model tweetlda.lda_model,
         OUT topic integer, OUT term text, OUT weight double precision)
@@ -523,3 +604,89 @@ AS $$ SELECT tweetlda.log_perplexity(tweetlda.get_model(model), source) $$;
 CREATE FUNCTION tweetlda.log_perplexity(model text, source text) RETURNS double precision
     LANGUAGE sql STABLE STRICT PARALLEL UNSAFE
 AS $$ SELECT tweetlda.log_perplexity(tweetlda.get_model(model), source) $$;
+
+-- Names users give to topics (the views show the name when set, else the label).  pg_dump keeps
+-- the rows; deleting a model deletes its names.
+CREATE TABLE tweetlda.topic_names (
+    model_id integer NOT NULL REFERENCES tweetlda.models (id) ON DELETE CASCADE,
+    topic integer NOT NULL CHECK (topic OPERATOR(pg_catalog.>=) 1),
+    name text NOT NULL CHECK (name OPERATOR(pg_catalog.~) '[^[:space:]]'),
+    PRIMARY KEY (model_id, topic)
+);
+COMMENT ON TABLE tweetlda.topic_names IS 'names given to topics of a model (views show them instead of labels)';
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.topic_names', '');
+
+-- The name a user gave a topic, else its label.
+CREATE FUNCTION tweetlda.topic_label(model integer, topic integer, n integer DEFAULT 3)
+    RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+AS $$ SELECT coalesce((SELECT p.name FROM tweetlda.topic_names p
+                       WHERE p.model_id = topic_label.model AND p.topic = topic_label.topic),
+                      tweetlda.topic_label(tweetlda.get_model(model), topic, n)) $$;
+
+CREATE FUNCTION tweetlda.topic_label(model text, topic integer, n integer DEFAULT 3)
+    RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+AS $$ SELECT coalesce((SELECT p.name FROM tweetlda.topic_names p JOIN tweetlda.models m ON m.id = p.model_id
+                       WHERE m.name = topic_label.model AND p.topic = topic_label.topic),
+                      tweetlda.topic_label(tweetlda.get_model(model), topic, n)) $$;
+
+-- Evaluation: held-out log perplexity by document completion (topics inferred from the tokens at
+-- even positions of each document, the tokens at odd positions scored), coherence (NPMI of each
+-- topic's 10 most probable terms over the documents), topic diversity (distinct terms among the
+-- topics' 25 most probable) and the share of documents without a known word (doc/lda.md).
+CREATE FUNCTION tweetlda.lda_evaluation_transfn(internal, tweetlda.lda_model, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_evaluation_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION tweetlda.lda_evaluation_finalfn(internal) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'lda_evaluation_finalfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE tweetlda.lda_evaluation(model tweetlda.lda_model, doc text) (
+    SFUNC     = tweetlda.lda_evaluation_transfn,
+    STYPE     = internal,
+    FINALFUNC = tweetlda.lda_evaluation_finalfn,
+    PARALLEL  = SAFE
+);
+
+-- The same for tweets with their lang field (train() measures a source with a language column).
+CREATE FUNCTION tweetlda.lda_evaluation_transfn(internal, tweetlda.lda_model, text, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lda_evaluation_transfn'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE tweetlda.lda_evaluation(model tweetlda.lda_model, doc text, lang text) (
+    SFUNC     = tweetlda.lda_evaluation_transfn,
+    STYPE     = internal,
+    FINALFUNC = tweetlda.lda_evaluation_finalfn,
+    PARALLEL  = SAFE
+);
+
+-- The model with the quality figures measured at training (train() calls it; model_info shows them).
+CREATE FUNCTION tweetlda.lda_model_with_quality(model tweetlda.lda_model,
+        log_perplexity double precision, npmi double precision, diversity double precision,
+        no_word_share double precision, documents bigint) RETURNS tweetlda.lda_model
+    AS 'MODULE_PATHNAME', 'lda_model_with_quality'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+-- The quality report of a model over the documents of source (a query returning one text column).
+CREATE FUNCTION tweetlda.evaluate(model tweetlda.lda_model, source text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
+AS $$
+DECLARE
+    result jsonb;
+BEGIN
+    PERFORM tweetlda.lda_check_source(source);
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc) FROM (%s) AS s(doc)', source)
+        INTO result USING model;
+    RETURN result;
+END;
+$$;
+
+CREATE FUNCTION tweetlda.evaluate(model integer, source text) RETURNS jsonb
+    LANGUAGE sql STABLE STRICT PARALLEL UNSAFE
+AS $$ SELECT tweetlda.evaluate(tweetlda.get_model(model), source) $$;
+
+CREATE FUNCTION tweetlda.evaluate(model text, source text) RETURNS jsonb
+    LANGUAGE sql STABLE STRICT PARALLEL UNSAFE
+AS $$ SELECT tweetlda.evaluate(tweetlda.get_model(model), source) $$;

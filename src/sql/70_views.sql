@@ -23,20 +23,24 @@ FROM tweetlda.tweet_scores s
 CROSS JOIN LATERAL unnest(s.topics) WITH ORDINALITY AS w(weight, topic);
 COMMENT ON VIEW tweetlda.tweet_topics IS 'topic weights of every scored tweet, one row per topic';
 
--- One row per topic of the active model: top terms, tweets, share and sentiment.
+-- One row per topic of the active model: top words (by relevance), tweets, share and sentiment,
+-- and a last row with topic NULL ('no topic') for the scored tweets without a known word, so that
+-- the tweets add up to the scored tweets; label is the topic's name when set, else its label.
 CREATE VIEW tweetlda.topic_summary AS
 WITH m AS (SELECT id, model FROM tweetlda.models WHERE active),
 terms AS (
-    SELECT tt.topic, array_agg(tt.term ORDER BY tt.rank) AS top_terms
+    SELECT tt.topic, array_agg(tt.word ORDER BY tt.rank) AS top_terms,
+           string_agg(tt.word, ' · ' ORDER BY tt.rank) FILTER (WHERE tt.rank <= 3) AS label
     FROM m CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 10) tt
-    GROUP BY tt.topic),
+    GROUP BY tt.topic
+    UNION ALL
+    SELECT NULL, NULL, 'no topic' FROM m),
 counts AS (
     SELECT s.top_topic AS topic, count(*) AS tweets, avg(s.polarity) AS avg_polarity,
            count(*) FILTER (WHERE s.sentiment = 'positive') AS positive,
            count(*) FILTER (WHERE s.sentiment = 'neutral') AS neutral,
            count(*) FILTER (WHERE s.sentiment = 'negative') AS negative
     FROM tweetlda.tweet_scores s JOIN m ON s.model_id = m.id
-    WHERE s.top_topic IS NOT NULL
     GROUP BY s.top_topic)
 SELECT terms.topic, terms.top_terms,
        coalesce(c.tweets, 0) AS tweets,
@@ -44,39 +48,60 @@ SELECT terms.topic, terms.top_terms,
        c.avg_polarity,
        coalesce(c.positive, 0) AS positive,
        coalesce(c.neutral, 0) AS neutral,
-       coalesce(c.negative, 0) AS negative
-FROM terms LEFT JOIN counts c ON c.topic = terms.topic;
+       coalesce(c.negative, 0) AS negative,
+       coalesce(n.name, terms.label) AS label
+FROM terms
+LEFT JOIN counts c ON c.topic IS NOT DISTINCT FROM terms.topic
+LEFT JOIN tweetlda.topic_names n ON n.model_id = (SELECT id FROM m) AND n.topic = terms.topic;
 COMMENT ON VIEW tweetlda.topic_summary IS
-    'per topic of the active model: top terms, tweets, share, average polarity, label counts';
+    'per topic of the active model (topic NULL: no known word): top words, tweets, share, average polarity, label counts, label';
 
--- Tweets per topic of the active model and sentiment label (every combination, zeros included).
+-- Topic labels of the active model (name when set, else the three most relevant words), with
+-- the row (NULL, 'no topic') for tweets without a known word.
+CREATE VIEW tweetlda.topic_labels AS
+WITH m AS (SELECT id, model FROM tweetlda.models WHERE active)
+SELECT tt.topic, coalesce(n.name, string_agg(tt.word, ' · ' ORDER BY tt.rank)) AS label
+FROM m CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 3) tt
+LEFT JOIN tweetlda.topic_names n ON n.model_id = m.id AND n.topic = tt.topic
+GROUP BY tt.topic, n.name
+UNION ALL
+SELECT NULL, 'no topic' FROM m;
+COMMENT ON VIEW tweetlda.topic_labels IS
+    'label of every topic of the active model (its name when set), and (NULL, no topic)';
+
+-- Tweets per topic of the active model and sentiment label (every combination, zeros included;
+-- topic NULL: the tweets without a known word).
 CREATE VIEW tweetlda.topic_sentiment AS
 WITH m AS (SELECT id, k FROM tweetlda.models WHERE active),
-topics AS (SELECT g.topic FROM m CROSS JOIN LATERAL generate_series(1, m.k) AS g(topic)),
+topics AS (SELECT g.topic FROM m CROSS JOIN LATERAL generate_series(1, m.k) AS g(topic)
+           UNION ALL SELECT NULL FROM m),
 counts AS (
     SELECT s.top_topic AS topic, s.sentiment, count(*) AS tweets
     FROM tweetlda.tweet_scores s JOIN m ON s.model_id = m.id
-    WHERE s.top_topic IS NOT NULL
     GROUP BY 1, 2)
-SELECT topics.topic, l.sentiment, coalesce(c.tweets, 0) AS tweets
+SELECT topics.topic, l.sentiment, coalesce(c.tweets, 0) AS tweets, tl.label
 FROM topics
 CROSS JOIN (VALUES ('positive'), ('neutral'), ('negative')) AS l(sentiment)
-LEFT JOIN counts c ON c.topic = topics.topic AND c.sentiment = l.sentiment;
-COMMENT ON VIEW tweetlda.topic_sentiment IS 'tweets per topic of the active model and sentiment label';
+LEFT JOIN counts c ON c.topic IS NOT DISTINCT FROM topics.topic AND c.sentiment = l.sentiment
+LEFT JOIN tweetlda.topic_labels tl ON tl.topic IS NOT DISTINCT FROM topics.topic;
+COMMENT ON VIEW tweetlda.topic_sentiment IS
+    'tweets per topic of the active model (topic NULL: no known word) and sentiment label';
 
--- Tweets and average polarity per hour (of the tweets' time) and topic of the active model.
--- A condition on bucket (WHERE bucket >= now() - interval '24 hours') is answered from the
--- index tweet_scores_timeline_idx.
+-- Tweets and average polarity per hour (of the tweets' time) and topic of the active model
+-- (topic NULL: the tweets without a known word).  A condition on bucket (WHERE bucket >= now() -
+-- interval '24 hours') is answered from the index tweet_scores_timeline_idx.
 CREATE VIEW tweetlda.topic_timeline AS
-SELECT pg_catalog.date_bin('1 hour'::interval, s.created_at,
-                           '2000-01-01 00:00:00+00'::timestamptz) AS bucket,
-       s.top_topic AS topic, count(*) AS tweets, avg(s.polarity) AS avg_polarity
-FROM tweetlda.tweet_scores s
-WHERE s.model_id = (SELECT m.id FROM tweetlda.models m WHERE m.active)
-  AND s.top_topic IS NOT NULL
-GROUP BY 1, 2;
+WITH labels AS MATERIALIZED (SELECT l.topic, l.label FROM tweetlda.topic_labels l)
+SELECT g.bucket, g.topic, g.tweets, g.avg_polarity,
+       (SELECT l.label FROM labels l WHERE l.topic IS NOT DISTINCT FROM g.topic) AS label
+FROM (SELECT pg_catalog.date_bin('1 hour'::interval, s.created_at,
+                                 '2000-01-01 00:00:00+00'::timestamptz) AS bucket,
+             s.top_topic AS topic, count(*) AS tweets, avg(s.polarity) AS avg_polarity
+      FROM tweetlda.tweet_scores s
+      WHERE s.model_id = (SELECT m.id FROM tweetlda.models m WHERE m.active)
+      GROUP BY 1, 2) AS g;
 COMMENT ON VIEW tweetlda.topic_timeline IS
-    'tweets and average polarity per hour and topic of the active model';
+    'tweets and average polarity per hour and topic of the active model (topic NULL: no known word)';
 
 -- The wide form BI tools like: (re)create a view with one column per topic of the active
 -- model (topic_1 ... topic_k), readable by the dashboard role; returns its qualified name.
@@ -142,4 +167,4 @@ END
 $$;
 GRANT USAGE ON SCHEMA tweetlda TO tweetlda_dashboard;
 GRANT SELECT ON tweetlda.scored_tweets, tweetlda.tweet_topics, tweetlda.topic_summary,
-    tweetlda.topic_sentiment, tweetlda.topic_timeline TO tweetlda_dashboard;
+    tweetlda.topic_sentiment, tweetlda.topic_timeline, tweetlda.topic_labels TO tweetlda_dashboard;

@@ -98,18 +98,19 @@ CREATE SCHEMA tweetlda_bi;
 COMMENT ON SCHEMA tweetlda_bi IS
     'tweetlda for BI tools: views only, plain scalar columns, readable by tweetlda_dashboard';
 
--- The display name of every topic of every model: the one place labels come from.
+-- The display name of every topic of every model: the one place labels come from (the name
+-- given in tweetlda.topic_names, else tweetlda.topic_label: the three most relevant words).
 CREATE VIEW tweetlda_bi.topic_labels AS
 SELECT m.id AS model_id, m.active, t.topic,
-       t.topic::text || ': ' || string_agg(t.term, ' ' ORDER BY t.rank) AS label
+       t.topic::text || ': ' || coalesce(n.name, tweetlda.topic_label(m.model, t.topic)) AS label
 FROM tweetlda.models m
-CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 3) t
-GROUP BY m.id, m.active, t.topic;
+CROSS JOIN LATERAL generate_series(1, m.k) AS t(topic)
+LEFT JOIN tweetlda.topic_names n ON n.model_id = m.id AND n.topic = t.topic;
 COMMENT ON VIEW tweetlda_bi.topic_labels IS 'the display label of every topic of every model';
 COMMENT ON COLUMN tweetlda_bi.topic_labels.model_id IS 'the model (tweetlda_bi.models.model_id)';
 COMMENT ON COLUMN tweetlda_bi.topic_labels.active IS 'whether the model is the active one';
 COMMENT ON COLUMN tweetlda_bi.topic_labels.topic IS 'topic number, from 1';
-COMMENT ON COLUMN tweetlda_bi.topic_labels.label IS 'display label: topic number and top words';
+COMMENT ON COLUMN tweetlda_bi.topic_labels.label IS 'display label: topic number and its name or top words';
 
 -- The models.
 CREATE VIEW tweetlda_bi.models AS
@@ -139,7 +140,7 @@ COMMENT ON COLUMN tweetlda_bi.models.metrics_json IS 'training metrics, as JSON 
 -- The top words of every topic of every model.
 CREATE VIEW tweetlda_bi.topic_words AS
 SELECT m.id AS model_id, m.name AS model_name, m.active, t.topic, l.label, t.rank,
-       t.term AS word, t.weight
+       t.word, t.weight
 FROM tweetlda.models m
 CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 10) t
 LEFT JOIN tweetlda_bi.topic_labels l ON l.model_id = m.id AND l.topic = t.topic;

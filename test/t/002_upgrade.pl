@@ -180,7 +180,7 @@ my $probe = q{SELECT tweetlda.top_topic('stream_test', 'Flood waters rising in Q
 my $data = q{SELECT (SELECT count(*) FROM tweetlda.tweets), (SELECT count(*) FROM tweetlda.tweet_scores),
 	(SELECT md5(string_agg(tweet_id || ':' || top_topic || ':' || polarity, ',' ORDER BY tweet_id))
 	 FROM tweetlda.tweet_scores),
-	(SELECT count(*) FROM tweetlda.models), (SELECT count(*) FROM tweetlda.topic_summary)};
+	(SELECT count(*) FROM tweetlda.models), (SELECT count(topic) FROM tweetlda.topic_summary)};
 my $probe_before = $node->safe_psql($db, $probe);
 my $data_before = $node->safe_psql($db, $data);
 
@@ -190,6 +190,15 @@ is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 't
 is($node->safe_psql($db, $data), $data_before, 'tweets, scores and models survive the update');
 is($node->safe_psql($db, $probe), $probe_before,
 	'the model, the user stopword and the user lexicon row give the same results after the update');
+# The model trained by 0.1.0's train() keeps its weighting (tfidf, the 0.1.0 default) and gets
+# relevance ranking, words and labels; the views add up to the scored tweets.  (Reading format
+# version 1 model values, as 0.1.0's library wrote them, is tested by sql/lda_topics.sql.)
+is($node->safe_psql($db, q{SELECT tweetlda.model_info('stream_test')->>'weighting',
+	(SELECT count(*) = 5 * 4 FROM tweetlda.topic_terms('stream_test', 4)),
+	(SELECT count(DISTINCT term) > 0 FROM tweetlda.topic_terms('stream_test', 4, lambda => 0.2)),
+	tweetlda.topic_label('stream_test', 1) LIKE '% · % · %',
+	(SELECT sum(tweets) = (SELECT count(*) FROM tweetlda.tweet_scores) FROM tweetlda.topic_summary)}),
+	'tfidf|t|t|t|t', 'a 0.1.0 model keeps its weighting, gets relevance, words and labels; the views add up');
 
 # The stream goes on: new tweets are scored exactly once.
 land_tweets($node, $db, 1001, 1600);
