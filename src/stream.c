@@ -668,6 +668,14 @@ StreamShouldRun(const StreamWorkerArgs *args, const StreamConfig *cfg)
 	return cfg->explicit_state && cfg->enabled;
 }
 
+/* Run one UPDATE of tweetlda.stream_state with arguments (SPI raises its own errors) */
+static void
+StreamStateUpdate(const char *sql, int nargs, Oid *argtypes, Datum *values)
+{
+	if (SPI_execute_with_args(sql, nargs, argtypes, values, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not update tweetlda.stream_state");
+}
+
 /*
  * Step: become the one stream worker of this database: record this pid in
  * stream_state.worker_pid unless a live stream worker is recorded there.  The
@@ -691,12 +699,11 @@ StreamClaimStep(void *arg)
 			DatumGetBool(d);
 		return;
 	}
-	if (SPI_execute_with_args("UPDATE tweetlda.stream_state SET worker_pid = $1 "
-							  "WHERE worker_pid IS NULL "
-							  "OR worker_pid OPERATOR(pg_catalog.=) $1 "
-							  "OR NOT tweetlda.stream_backend_is_worker(worker_pid)",
-							  1, argtypes, values, NULL, false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "could not update tweetlda.stream_state");
+	StreamStateUpdate("UPDATE tweetlda.stream_state SET worker_pid = $1 "
+					  "WHERE worker_pid IS NULL "
+					  "OR worker_pid OPERATOR(pg_catalog.=) $1 "
+					  "OR NOT tweetlda.stream_backend_is_worker(worker_pid)",
+					  1, argtypes, values);
 	*got = SPI_processed == 1;
 }
 
@@ -710,10 +717,9 @@ StreamReleaseStep(void *arg)
 	if (!stream_claims)
 		return;
 	values[0] = Int32GetDatum(MyProcPid);
-	if (SPI_execute_with_args("UPDATE tweetlda.stream_state SET worker_pid = NULL "
-							  "WHERE worker_pid OPERATOR(pg_catalog.=) $1",
-							  1, argtypes, values, NULL, false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "could not update tweetlda.stream_state");
+	StreamStateUpdate("UPDATE tweetlda.stream_state SET worker_pid = NULL "
+					  "WHERE worker_pid OPERATOR(pg_catalog.=) $1",
+					  1, argtypes, values);
 }
 
 /*
@@ -763,13 +769,12 @@ StreamRunBatchStep(void *arg)
 		return;
 	values[0] = Int32GetDatum(batch->rows);
 	values[1] = Int64GetDatum((GetCurrentTimestamp() - start) / 1000);
-	if (SPI_execute_with_args("UPDATE tweetlda.stream_state SET "
-							  "batches = batches OPERATOR(pg_catalog.+) 1, "
-							  "rows_scored = rows_scored OPERATOR(pg_catalog.+) $1, "
-							  "last_batch_at = pg_catalog.now(), last_batch_rows = $1, "
-							  "last_batch_ms = $2, last_error = NULL, last_error_at = NULL",
-							  2, argtypes, values, NULL, false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "could not update tweetlda.stream_state");
+	StreamStateUpdate("UPDATE tweetlda.stream_state SET "
+					  "batches = batches OPERATOR(pg_catalog.+) 1, "
+					  "rows_scored = rows_scored OPERATOR(pg_catalog.+) $1, "
+					  "last_batch_at = pg_catalog.now(), last_batch_rows = $1, "
+					  "last_batch_ms = $2, last_error = NULL, last_error_at = NULL",
+					  2, argtypes, values);
 }
 
 /* Step: record a batch error in tweetlda.stream_state */
@@ -780,11 +785,10 @@ StreamRecordErrorStep(void *arg)
 	Datum		values[1];
 
 	values[0] = CStringGetTextDatum((const char *) arg);
-	if (SPI_execute_with_args("UPDATE tweetlda.stream_state SET "
-							  "errors = errors OPERATOR(pg_catalog.+) 1, "
-							  "last_error = $1, last_error_at = pg_catalog.now()",
-							  1, argtypes, values, NULL, false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "could not update tweetlda.stream_state");
+	StreamStateUpdate("UPDATE tweetlda.stream_state SET "
+					  "errors = errors OPERATOR(pg_catalog.+) 1, "
+					  "last_error = $1, last_error_at = pg_catalog.now()",
+					  1, argtypes, values);
 }
 
 /*
