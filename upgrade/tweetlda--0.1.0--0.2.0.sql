@@ -5431,3 +5431,283 @@ BEGIN
 END
 $$;
 -- ---- end of issue 13: sentiment classifier ----
+
+-- ---- issue 11: model lifecycle foundation (model versions, train_model, drift_history) ----
+-- Model versions: family, version, parent and origin columns (0.1.0 models are the first
+-- version of their own family).
+ALTER TABLE tweetlda.models ADD COLUMN family text;
+ALTER TABLE tweetlda.models ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE tweetlda.models ADD COLUMN parent_id integer;
+ALTER TABLE tweetlda.models ADD COLUMN origin text NOT NULL DEFAULT 'train';
+UPDATE tweetlda.models SET family = name;
+ALTER TABLE tweetlda.models ALTER COLUMN family SET NOT NULL;
+ALTER TABLE tweetlda.models ADD CONSTRAINT models_family_version_key UNIQUE (family, version);
+ALTER TABLE tweetlda.models ADD CONSTRAINT models_parent_id_fkey FOREIGN KEY (parent_id)
+    REFERENCES tweetlda.models (id) ON DELETE SET NULL;
+ALTER TABLE tweetlda.models ADD CONSTRAINT models_version_check
+    CHECK (version OPERATOR(pg_catalog.>=) 1);
+ALTER TABLE tweetlda.models ADD CONSTRAINT models_origin_check
+    CHECK (origin OPERATOR(pg_catalog.=) ANY (ARRAY['train', 'retrain', 'update']));
+COMMENT ON COLUMN tweetlda.models.family IS
+    'the model family (versions of one model: retrained or updated); defaults to the name';
+COMMENT ON COLUMN tweetlda.models.version IS 'version in the family, from 1';
+COMMENT ON COLUMN tweetlda.models.parent_id IS
+    'the model this version was retrained or updated from (its topics are matched to the parent''s)';
+COMMENT ON COLUMN tweetlda.models.origin IS 'how the version was made: train, retrain or update';
+
+-- A model inserted without a family is the first version of its own family.
+CREATE FUNCTION tweetlda.models_default_family() RETURNS trigger
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    NEW.family := coalesce(NEW.family, NEW.name);
+    RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION tweetlda.models_default_family() FROM PUBLIC;
+CREATE TRIGGER models_default_family
+    BEFORE INSERT ON tweetlda.models
+    FOR EACH ROW EXECUTE FUNCTION tweetlda.models_default_family();
+
+-- train() stores through train_model() and store_model().
+-- Build the vocabulary, train, and store the model under a name; returns its id.
+-- source is a query returning one text column (the tweets), or two: the text and its language
+-- (Twitter's lang field; NULL to detect it). languages (ISO codes) restricts training to tweets
+-- of those languages.
+CREATE OR REPLACE FUNCTION tweetlda.train(
+    name text,
+    source text,
+    k integer DEFAULT 10,
+    max_iter integer DEFAULT 20,
+    doc_concentration double precision DEFAULT NULL,
+    topic_concentration double precision DEFAULT NULL,
+    learning_offset double precision DEFAULT 1024,
+    learning_decay double precision DEFAULT 0.51,
+    subsampling_rate double precision DEFAULT 0.05,
+    optimize_doc_concentration boolean DEFAULT true,
+    seed bigint DEFAULT 42,
+    optimizer text DEFAULT 'online',
+    weighting text DEFAULT 'tf',
+    min_df double precision DEFAULT 3,
+    max_df double precision DEFAULT 0.5,
+    max_terms integer DEFAULT 20000,
+    language text DEFAULT 'auto',
+    text_config jsonb DEFAULT NULL,
+    languages text[] DEFAULT NULL,
+    holdout integer DEFAULT 2000) RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    cfg jsonb;
+    params jsonb;
+BEGIN
+    IF train.name IS NULL OR train.source IS NULL THEN
+        RAISE EXCEPTION 'name and source of tweetlda.train() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF train.name OPERATOR(pg_catalog.!~) '[^[:space:]]' THEN
+        RAISE EXCEPTION 'LDA model name must not be empty or blank'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Models are referred to by name, as in tweetlda.topics(name, doc).';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train.name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', train.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    cfg := tweetlda.validate_text_config(coalesce(train.text_config,
+                                                  pg_catalog.jsonb_build_object('language', train.language)));
+    IF train.languages IS NOT NULL THEN
+        cfg := tweetlda.validate_text_config(cfg OPERATOR(pg_catalog.||)
+                                             pg_catalog.jsonb_build_object('languages', train.languages));
+    END IF;
+    params := pg_catalog.jsonb_build_object(
+        'k', train.k, 'max_iter', train.max_iter,
+        'doc_concentration', train.doc_concentration,
+        'topic_concentration', train.topic_concentration,
+        'learning_offset', train.learning_offset, 'learning_decay', train.learning_decay,
+        'subsampling_rate', train.subsampling_rate,
+        'optimize_doc_concentration', train.optimize_doc_concentration,
+        'seed', train.seed, 'optimizer', train.optimizer, 'weighting', train.weighting,
+        'text_config', cfg);
+    params := params OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+        'min_df', train.min_df, 'max_df', train.max_df, 'max_terms', train.max_terms);
+    RETURN tweetlda.train_model(train.name, train.source, params, train.holdout);
+END;
+$$;
+
+-- Train on a query's tweets with training parameters as jsonb (the keys of the lda aggregate
+-- and of tweetlda.models.params, as train() builds them), and store the model; returns its id.
+-- family, parent and origin store it as a new version of a family (retrain(), update_model());
+-- the name is then family@version unless given.  holdout as for train().
+CREATE FUNCTION tweetlda.train_model(
+    name text,
+    source text,
+    params jsonb,
+    holdout integer DEFAULT 2000,
+    family text DEFAULT NULL,
+    parent integer DEFAULT NULL,
+    origin text DEFAULT 'train') RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    has_lang boolean;
+    p jsonb := train_model.params;
+    result tweetlda.lda_model;
+    quality jsonb;
+    cut_h bigint;
+    cut_doc text;
+    heldout_filter text;
+    source_alias text;
+BEGIN
+    IF train_model.source IS NULL OR train_model.params IS NULL
+       OR (train_model.name IS NULL AND train_model.family IS NULL) THEN
+        RAISE EXCEPTION 'source, params and a name or family of tweetlda.train_model() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pg_catalog.jsonb_typeof(p) OPERATOR(pg_catalog.<>) 'object' THEN
+        RAISE EXCEPTION 'training parameters must be a jsonb object'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the parameters as tweetlda.models.params stores them.';
+    END IF;
+    IF train_model.name IS NOT NULL
+       AND EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train_model.name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', train_model.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    -- check the parameters and the query's result type before reading the corpus
+    IF p OPERATOR(pg_catalog.?) 'text_config' THEN
+        p := pg_catalog.jsonb_set(p, '{text_config}',
+                                  tweetlda.validate_text_config(p OPERATOR(pg_catalog.->) 'text_config'));
+    END IF;
+    PERFORM tweetlda.lda_check_params(p);
+    has_lang := tweetlda.lda_check_training_source(train_model.source);
+    source_alias := CASE WHEN has_lang THEN 's(doc, lang)' ELSE 's(doc)' END;
+    IF train_model.holdout IS NULL OR train_model.holdout OPERATOR(pg_catalog.<) 0 THEN
+        RAISE EXCEPTION 'holdout must be a number of documents >= 0'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = '0 trains on every document and measures no quality figures.';
+    END IF;
+    -- the held-out slice: the documents whose text hashes to 0 modulo 20 (5%), at most holdout
+    -- of them (the lowest hashes, then texts): deterministic, whatever the row order
+    heldout_filter := 'false';
+    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format(
+            'SELECT h, doc FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, s.doc::text AS doc FROM (%s) AS %s) AS q '
+            'WHERE h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
+            'ORDER BY h, doc COLLATE "C" OFFSET %s LIMIT 1', train_model.source, source_alias,
+            train_model.holdout OPERATOR(pg_catalog.-) 1)
+            INTO cut_h, cut_doc;
+        heldout_filter := CASE WHEN cut_h IS NULL THEN
+            'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0'
+        ELSE pg_catalog.format(
+            '(pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 AND '
+            '(pg_catalog.hashtextextended(s.doc::text, 10), s.doc::text COLLATE "C") OPERATOR(pg_catalog.<=) (%s::bigint, %L COLLATE "C"))',
+            cut_h, cut_doc) END;
+    END IF;
+    -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
+    -- would, over all the tweets) and trains on it, without the held-out slice
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, %s, $1, (%s) IS NOT TRUE) FROM (%s) AS %s',
+                              CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                              heldout_filter, train_model.source, source_alias)
+        INTO result USING p;
+    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END,
+                                  train_model.source, source_alias, heldout_filter)
+            INTO quality USING result;
+        IF quality IS NOT NULL THEN
+            result := tweetlda.lda_model_with_quality(result,
+                (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'npmi')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'diversity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'no_word_share')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
+        END IF;
+    END IF;
+    RETURN tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                train_model.parent, train_model.origin);
+END;
+$$;
+
+-- Store a model in the registry (active when no model is); returns its id.  With a family, it is
+-- that family's next version, named family@version unless a name is given; parent is the model
+-- it was retrained or updated from.
+CREATE FUNCTION tweetlda.store_model(
+    name text,
+    model tweetlda.lda_model,
+    params jsonb DEFAULT '{}',
+    family text DEFAULT NULL,
+    parent integer DEFAULT NULL,
+    origin text DEFAULT 'train') RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    info jsonb;
+    fam text;
+    ver integer := 1;
+    model_name text := store_model.name;
+    new_id integer;
+BEGIN
+    IF store_model.model IS NULL OR (model_name IS NULL AND store_model.family IS NULL) THEN
+        RAISE EXCEPTION 'model and a name or family of tweetlda.store_model() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
+    fam := coalesce(store_model.family, model_name);
+    IF store_model.family IS NOT NULL THEN
+        SELECT coalesce(max(m.version) OPERATOR(pg_catalog.+) 1, 1) INTO ver
+        FROM tweetlda.models m WHERE m.family OPERATOR(pg_catalog.=) fam;
+        model_name := coalesce(model_name, CASE WHEN ver OPERATOR(pg_catalog.=) 1 THEN fam
+                                                ELSE fam OPERATOR(pg_catalog.||) '@' OPERATOR(pg_catalog.||) ver::text END);
+    END IF;
+    IF model_name OPERATOR(pg_catalog.!~) '[^[:space:]]' THEN
+        RAISE EXCEPTION 'LDA model name must not be empty or blank'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Models are referred to by name, as in tweetlda.topics(name, doc).';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) model_name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', model_name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    info := tweetlda.model_info(store_model.model);
+    INSERT INTO tweetlda.models (name, k, params, metrics, model, active, family, version,
+                                 parent_id, origin)
+    VALUES (model_name, (info OPERATOR(pg_catalog.->>) 'k')::integer, coalesce(store_model.params, '{}'),
+            pg_catalog.jsonb_build_object(
+                'vocab_size', info OPERATOR(pg_catalog.->) 'vocab_size',
+                'documents', info OPERATOR(pg_catalog.#>) '{training,documents}',
+                'empty_documents', info OPERATOR(pg_catalog.#>) '{training,empty_documents}',
+                'tokens', info OPERATOR(pg_catalog.#>) '{training,tokens}',
+                'passes', info OPERATOR(pg_catalog.#>) '{training,passes}',
+                'bound_per_token', info OPERATOR(pg_catalog.#>) '{training,bound_per_token}',
+                'seconds', info OPERATOR(pg_catalog.#>) '{training,seconds}',
+                'quality', info OPERATOR(pg_catalog.->) 'quality'),
+            store_model.model,
+            NOT EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.active),
+            fam, ver, store_model.parent, coalesce(store_model.origin, 'train'))
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END;
+$$;
+
+-- Every drift check (tweetlda.drift()): which model, which window, the figures and the verdict.
+CREATE TABLE tweetlda.drift_history (
+    id bigserial PRIMARY KEY,
+    checked_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    model_id integer NOT NULL,
+    recent interval NOT NULL,
+    drifted boolean NOT NULL,
+    figures jsonb NOT NULL DEFAULT '{}'
+);
+COMMENT ON TABLE tweetlda.drift_history IS
+    'every drift check of a model: the window, the figures and the drifted verdict';
+CREATE INDEX drift_history_model_checked_idx ON tweetlda.drift_history (model_id, checked_at);
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.drift_history', '');
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.drift_history_id_seq', '');
+
+-- ---- end of issue 11: model lifecycle foundation ----
