@@ -5711,3 +5711,102 @@ SELECT pg_catalog.pg_extension_config_dump('tweetlda.drift_history', '');
 SELECT pg_catalog.pg_extension_config_dump('tweetlda.drift_history_id_seq', '');
 
 -- ---- end of issue 11: model lifecycle foundation ----
+
+-- ---- issue 13: train_sentiment() and evaluate_sentiment() check the labelled query's shape ----
+-- Error unless the query source (parsed, not run) returns two columns: the text and its
+-- label, of any type (train_sentiment and evaluate_sentiment say so instead of a column-alias error).
+CREATE FUNCTION tweetlda.sentiment_check_source(source text) RETURNS void
+    AS 'MODULE_PATHNAME', 'sentiment_check_source'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- Train a classifier on source, a query returning (text, label) rows, and store it under name;
+-- returns its metrics (held-out accuracy, macro-F1, per-class precision and recall, confusion).
+-- holdout: the share of the texts (chosen by a hash of each text and the seed) kept out of
+-- training and measured; cv_folds: k-fold cross-validation on the training share as well.
+CREATE OR REPLACE FUNCTION tweetlda.train_sentiment(
+    name text,
+    source text,
+    holdout double precision DEFAULT 0.2,
+    l2 double precision DEFAULT 1.0,
+    class_weight text DEFAULT 'balanced',
+    cv_folds integer DEFAULT 0,
+    seed bigint DEFAULT 42,
+    params jsonb DEFAULT '{}',
+    replace boolean DEFAULT false) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    p jsonb;
+    result tweetlda.sentiment_model;
+    info jsonb;
+    metrics jsonb;
+BEGIN
+    IF train_sentiment.name IS NULL OR train_sentiment.source IS NULL THEN
+        RAISE EXCEPTION 'name and source of tweetlda.train_sentiment() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF train_sentiment.name OPERATOR(pg_catalog.!~) '[^[:space:]]'
+       OR pg_catalog.octet_length(train_sentiment.name) OPERATOR(pg_catalog.>) 63 THEN
+        RAISE EXCEPTION 'invalid sentiment model name "%"', train_sentiment.name
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A model name must not be blank and may have at most 63 bytes.',
+                  HINT = 'The name is the analyzer name, as in tweetlda.sentiment(doc, name).';
+    END IF;
+    IF train_sentiment.name OPERATOR(pg_catalog.=) ANY (ARRAY['textblob', 'social']) THEN
+        RAISE EXCEPTION 'sentiment model name "%" is a built-in analyzer', train_sentiment.name
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Choose another name.';
+    END IF;
+    IF NOT coalesce(train_sentiment.replace, false) AND EXISTS
+        (SELECT 1 FROM tweetlda.sentiment_models m WHERE m.name OPERATOR(pg_catalog.=) train_sentiment.name) THEN
+        RAISE EXCEPTION 'sentiment model "%" already exists', train_sentiment.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name, pass replace => true, or delete it from tweetlda.sentiment_models.';
+    END IF;
+    p := coalesce(train_sentiment.params, '{}'::jsonb) OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(
+        pg_catalog.jsonb_build_object('holdout', train_sentiment.holdout, 'l2', train_sentiment.l2,
+                                      'class_weight', train_sentiment.class_weight,
+                                      'cv_folds', train_sentiment.cv_folds, 'seed', train_sentiment.seed));
+    PERFORM tweetlda.sentiment_classifier_check_params(p);
+    PERFORM tweetlda.sentiment_check_source(train_sentiment.source);
+    EXECUTE pg_catalog.format('SELECT tweetlda.sentiment_classifier(s.doc::text, s.label::text, $1) FROM (%s) AS s(doc, label)',
+                              train_sentiment.source)
+        INTO result USING p;
+    info := tweetlda.sentiment_model_info(result);
+    metrics := pg_catalog.jsonb_build_object(
+        'holdout', info OPERATOR(pg_catalog.->) 'holdout',
+        'cross_validation', info OPERATOR(pg_catalog.->) 'cross_validation',
+        'examples', info OPERATOR(pg_catalog.#>) '{training,examples}',
+        'holdout_examples', info OPERATOR(pg_catalog.#>) '{training,holdout_examples}',
+        'skipped', info OPERATOR(pg_catalog.#>) '{training,skipped}',
+        'iterations', info OPERATOR(pg_catalog.#>) '{training,iterations}',
+        'seconds', info OPERATOR(pg_catalog.#>) '{training,seconds}',
+        'fingerprint', info OPERATOR(pg_catalog.->) 'fingerprint');
+    INSERT INTO tweetlda.sentiment_models AS m (name, source, params, metrics, model)
+    VALUES (train_sentiment.name, train_sentiment.source, p, metrics, result)
+    ON CONFLICT ON CONSTRAINT sentiment_models_pkey DO UPDATE
+        SET created_at = pg_catalog.now(), source = excluded.source, params = excluded.params,
+            metrics = excluded.metrics, model = excluded.model;
+    RETURN metrics;
+END;
+$$;
+COMMENT ON FUNCTION tweetlda.train_sentiment(text, text, double precision, double precision, text, integer, bigint, jsonb, boolean) IS
+    'train a sentiment classifier on a (text, label) query and store it in tweetlda.sentiment_models';
+
+-- Accuracy, macro-F1, per-class precision / recall / F1 / support and the confusion matrix of a
+-- trained model on source, a query returning (text, label) rows.
+CREATE OR REPLACE FUNCTION tweetlda.evaluate_sentiment(name text, source text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
+AS $$
+DECLARE
+    docs text[];
+    labels text[];
+BEGIN
+    PERFORM tweetlda.sentiment_check_source(evaluate_sentiment.source);
+    EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(s.label::text) FROM (%s) AS s(doc, label)',
+                              evaluate_sentiment.source)
+        INTO docs, labels;
+    RETURN tweetlda.sentiment_evaluate_texts(evaluate_sentiment.name, coalesce(docs, '{}'),
+                                             coalesce(labels, '{}'));
+END;
+$$;
+-- ---- end of issue 13: labelled query check ----
