@@ -5810,3 +5810,48 @@ BEGIN
 END;
 $$;
 -- ---- end of issue 13: labelled query check ----
+
+-- ---- issue 13: start_stream(..., analyzer) selects the stream's sentiment analyzer ----
+DROP FUNCTION tweetlda.start_stream(interval, integer);
+-- Start (or reconfigure) the stream worker of this database; returns the pid of the running
+-- worker, else of the one launched. analyzer: the sentiment analyzer of the stream (a built-in
+-- one or a trained classifier, see tweetlda.analyzers()); NULL keeps the current one.
+CREATE FUNCTION tweetlda.start_stream(trigger_interval interval DEFAULT '1 second',
+                                      batch_size integer DEFAULT 10000,
+                                      analyzer text DEFAULT NULL)
+    RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pid integer;
+BEGIN
+    IF trigger_interval IS NULL OR trigger_interval < '1 millisecond'
+       OR trigger_interval > '1 day' THEN
+        RAISE EXCEPTION 'invalid trigger_interval: %', coalesce(trigger_interval::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass an interval between 1 millisecond and 1 day.';
+    END IF;
+    IF batch_size IS NULL OR batch_size < 1 OR batch_size > 1000000 THEN
+        RAISE EXCEPTION 'invalid batch_size: %', coalesce(batch_size::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a batch size between 1 and 1000000.';
+    END IF;
+    IF start_stream.analyzer IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM tweetlda.analyzers() a WHERE a.name = start_stream.analyzer) THEN
+        RAISE EXCEPTION 'unknown sentiment analyzer "%"', start_stream.analyzer
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'tweetlda.analyzers() lists the built-in analyzers and the trained classifiers.';
+    END IF;
+    UPDATE tweetlda.stream_state s
+    SET enabled = true, trigger_interval = start_stream.trigger_interval,
+        batch_size = start_stream.batch_size,
+        analyzer = coalesce(start_stream.analyzer, s.analyzer), started_at = now();
+    -- Launch a worker even when one runs: it waits for this transaction to end, then takes
+    -- over only if the running one is gone by then (one that was just stopping, say).
+    pid := tweetlda.stream_launch();
+    RETURN coalesce(tweetlda.stream_worker_pid(), pid);
+END
+$$;
+REVOKE ALL ON FUNCTION tweetlda.start_stream(interval, integer, text) FROM PUBLIC;
+-- ---- end of issue 13: start_stream analyzer ----
