@@ -5855,3 +5855,25 @@ END
 $$;
 REVOKE ALL ON FUNCTION tweetlda.start_stream(interval, integer, text) FROM PUBLIC;
 -- ---- end of issue 13: start_stream analyzer ----
+
+-- ---- issue 10: evaluate() reads a language column as train() does ----
+-- The quality report of a model over the documents of source (a query returning one text column,
+-- or two: the text and its language, as for train()).
+CREATE OR REPLACE FUNCTION tweetlda.evaluate(model tweetlda.lda_model, source text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
+AS $$
+DECLARE
+    result jsonb;
+BEGIN
+    IF tweetlda.lda_check_training_source(source) THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc, s.lang) FROM (%s) AS s(doc, lang)', source)
+            INTO result USING model;
+    ELSE
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc) FROM (%s) AS s(doc)', source)
+            INTO result USING model;
+    END IF;
+    RETURN result;
+END;
+$$;
+
+-- ---- end of issue 10: evaluate with languages ----

@@ -789,16 +789,21 @@ CREATE FUNCTION tweetlda.lda_model_with_quality(model tweetlda.lda_model,
     AS 'MODULE_PATHNAME', 'lda_model_with_quality'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
--- The quality report of a model over the documents of source (a query returning one text column).
+-- The quality report of a model over the documents of source (a query returning one text column,
+-- or two: the text and its language, as for train()).
 CREATE FUNCTION tweetlda.evaluate(model tweetlda.lda_model, source text) RETURNS jsonb
     LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
 AS $$
 DECLARE
     result jsonb;
 BEGIN
-    PERFORM tweetlda.lda_check_source(source);
-    EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc) FROM (%s) AS s(doc)', source)
-        INTO result USING model;
+    IF tweetlda.lda_check_training_source(source) THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc, s.lang) FROM (%s) AS s(doc, lang)', source)
+            INTO result USING model;
+    ELSE
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc) FROM (%s) AS s(doc)', source)
+            INTO result USING model;
+    END IF;
     RETURN result;
 END;
 $$;
