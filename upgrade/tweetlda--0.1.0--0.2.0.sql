@@ -5838,15 +5838,15 @@ CREATE TABLE tweetlda.drift_thresholds (
 COMMENT ON TABLE tweetlda.drift_thresholds IS
     'thresholds of tweetlda.drift()''s verdict (at most one row; no row or NULL: the default; ''Infinity'': off)';
 COMMENT ON COLUMN tweetlda.drift_thresholds.log_perplexity_increase IS
-    'held-out log perplexity per token now minus at training (nats); default 0.25';
+    'held-out log perplexity per token now minus at training (nats); default 0.15';
 COMMENT ON COLUMN tweetlda.drift_thresholds.oov_rate_increase IS
     'out-of-vocabulary token rate now minus at training (0 to 1); default 0.05';
 COMMENT ON COLUMN tweetlda.drift_thresholds.no_word_share_increase IS
     'share of tweets without a known word now minus at training (0 to 1); default 0.05';
 COMMENT ON COLUMN tweetlda.drift_thresholds.topic_jsd IS
-    'Jensen-Shannon divergence (base 2) of the top-topic shares; default 0.05';
+    'Jensen-Shannon divergence (base 2) of the top-topic shares; default 0.02';
 COMMENT ON COLUMN tweetlda.drift_thresholds.sentiment_shift IS
-    'total variation distance of the sentiment label shares; default 0.1';
+    'total variation distance of the sentiment label shares; default 0.05';
 COMMENT ON COLUMN tweetlda.drift_thresholds.min_tweets IS
     'fewest sampled tweets for a verdict (fewer: not drifted, status ''too few tweets''); default 200';
 SELECT pg_catalog.pg_extension_config_dump('tweetlda.drift_thresholds', '');
@@ -5856,11 +5856,11 @@ CREATE FUNCTION tweetlda.drift_thresholds_in_force() RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 RETURN (SELECT jsonb_build_object(
-            'log_perplexity_increase', coalesce(max(t.log_perplexity_increase), 0.25),
+            'log_perplexity_increase', coalesce(max(t.log_perplexity_increase), 0.15),
             'oov_rate_increase', coalesce(max(t.oov_rate_increase), 0.05),
             'no_word_share_increase', coalesce(max(t.no_word_share_increase), 0.05),
-            'topic_jsd', coalesce(max(t.topic_jsd), 0.05),
-            'sentiment_shift', coalesce(max(t.sentiment_shift), 0.1),
+            'topic_jsd', coalesce(max(t.topic_jsd), 0.02),
+            'sentiment_shift', coalesce(max(t.sentiment_shift), 0.05),
             'min_tweets', coalesce(max(t.min_tweets), 200))
         FROM tweetlda.drift_thresholds t);
 
