@@ -5560,11 +5560,6 @@ DECLARE
     cut_doc text;
     heldout_filter text;
     source_alias text;
-    new_id integer;
-    coverage jsonb;
-    topics integer[];
-    labels text[];
-    analyzer text;
 BEGIN
     IF train_model.source IS NULL OR train_model.params IS NULL
        OR (train_model.name IS NULL AND train_model.family IS NULL) THEN
@@ -5619,18 +5614,10 @@ BEGIN
                               heldout_filter, train_model.source, source_alias)
         INTO result USING p;
     IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
-        -- with the baseline of the drift figures (tweetlda.drift(), src/sql/80_lifecycle.sql)
-        analyzer := coalesce((SELECT st.analyzer FROM tweetlda.stream_state st), 'textblob');
-        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s), '
-                                  'tweetlda.vocab_coverage($1, s.doc::text, %s), '
-                                  'pg_catalog.array_agg(tweetlda.top_topic($1, s.doc::text, %s)), '
-                                  'pg_catalog.array_agg(tweetlda.drift_sentiment_label(s.doc::text, $2)) '
-                                  'FROM (%s) AS %s WHERE %s',
-                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END,
-                                  CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
-                                  CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
-                                  train_model.source, source_alias, heldout_filter)
-            INTO quality, coverage, topics, labels USING result, analyzer;
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) OPERATOR(pg_catalog.||) tweetlda.drift_baseline($1, pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(%s)) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END, CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                                  train_model.source, source_alias, heldout_filter)  -- with the drift baseline (src/sql/80_lifecycle.sql)
+            INTO quality USING result;
         IF quality IS NOT NULL THEN
             result := tweetlda.lda_model_with_quality(result,
                 (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
@@ -5640,15 +5627,8 @@ BEGIN
                 (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
         END IF;
     END IF;
-    new_id := tweetlda.store_model(train_model.name, result, p, train_model.family,
-                                   train_model.parent, train_model.origin);
-    IF coverage IS NOT NULL THEN
-        UPDATE tweetlda.models m
-        SET metrics = m.metrics OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('baseline',
-            tweetlda.drift_baseline(coverage, topics, labels, analyzer))
-        WHERE m.id OPERATOR(pg_catalog.=) new_id;
-    END IF;
-    RETURN new_id;
+    RETURN tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                train_model.parent, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
 END;
 $$;
 
@@ -5807,21 +5787,40 @@ RETURN (
          FROM pc FULL JOIN qc ON pc.key = qc.key) END
     FROM tot);
 
--- The training-time baseline of the drift figures (train_model() stores it as
--- tweetlda.models.metrics -> 'baseline'): the held-out slice's vocabulary coverage, top topics
--- and sentiment labels (arrays of one value per held-out tweet).
-CREATE FUNCTION tweetlda.drift_baseline(coverage jsonb, topics integer[], labels text[],
-                                        analyzer text) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+-- The training-time baseline of the drift figures over the held-out slice (train_model() calls
+-- it with the slice's tweets and their languages): {"drift_baseline": {oov_rate, no_word_share,
+-- topic_counts, sentiment_counts (labelled as the stream labels them), ...}}, NULL without tweets.
+CREATE FUNCTION tweetlda.drift_baseline(model tweetlda.lda_model, docs text[], langs text[])
+    RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
-RETURN jsonb_build_object(
+AS $$
+WITH h AS (SELECT d.doc, d.lang FROM unnest(docs, langs) AS d(doc, lang) WHERE d.doc IS NOT NULL),
+     a AS (SELECT coalesce((SELECT s.analyzer FROM tweetlda.stream_state s), 'textblob') AS analyzer)
+SELECT CASE WHEN count(*) > 0 THEN jsonb_build_object('drift_baseline', jsonb_build_object(
     'source', 'held-out slice',
-    'tweets', cardinality(labels),
-    'oov_rate', coverage -> 'oov_rate',
-    'no_word_share', coverage -> 'no_word_share',
-    'topic_counts', tweetlda.drift_counts(topics),
-    'sentiment_counts', tweetlda.drift_counts(labels),
-    'analyzer', analyzer);
+    'tweets', count(*),
+    'oov_rate', tweetlda.vocab_coverage(model, h.doc, h.lang) -> 'oov_rate',
+    'no_word_share', tweetlda.vocab_coverage(model, h.doc, h.lang) -> 'no_word_share',
+    'topic_counts', tweetlda.drift_counts(array_agg(tweetlda.top_topic(model, h.doc, h.lang))),
+    'sentiment_counts', tweetlda.drift_counts(array_agg(tweetlda.drift_sentiment_label(h.doc, a.analyzer))),
+    'analyzer', min(a.analyzer))) END
+FROM h CROSS JOIN a
+$$;
+
+-- Store the drift baseline in the metrics of model id (train_model() calls it); returns id.
+CREATE FUNCTION tweetlda.drift_keep_baseline(id integer, baseline jsonb) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF baseline IS NOT NULL THEN
+        UPDATE tweetlda.models m SET metrics = m.metrics || jsonb_build_object('baseline', baseline)
+        WHERE m.id = drift_keep_baseline.id;
+    END IF;
+    RETURN id;
+END
+$$;
 
 -- The thresholds of the drifted verdict: at most one row, none = the defaults.  A NULL column
 -- is its default; 'Infinity' turns a figure off.  The defaults come from bench/lifecycle_drift

@@ -374,11 +374,6 @@ DECLARE
     cut_doc text;
     heldout_filter text;
     source_alias text;
-    new_id integer;
-    coverage jsonb;
-    topics integer[];
-    labels text[];
-    analyzer text;
 BEGIN
     IF train_model.source IS NULL OR train_model.params IS NULL
        OR (train_model.name IS NULL AND train_model.family IS NULL) THEN
@@ -433,18 +428,10 @@ BEGIN
                               heldout_filter, train_model.source, source_alias)
         INTO result USING p;
     IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
-        -- with the baseline of the drift figures (tweetlda.drift(), src/sql/80_lifecycle.sql)
-        analyzer := coalesce((SELECT st.analyzer FROM tweetlda.stream_state st), 'textblob');
-        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s), '
-                                  'tweetlda.vocab_coverage($1, s.doc::text, %s), '
-                                  'pg_catalog.array_agg(tweetlda.top_topic($1, s.doc::text, %s)), '
-                                  'pg_catalog.array_agg(tweetlda.drift_sentiment_label(s.doc::text, $2)) '
-                                  'FROM (%s) AS %s WHERE %s',
-                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END,
-                                  CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
-                                  CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
-                                  train_model.source, source_alias, heldout_filter)
-            INTO quality, coverage, topics, labels USING result, analyzer;
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) OPERATOR(pg_catalog.||) tweetlda.drift_baseline($1, pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(%s)) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END, CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                                  train_model.source, source_alias, heldout_filter)  -- with the drift baseline (src/sql/80_lifecycle.sql)
+            INTO quality USING result;
         IF quality IS NOT NULL THEN
             result := tweetlda.lda_model_with_quality(result,
                 (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
@@ -454,15 +441,8 @@ BEGIN
                 (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
         END IF;
     END IF;
-    new_id := tweetlda.store_model(train_model.name, result, p, train_model.family,
-                                   train_model.parent, train_model.origin);
-    IF coverage IS NOT NULL THEN
-        UPDATE tweetlda.models m
-        SET metrics = m.metrics OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('baseline',
-            tweetlda.drift_baseline(coverage, topics, labels, analyzer))
-        WHERE m.id OPERATOR(pg_catalog.=) new_id;
-    END IF;
-    RETURN new_id;
+    RETURN tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                train_model.parent, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
 END;
 $$;
 

@@ -91,21 +91,40 @@ RETURN (
          FROM pc FULL JOIN qc ON pc.key = qc.key) END
     FROM tot);
 
--- The training-time baseline of the drift figures (train_model() stores it as
--- tweetlda.models.metrics -> 'baseline'): the held-out slice's vocabulary coverage, top topics
--- and sentiment labels (arrays of one value per held-out tweet).
-CREATE FUNCTION tweetlda.drift_baseline(coverage jsonb, topics integer[], labels text[],
-                                        analyzer text) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+-- The training-time baseline of the drift figures over the held-out slice (train_model() calls
+-- it with the slice's tweets and their languages): {"drift_baseline": {oov_rate, no_word_share,
+-- topic_counts, sentiment_counts (labelled as the stream labels them), ...}}, NULL without tweets.
+CREATE FUNCTION tweetlda.drift_baseline(model tweetlda.lda_model, docs text[], langs text[])
+    RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
-RETURN jsonb_build_object(
+AS $$
+WITH h AS (SELECT d.doc, d.lang FROM unnest(docs, langs) AS d(doc, lang) WHERE d.doc IS NOT NULL),
+     a AS (SELECT coalesce((SELECT s.analyzer FROM tweetlda.stream_state s), 'textblob') AS analyzer)
+SELECT CASE WHEN count(*) > 0 THEN jsonb_build_object('drift_baseline', jsonb_build_object(
     'source', 'held-out slice',
-    'tweets', cardinality(labels),
-    'oov_rate', coverage -> 'oov_rate',
-    'no_word_share', coverage -> 'no_word_share',
-    'topic_counts', tweetlda.drift_counts(topics),
-    'sentiment_counts', tweetlda.drift_counts(labels),
-    'analyzer', analyzer);
+    'tweets', count(*),
+    'oov_rate', tweetlda.vocab_coverage(model, h.doc, h.lang) -> 'oov_rate',
+    'no_word_share', tweetlda.vocab_coverage(model, h.doc, h.lang) -> 'no_word_share',
+    'topic_counts', tweetlda.drift_counts(array_agg(tweetlda.top_topic(model, h.doc, h.lang))),
+    'sentiment_counts', tweetlda.drift_counts(array_agg(tweetlda.drift_sentiment_label(h.doc, a.analyzer))),
+    'analyzer', min(a.analyzer))) END
+FROM h CROSS JOIN a
+$$;
+
+-- Store the drift baseline in the metrics of model id (train_model() calls it); returns id.
+CREATE FUNCTION tweetlda.drift_keep_baseline(id integer, baseline jsonb) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF baseline IS NOT NULL THEN
+        UPDATE tweetlda.models m SET metrics = m.metrics || jsonb_build_object('baseline', baseline)
+        WHERE m.id = drift_keep_baseline.id;
+    END IF;
+    RETURN id;
+END
+$$;
 
 -- The thresholds of the drifted verdict: at most one row, none = the defaults.  A NULL column
 -- is its default; 'Infinity' turns a figure off.  The defaults come from bench/lifecycle_drift
