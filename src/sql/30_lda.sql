@@ -428,9 +428,9 @@ BEGIN
                               heldout_filter, train_model.source, source_alias)
         INTO result USING p;
     IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
-        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) FROM (%s) AS %s WHERE %s',
-                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END,
-                                  train_model.source, source_alias, heldout_filter)
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) OPERATOR(pg_catalog.||) tweetlda.drift_baseline($1, pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(%s)) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END, CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                                  train_model.source, source_alias, heldout_filter)  -- with the drift baseline (src/sql/80_lifecycle.sql)
             INTO quality USING result;
         IF quality IS NOT NULL THEN
             result := tweetlda.lda_model_with_quality(result,
@@ -441,8 +441,8 @@ BEGIN
                 (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
         END IF;
     END IF;
-    RETURN tweetlda.store_model(train_model.name, result, p, train_model.family,
-                                train_model.parent, train_model.origin);
+    RETURN tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                train_model.parent, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
 END;
 $$;
 
