@@ -70,6 +70,7 @@ DECLARE
     child tweetlda.lda_model;
     parent tweetlda.lda_model;
     parent_model integer;
+    child_name text;
     numbers integer[];
     parent_topics integer[];
     similarities double precision[];
@@ -80,7 +81,7 @@ BEGIN
         RAISE EXCEPTION 'the model id and min_similarity of tweetlda.inherit_topics() must not be NULL'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    SELECT m.model, m.parent_id INTO child, parent_model
+    SELECT m.model, m.parent_id, m.name INTO child, parent_model, child_name
     FROM tweetlda.models m WHERE m.id OPERATOR(pg_catalog.=) inherit_topics.model_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'LDA model % does not exist', inherit_topics.model_id
@@ -88,7 +89,7 @@ BEGIN
     END IF;
     SELECT p.model INTO parent FROM tweetlda.models p WHERE p.id OPERATOR(pg_catalog.=) parent_model;
     IF parent IS NULL THEN
-        RAISE EXCEPTION 'LDA model % has no parent model', inherit_topics.model_id
+        RAISE EXCEPTION 'LDA model "%" has no parent model', child_name
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = 'Its parent_id is NULL: it was trained afresh, or its parent was deleted.',
                   HINT = 'Set tweetlda.models.parent_id to the model it replaces.';
