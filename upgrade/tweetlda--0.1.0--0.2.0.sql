@@ -6220,7 +6220,8 @@ END;
 -- records its error there and raises it, leaving no half-stored model. Three transactions
 -- (record the run; train and store; evaluate and decide): call it with CALL, outside a
 -- transaction block. A procedure that commits cannot have SET search_path: everything below is
--- schema-qualified (it runs as a pg_cron job).
+-- schema-qualified, the variables' types too (it runs as a pg_cron job, whose search_path is
+-- the database's).
 CREATE PROCEDURE tweetlda.retrain(
     name text,
     "window" interval DEFAULT '30 days',
@@ -6235,10 +6236,10 @@ CREATE PROCEDURE tweetlda.retrain(
     LANGUAGE plpgsql
 AS $$
 DECLARE
-    msg text;
-    state text;
-    det text;
-    hnt text;
+    msg pg_catalog.text;
+    state pg_catalog.text;
+    det pg_catalog.text;
+    hnt pg_catalog.text;
 BEGIN
     run_id := tweetlda.retrain_start(retrain.name, retrain."window", retrain.k, retrain.params,
                                      retrain.holdout, retrain.promote, retrain.started_by);
@@ -6294,8 +6295,8 @@ CREATE PROCEDURE tweetlda.retrain_on_drift(name text, "window" interval DEFAULT 
 AS $$
 DECLARE
     run bigint;
-    verdict text;
-    cand text;
+    verdict pg_catalog.text;
+    cand pg_catalog.text;
 BEGIN
     IF tweetlda.retrain_due(retrain_on_drift.name) THEN
         CALL tweetlda.retrain(retrain_on_drift.name, "window" => retrain_on_drift."window",

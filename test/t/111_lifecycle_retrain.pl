@@ -148,5 +148,54 @@ is($node->safe_psql($db, q{
 	        WHERE NOT EXISTS (SELECT 1 FROM tweetlda.tweet_scores s WHERE s.tweet_id = t.id))}),
 	"$landed|$landed|$landed|0", "all $landed landed tweets scored exactly once");
 $node->safe_psql($db, 'SELECT tweetlda.stop_stream()');
+
+# The procedures under a hostile search_path (as a pg_cron job of a database whose search_path
+# an owner set): shadows of the operators, functions and types they use never run.
+my $ddl = q{
+CREATE SCHEMA evil;
+CREATE TABLE public.shadow_log (shadow text);
+CREATE FUNCTION public.spy(tag pg_catalog.text) RETURNS boolean LANGUAGE sql
+    AS $$ INSERT INTO public.shadow_log VALUES (tag) RETURNING true $$;};
+my $n = 0;
+for my $o (['=', 'text', 'text', 'boolean'], ['=', 'integer', 'integer', 'boolean'],
+	['=', 'bigint', 'bigint', 'boolean'], ['<>', 'text', 'text', 'boolean'],
+	['<', 'bigint', 'bigint', 'boolean'], ['<=', 'interval', 'interval', 'boolean'],
+	['||', 'text', 'text', 'text'], ['-', 'timestamptz', 'interval', 'timestamptz'],
+	['>', 'timestamptz', 'timestamptz', 'boolean'], ['>', 'integer', 'integer', 'boolean'])
+{
+	my ($op, $l, $r, $ret) = @$o;
+	$n++;
+	$ddl .= qq{
+CREATE FUNCTION evil.shadow_op$n(a $l, b $r) RETURNS $ret LANGUAGE plpgsql AS \$\$
+BEGIN PERFORM public.spy('$op($l,$r)'); RETURN a OPERATOR(pg_catalog.$op) b; END \$\$;
+CREATE OPERATOR evil.$op (LEFTARG = $l, RIGHTARG = $r, FUNCTION = evil.shadow_op$n);};
+}
+$ddl .= q{
+CREATE FUNCTION evil.now() RETURNS timestamptz LANGUAGE plpgsql
+    AS $$ BEGIN PERFORM public.spy('now'); RETURN pg_catalog.now(); END $$;
+CREATE FUNCTION evil.format(f pg_catalog.text) RETURNS text LANGUAGE plpgsql
+    AS $$ BEGIN PERFORM public.spy('format'); RETURN f; END $$;
+CREATE FUNCTION evil.hashtextextended(a pg_catalog.text, b bigint) RETURNS bigint LANGUAGE plpgsql
+    AS $$ BEGIN PERFORM public.spy('hashtextextended'); RETURN 0; END $$;};
+for my $type ('text', 'int8', 'int4', 'timestamptz', 'interval')
+{
+	$ddl .= qq{
+CREATE DOMAIN evil.$type AS pg_catalog.$type CHECK (public.spy('$type domain'));};
+}
+$node->safe_psql($db, $ddl);
+$node->safe_psql($db, 'ALTER DATABASE postgres SET search_path = evil, pg_catalog, public');
+$node->safe_psql($db, q{
+	INSERT INTO tweetlda.drift_history (model_id, recent, drifted)
+	VALUES (tweetlda.active_model(), '1 day', true)});
+my $before = $node->safe_psql($db, 'SELECT pg_catalog.count(*) FROM tweetlda.model_runs');
+$node->safe_psql($db, "CALL tweetlda.retrain_on_drift('lc')");
+($ret, $out, $err) = $node->psql($db, "CALL tweetlda.retrain('lc', k => 1)");
+like($err, qr/number of topics k must be between/, 'the failed run raises its error');
+$node->safe_psql($db, 'ALTER DATABASE postgres RESET search_path');
+is($node->safe_psql($db, q{
+	SELECT count(*), count(*) FILTER (WHERE decision = 'failed') FROM tweetlda.model_runs}),
+	($before + 2) . '|1', 'a drift run and a failed run under the hostile search_path');
+is($node->safe_psql($db, q{SELECT coalesce(string_agg(DISTINCT shadow, ', '), 'none') FROM public.shadow_log}),
+	'none', 'no shadow ran');
 $node->stop;
 done_testing();
