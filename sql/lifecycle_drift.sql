@@ -7,6 +7,8 @@ CREATE EXTENSION IF NOT EXISTS tweetlda;
 CREATE TABLE drift_tweets (corpus text, tweet_id bigint, created_at timestamptz, lang text,
                            text text, source_ref text);
 \copy drift_tweets FROM 'data/sample/tweets_sample.csv' WITH (FORMAT csv, HEADER true)
+-- the tests before this one landed tweets: start from an empty stream
+TRUNCATE tweetlda.tweets, tweetlda.tweet_ids, tweetlda.tweet_scores, tweetlda.pending;
 -- the training distribution: four US events, a third of them held back for the stream; the
 -- shifted stream: the Queensland and Alberta floods
 CREATE VIEW drift_us AS SELECT * FROM drift_tweets

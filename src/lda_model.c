@@ -175,6 +175,13 @@ LdaModelWithQuality(const LdaModel *m, const LdaQuality *q)
 	return copy;
 }
 
+/* Recompute the fingerprint of a model whose content was changed in place (lda_lineage.c) */
+void
+LdaModelSetFingerprint(LdaModel *m)
+{
+	m->fingerprint = LdaModelFingerprint(m);
+}
+
 /* Report corrupt model data */
 static void
 pg_attribute_noreturn()

@@ -299,6 +299,7 @@ extern LdaModel *LdaModelBuild(const LdaTrainResult *res, int k, int nterms,
 							   const VocabWords *words);
 extern LdaModel *LdaModelWithQuality(const LdaModel *m, const LdaQuality *q);
 extern void LdaModelCheck(const LdaModel *m, Size size);
+extern void LdaModelSetFingerprint(LdaModel *m);
 extern const char *LdaWeightingName(LdaWeighting w);
 
 /* lda_inspect.c */

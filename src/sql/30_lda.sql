@@ -448,7 +448,8 @@ $$;
 
 -- Store a model in the registry (active when no model is); returns its id.  With a family, it is
 -- that family's next version, named family@version unless a name is given; parent is the model
--- it was retrained or updated from.
+-- it was retrained or updated from: the new model's topics are then renumbered to the parent's
+-- (tweetlda.inherit_topics(), doc/lifecycle.md "Topic identity").
 CREATE FUNCTION tweetlda.store_model(
     name text,
     model tweetlda.lda_model,
@@ -505,6 +506,10 @@ BEGIN
             NOT EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.active),
             fam, ver, store_model.parent, coalesce(store_model.origin, 'train'))
     RETURNING id INTO new_id;
+    -- a new version keeps its parent's topic numbers and names (doc/lifecycle.md)
+    IF store_model.parent IS NOT NULL THEN
+        PERFORM tweetlda.inherit_topics(new_id);
+    END IF;
     RETURN new_id;
 END;
 $$;
