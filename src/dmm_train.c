@@ -25,8 +25,9 @@
  * distributions, and scoring (lda_infer.c, LdaMixturePosterior) evaluates the
  * same formula with the stored counts.
  *
- * Reproducibility: documents are visited in the canonical order of the LDA
- * trainer (LdaCanonicalOrder: by content hash, then content), and every random
+ * Reproducibility: the corpus is copied in the canonical order of the LDA
+ * trainer (LdaCanonicalOrder: by content hash, then content) and visited in
+ * that order (sequential reads), and every random
  * number comes from the SplitMix64 generator seeded with seed, so the row
  * order and the parallel plan that collected the corpus do not matter.
  *
@@ -63,14 +64,13 @@
 /* The sampler's state */
 typedef struct DmmSampler
 {
-	const LdaCorpus *c;
+	LdaCorpus	c;				/* the corpus copied in canonical order */
 	int			k;
 	int			nterms;
 	double		alpha;
 	double		beta;
 	double		vbeta;			/* V * beta */
-	int64	   *order;			/* documents in canonical order */
-	int32	   *z;				/* cluster of each document (by document number) */
+	int32	   *z;				/* cluster of each document (canonical position) */
 	int64	   *m;				/* k: documents per cluster */
 	int64	   *nz;				/* k: tokens per cluster */
 	int32	   *nzw;			/* nterms x k, term-major */
@@ -91,7 +91,7 @@ DmmUniform(DmmSampler *s)
 static inline void
 MoveDoc(DmmSampler *s, int64 d, int t, int sign)
 {
-	const LdaCorpus *c = s->c;
+	const LdaCorpus *c = &s->c;
 	int64		tokens = 0;
 
 	for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
@@ -124,7 +124,7 @@ Fold(DmmSampler *s)
 static void
 Conditional(DmmSampler *s, int64 d)
 {
-	const LdaCorpus *c = s->c;
+	const LdaCorpus *c = &s->c;
 	int			k = s->k;
 	int64		i = 0;
 
@@ -174,6 +174,36 @@ Draw(DmmSampler *s)
 	return 0;
 }
 
+/*
+ * Copy the corpus in canonical order (sweeps then read it sequentially, and
+ * positions replace document numbers)
+ */
+static void
+CopyCanonical(LdaCorpus *dst, const LdaCorpus *src)
+{
+	int64	   *order = LdaCanonicalOrder(src);
+	int64		e = 0;
+
+	dst->ndocs = src->ndocs;
+	dst->nentries = src->nentries;
+	dst->start = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * (src->ndocs + 1));
+	dst->ids = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(src->nentries, 1));
+	dst->cnts = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint16) * Max(src->nentries, 1));
+	dst->hashes = NULL;
+	for (int64 i = 0; i < src->ndocs; i++)
+	{
+		int64		d = order[i];
+		int64		n = src->start[d + 1] - src->start[d];
+
+		dst->start[i] = e;
+		memcpy(dst->ids + e, src->ids + src->start[d], sizeof(uint32) * n);
+		memcpy(dst->cnts + e, src->cnts + src->start[d], sizeof(uint16) * n);
+		e += n;
+	}
+	dst->start[src->ndocs] = e;
+	pfree(order);
+}
+
 /* Allocate the sampler (sizes checked first) and assign every document uniformly at random */
 static void
 InitSampler(DmmSampler *s, const LdaParams *p, const LdaCorpus *c, int nterms)
@@ -181,7 +211,6 @@ InitSampler(DmmSampler *s, const LdaParams *p, const LdaCorpus *c, int nterms)
 	CheckLdaK(p->k);
 	CheckLdaCells(p->k, nterms);
 	memset(s, 0, sizeof(*s));
-	s->c = c;
 	s->k = p->k;
 	s->nterms = nterms;
 	s->alpha = p->doc_concentration > 0 ? p->doc_concentration : DMM_DEFAULT_ALPHA;
@@ -196,10 +225,9 @@ InitSampler(DmmSampler *s, const LdaParams *p, const LdaCorpus *c, int nterms)
 	s->p = palloc(sizeof(double) * p->k);
 	s->num = palloc(sizeof(double) * p->k);
 	s->den = palloc(sizeof(double) * p->k);
-	s->order = LdaCanonicalOrder(c);
-	for (int64 i = 0; i < c->ndocs; i++)
+	CopyCanonical(&s->c, c);
+	for (int64 d = 0; d < c->ndocs; d++)
 	{
-		int64		d = s->order[i];
 		int			t = (int) (LdaRngNext(&s->rng) % (uint64) s->k);
 
 		s->z[d] = t;
@@ -213,9 +241,8 @@ Sweep(DmmSampler *s)
 {
 	int64		moved = 0;
 
-	for (int64 i = 0; i < s->c->ndocs; i++)
+	for (int64 d = 0; d < s->c.ndocs; d++)
 	{
-		int64		d = s->order[i];
 		int			t;
 
 		MoveDoc(s, d, s->z[d], -1);
@@ -224,7 +251,7 @@ Sweep(DmmSampler *s)
 		moved += t != s->z[d];
 		s->z[d] = t;
 		MoveDoc(s, d, t, 1);
-		if ((i + 1) % DMM_CHECK_DOCS == 0)
+		if ((d + 1) % DMM_CHECK_DOCS == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	return moved;
@@ -273,14 +300,13 @@ KeptClusters(const DmmSampler *s, int *keep)
 static double
 FitPerToken(const DmmSampler *s)
 {
-	const LdaCorpus *c = s->c;
+	const LdaCorpus *c = &s->c;
 	double		ll = 0.0,
 				tokens = 0.0;
 
 	/* in canonical order: the sum must not depend on the order of collection */
-	for (int64 i = 0; i < c->ndocs; i++)
+	for (int64 d = 0; d < c->ndocs; d++)
 	{
-		int64		d = s->order[i];
 		int			t = s->z[d];
 
 		for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
@@ -313,7 +339,7 @@ BuildResult(const DmmSampler *s, const LdaParams *p, int64 sweeps)
 		for (int t = 0; t < k2; t++)
 			res->lambda[(Size) w * k2 + t] = (double) s->nzw[(Size) w * s->k + keep[t]] + s->beta;
 	res->eta = s->beta;
-	in->documents = s->c->ndocs;
+	in->documents = s->c.ndocs;
 	in->iterations = (int32) sweeps;
 	in->max_iter = p->max_iter;
 	in->seed = p->seed;
