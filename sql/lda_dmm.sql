@@ -124,3 +124,14 @@ SELECT tweetlda.train('planted_lda', 'SELECT doc FROM dmm_docs', k => 4, min_df 
 SELECT tweetlda.model_info('planted_lda')->>'method' AS method,
        tweetlda.model_info('planted_lda') ? 'weights' AS has_weights,
        (SELECT params->'max_iter' FROM tweetlda.models WHERE name = 'planted_lda') AS max_iter;
+
+-- The stream takes a DMM model like an LDA one: activate(), ingest, process_pending, the scores.
+SELECT tweetlda.activate('planted_dmm') > 0 AS activated;
+SELECT (tweetlda.ingest_batch(ARRAY(
+    SELECT jsonb_build_object('id', id, 'text', doc)::text FROM dmm_docs WHERE id <= 20))).ingested;
+SELECT tweetlda.process_pending() AS scored;
+SELECT count(*) AS scores, bool_and(s.model_id = tweetlda.active_model()) AS active_model,
+       bool_and(s.top_topic = tweetlda.top_topic('planted_dmm', t.text)) AS same_top_topic,
+       bool_and(s.topics = tweetlda.topics('planted_dmm', t.text)) AS same_topics,
+       count(DISTINCT s.top_topic) AS topics
+FROM tweetlda.tweet_scores s JOIN tweetlda.tweets t ON t.id = s.tweet_id;
