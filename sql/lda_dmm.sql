@@ -91,6 +91,16 @@ SELECT tweetlda.model_info(m::text::tweetlda.lda_model) = tweetlda.model_info(m)
        (tweetlda.model_info(m::text::tweetlda.lda_model)->>'method') AS method
 FROM dmm_models WHERE how = 'asc';
 SELECT (i->>'format_version')::int AS format_version FROM dmm_models, tweetlda.model_info(m) i WHERE how = 'asc';
+-- the method byte (byte 151 of the portable encoding) is checked: 7 is no method
+SELECT (split_part(m::text, ' data=', 1) || ' data=' ||
+        translate(encode(set_byte(decode(split_part(m::text, ' data=', 2), 'base64'), 151, 7), 'base64'),
+                  E'\n', ''))::tweetlda.lda_model
+FROM dmm_models WHERE how = 'asc';
+-- and byte 151 is the method: 0 makes the model an LDA one (caught by the fingerprint)
+SELECT (split_part(m::text, ' data=', 1) || ' data=' ||
+        translate(encode(set_byte(decode(split_part(m::text, ' data=', 2), 'base64'), 151, 0), 'base64'),
+                  E'\n', ''))::tweetlda.lda_model
+FROM dmm_models WHERE how = 'asc';
 
 -- Bad parameters
 SELECT tweetlda.lda_from_text(doc, '{"method": "gsdmm"}') FROM dmm_docs;
