@@ -46,6 +46,12 @@ SELECT tweetlda.model_info('ml_enes') #> '{text_config,languages}' AS languages,
        (tweetlda.model_info('ml_enes') #>> '{training,empty_documents}')::int +
        (tweetlda.model_info('ml_enes') #>> '{quality,heldout_documents}')::int AS documents,
        (SELECT sum(tweets) FROM mlt_lang WHERE l IN ('en', 'es')) AS en_es_tweets;
+-- evaluate() reads a language column too: with it, the tweets of languages the model was not
+-- trained on are not scored (documents counts the en and es tweets only)
+SELECT (tweetlda.evaluate('ml_enes', 'SELECT text, lang FROM mlt')->>'documents')::int AS with_lang,
+       (tweetlda.evaluate('ml_enes', 'SELECT text FROM mlt')->>'documents')::int AS without_lang,
+       (SELECT sum(tweets) FROM mlt_lang WHERE l IN ('en', 'es')) AS en_es_tweets;
+SELECT tweetlda.evaluate('ml_enes', 'SELECT text, lang, lang FROM mlt');
 SELECT tweetlda.train('ml_bad', 'SELECT text, lang FROM mlt', languages => '{en,klingon}');
 SELECT tweetlda.train('ml_bad', 'SELECT text, lang FROM mlt', languages => '{}');
 

@@ -75,6 +75,11 @@ SELECT * FROM tweetlda.sentiment_probabilities('delayed', 'social');
 SELECT tweetlda.evaluate_sentiment('a', $$VALUES ('delayed', 'furious')$$);
 SELECT tweetlda.evaluate_sentiment('a', $$SELECT doc, label FROM airline WHERE false$$)->'examples' AS none;
 SELECT * FROM tweetlda.sentiment_uncertain('a', 'SELECT doc FROM airline', -1);
+-- labelled queries of the wrong shape are refused before they run, in the caller's terms
+SELECT tweetlda.train_sentiment('b', 'SELECT doc FROM airline');
+SELECT tweetlda.train_sentiment('b', 'SELECT doc, label, id FROM airline');
+SELECT tweetlda.train_sentiment('b', 'SELECT id, label FROM airline');
+SELECT tweetlda.evaluate_sentiment('a', 'SELECT doc FROM airline; SELECT 1');
 
 -- text form: garbage, bad base64, a summary that does not match the data
 SELECT 'hello'::tweetlda.sentiment_model;

@@ -79,6 +79,8 @@ SELECT tweetlda.start_stream('0 seconds');
 SELECT tweetlda.start_stream('2 days');
 SELECT tweetlda.start_stream(NULL);
 SELECT tweetlda.start_stream('1 second', 0);
+SELECT tweetlda.start_stream('1 second', 100, 'nosuchanalyzer');
+SELECT analyzer FROM tweetlda.stream_state;
 SELECT running, pid, enabled, pending, lag, batches, errors FROM tweetlda.stream_status();
 SELECT tweetlda.stop_stream() AS was_running;
 SELECT enabled FROM tweetlda.stream_status();

@@ -261,6 +261,26 @@ CompareNamed(const void *a, const void *b)
 	return r != 0 ? r : strcmp(x->name, y->name);
 }
 
+/* Sort ids ascending: insertion sort for a tweet's few dozen features, qsort beyond */
+static void
+SortIds(uint32 *ids, int n)
+{
+	if (n > 64)
+	{
+		qsort(ids, n, sizeof(uint32), CompareIds);
+		return;
+	}
+	for (int i = 1; i < n; i++)
+	{
+		uint32		x = ids[i];
+		int			j = i;
+
+		for (; j > 0 && ids[j - 1] > x; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = x;
+	}
+}
+
 /* Sort the features and keep each bucket once */
 static void
 Dedupe(ClfDoc *doc, NamedId *named)
@@ -280,7 +300,7 @@ Dedupe(ClfDoc *doc, NamedId *named)
 	}
 	else
 	{
-		qsort(doc->ids, doc->n, sizeof(uint32), CompareIds);
+		SortIds(doc->ids, doc->n);
 		for (int i = 0; i < doc->n; i++)
 			if (n == 0 || doc->ids[i] != doc->ids[n - 1])
 				doc->ids[n++] = doc->ids[i];

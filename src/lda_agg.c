@@ -52,12 +52,13 @@
 #include "utils/timestamp.h"
 
 #include "lda_model.h"
+#include "lda_update.h"
 #include "options.h"
 #include "textconf.h"
 #include "tweetlda.h"
 #include "vocab.h"
 
-#define LDA_STATE_VERSION 2
+#define LDA_STATE_VERSION 3
 
 typedef struct LdaAggState
 {
@@ -86,6 +87,9 @@ typedef struct LdaAggState
 	/* configurations that look at languages ('auto', a languages restriction) */
 	TextLangSet langs_seen;		/* languages of the documents kept */
 	int64		skipped_language;	/* documents of a language the configuration excludes */
+	/* lda_update: the model updated (its text configuration is the state's) */
+	LdaModel   *base;
+	bool		auto_iter;		/* lda_update without max_iter: chosen from the corpus sizes */
 } LdaAggState;
 
 /* Keys of the parameters object */
@@ -97,6 +101,15 @@ static const char *const param_keys[] = {
 
 static const OptionSet param_options = {
 	"LDA parameter", "LDA parameters", NULL, param_keys
+};
+
+/* Keys of the parameters of an update (lda_update): the rest comes from the model */
+static const char *const update_keys[] = {
+	"max_iter", "seed", "min_df", "max_df", "max_terms", NULL
+};
+
+static const OptionSet update_options = {
+	"LDA parameter", "LDA parameters", NULL, update_keys
 };
 
 /* A JSON string that must be one of two words; returns 0 or 1 */
@@ -117,7 +130,19 @@ typedef struct ParamsParse
 {
 	LdaParams  *p;
 	Jsonb	   *textconf;
+	const OptionSet *set;		/* the keys accepted */
+	bool		iter_given;		/* max_iter was given (not null) */
 } ParamsParse;
+
+/* Is key one of the set's keys? */
+static bool
+KnownKey(const OptionSet *set, const char *key)
+{
+	for (const char *const *k = set->keys; *k != NULL; k++)
+		if (strcmp(*k, key) == 0)
+			return true;
+	return false;
+}
 
 /* Apply one "key": value of the parameters object (null means the default) */
 static void
@@ -125,8 +150,10 @@ ApplyParam(void *arg, const char *key, JsonbValue *v)
 {
 	ParamsParse *pp = (ParamsParse *) arg;
 	LdaParams  *p = pp->p;
-	const OptionSet *o = &param_options;
+	const OptionSet *o = pp->set;
 
+	if (!KnownKey(o, key))
+		OptionUnknown(o, key);
 	if (v->type == jbvNull)
 		return;
 	if (strcmp(key, "k") == 0)
@@ -135,6 +162,7 @@ ApplyParam(void *arg, const char *key, JsonbValue *v)
 	{
 		p->max_iter = OptionInt(o, key, v, PG_INT32_MIN, PG_INT32_MAX);
 		p->max_iter_given = true;
+		pp->iter_given = true;
 	}
 	else if (strcmp(key, "doc_concentration") == 0)
 		p->doc_concentration = OptionFloat(o, key, v, -INFINITY, INFINITY);
@@ -187,7 +215,7 @@ ApplyParam(void *arg, const char *key, JsonbValue *v)
 static Jsonb *
 ParseParams(Jsonb *jb, LdaParams *p)
 {
-	ParamsParse pp = {p, NULL};
+	ParamsParse pp = {p, NULL, &param_options, false};
 
 	LdaParamsDefault(p);
 	if (jb == NULL)
@@ -198,22 +226,31 @@ ParseParams(Jsonb *jb, LdaParams *p)
 	return pp.textconf;
 }
 
+/* An empty state in CurrentMemoryContext (the aggregate context) */
+static LdaAggState *
+AllocState(MemoryContext aggcxt)
+{
+	LdaAggState *st = palloc0(sizeof(LdaAggState));
+
+	st->cxt = aggcxt;
+	initStringInfo(&st->textconf);
+	st->row_cap = 64;
+	st->row_ids = palloc(sizeof(uint32) * st->row_cap);
+	st->corpus.start = palloc0(sizeof(int64));
+	return st;
+}
+
 /* A new state with its parameters and text configuration (stopwords snapshot taken) */
 static LdaAggState *
 NewState(MemoryContext aggcxt, Jsonb *params)
 {
 	MemoryContext old = MemoryContextSwitchTo(aggcxt);
-	LdaAggState *st = palloc0(sizeof(LdaAggState));
+	LdaAggState *st = AllocState(aggcxt);
 	Jsonb	   *tcjson = ParseParams(params, &st->params);
 	TextConfig *cfg = tcjson ? TextConfigFromJsonb(tcjson) : TextConfigDefault(TEXTCONF_DEFAULT_LANGUAGE);
 
-	st->cxt = aggcxt;
 	TextConfigExportSnapshot(cfg);	/* the model carries the list */
-	initStringInfo(&st->textconf);
 	TextConfigSerialize(&st->textconf, cfg);
-	st->row_cap = 64;
-	st->row_ids = palloc(sizeof(uint32) * st->row_cap);
-	st->corpus.start = palloc0(sizeof(int64));
 	MemoryContextSwitchTo(old);
 	return st;
 }
@@ -261,6 +298,60 @@ InitOwnState(MemoryContext aggcxt, Jsonb *params)
 	st->build_vocab = true;
 	st->builder = VocabBuilderCreate(aggcxt, &bp, 1024);
 	return st;
+}
+
+/*
+ * The parameters of an update: the model's (LdaUpdateDefaults), then the
+ * update's keys of the params object (the training's reader and checks);
+ * auto_iter when max_iter is not given.
+ */
+static void
+ParseUpdateParams(Jsonb *jb, const LdaModel *m, LdaParams *p, bool *auto_iter)
+{
+	ParamsParse pp = {p, NULL, &update_options, false};
+
+	LdaUpdateDefaults(m, p);
+	if (jb != NULL)
+		OptionsParse(jb, &update_options, ApplyParam, &pp);
+	*auto_iter = !pp.iter_given;
+	if (*auto_iter)
+		p->max_iter = 1;		/* LdaUpdate chooses it from the corpus sizes */
+	LdaCheckParams(p);
+}
+
+/* Create the state of lda_update on the first row: the model's configuration, an empty builder */
+static LdaAggState *
+InitUpdateState(MemoryContext aggcxt, Jsonb *params, const LdaModel *m)
+{
+	MemoryContext old = MemoryContextSwitchTo(aggcxt);
+	LdaAggState *st = AllocState(aggcxt);
+	VocabBuildParams bp;
+
+	LdaCheckUpdatable(m);
+	ParseUpdateParams(params, m, &st->params, &st->auto_iter);
+	appendBinaryStringInfo(&st->textconf, LDA_TEXTCONF(m), m->textconf_len);
+	st->base = palloc(VARSIZE(m));
+	memcpy(st->base, m, VARSIZE(m));
+	bp = BuildParams(&st->params);
+	st->build_vocab = true;
+	st->builder = VocabBuilderCreate(aggcxt, &bp, 1024);
+	MemoryContextSwitchTo(old);
+	return st;
+}
+
+/* Check that the model argument of a later row is the first row's (size and fingerprint) */
+static void
+CheckSameBase(LdaAggState *st, Datum d)
+{
+	LdaModel   *hdr = (LdaModel *) PG_DETOAST_DATUM_SLICE(d, 0, offsetof(LdaModel, alpha) - VARHDRSZ);
+
+	if (toast_raw_datum_size(d) != VARSIZE(st->base) || hdr->fingerprint != st->base->fingerprint)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the model must be the same for every row of tweetlda.lda_update()"),
+				 errhint("Pass one model, for example (SELECT model FROM tweetlda.models WHERE name = 'm'), not a per-row value.")));
+	if ((Pointer) hdr != DatumGetPointer(d))
+		pfree(hdr);
 }
 
 /* Append a term number to the current row */
@@ -605,33 +696,60 @@ lda_agg_tokens_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/*
- * One row of lda_from_text: the document (argument 1), its lang field
- * (langarg, -1: none), the params (paramsarg) and fit (fitarg, -1: none;
- * false: the document counts for the vocabulary only, train()'s held-out
- * slice).  Count and store all the document's terms.
- */
-static Datum
-OwnRow(FunctionCallInfo fcinfo, const char *fname, int langarg, int paramsarg, int fitarg)
+/* Where OwnRow finds its arguments (-1: absent) */
+typedef struct OwnRowArgs
 {
-	MemoryContext aggcxt;
-	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
-	text	   *lang = (langarg < 0 || PG_ARGISNULL(langarg)) ? NULL : PG_GETARG_TEXT_PP(langarg);
+	const char *agg;			/* the aggregate's name, for messages */
+	int			model;			/* lda_update: the model */
+	int			doc;
+	int			lang;
+	int			params;
+	int			fit;
+} OwnRowArgs;
 
-	aggcxt = AggregateContext(fcinfo, fname);
+/* The state for a row of lda_from_text or lda_update: created on the first row, else checked */
+static LdaAggState *
+OwnState(FunctionCallInfo fcinfo, MemoryContext aggcxt, const OwnRowArgs *a)
+{
+	LdaAggState *st = PG_ARGISNULL(0) ? NULL : (LdaAggState *) PG_GETARG_POINTER(0);
+
+	if (a->model >= 0 && PG_ARGISNULL(a->model))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the model of %s must not be NULL", a->agg)));
 	if (st == NULL)
 	{
-		st = InitOwnState(aggcxt, ParamsArg(fcinfo, paramsarg));
-		KeepParams(st, aggcxt, ParamsArg(fcinfo, paramsarg));
+		st = a->model < 0 ? InitOwnState(aggcxt, ParamsArg(fcinfo, a->params)) :
+			InitUpdateState(aggcxt, ParamsArg(fcinfo, a->params), PG_GETARG_LDA_MODEL_P(a->model));
+		KeepParams(st, aggcxt, ParamsArg(fcinfo, a->params));
+		return st;
 	}
-	else
-		CheckSameParams(st, ParamsArg(fcinfo, paramsarg), "tweetlda.lda_from_text()");
-	if (PG_ARGISNULL(1))
+	CheckSameParams(st, ParamsArg(fcinfo, a->params), a->agg);
+	if (a->model >= 0)
+		CheckSameBase(st, PG_GETARG_DATUM(a->model));
+	return st;
+}
+
+/*
+ * One row of lda_from_text or lda_update (arguments in a): the document, its
+ * lang field (none: NULL), the params and fit (false: the document counts for
+ * the vocabulary only, train()'s held-out slice).  Count and store all the
+ * document's terms.
+ */
+static Datum
+OwnRow(FunctionCallInfo fcinfo, const char *fname, const OwnRowArgs *a)
+{
+	MemoryContext aggcxt = AggregateContext(fcinfo, fname);
+	LdaAggState *st = OwnState(fcinfo, aggcxt, a);
+	text	   *lang = (a->lang < 0 || PG_ARGISNULL(a->lang)) ? NULL : PG_GETARG_TEXT_PP(a->lang);
+	int			fitarg = a->fit;
+
+	if (PG_ARGISNULL(a->doc))
 		PG_RETURN_POINTER(st);	/* NULL documents are ignored (as by tweetlda.vocabulary) */
 	PrepareState(st, aggcxt, true);
 	st->row_n = 0;
 	VocabBuilderStartDocument(st->builder);
-	if (!TokenizeRow(st, PG_GETARG_TEXT_PP(1), lang, CollectOwnToken))
+	if (!TokenizeRow(st, PG_GETARG_TEXT_PP(a->doc), lang, CollectOwnToken))
 		VocabBuilderCancelDocument(st->builder);	/* not a document of the corpus */
 	else if (fitarg >= 0 && !PG_ARGISNULL(fitarg) && !PG_GETARG_BOOL(fitarg))
 		st->row_n = 0;
@@ -645,7 +763,9 @@ PG_FUNCTION_INFO_V1(lda_agg_own_transfn);
 Datum
 lda_agg_own_transfn(PG_FUNCTION_ARGS)
 {
-	return OwnRow(fcinfo, "lda_agg_own_transfn", -1, 2, PG_NARGS() > 3 ? 3 : -1);
+	OwnRowArgs	a = {"tweetlda.lda_from_text()", -1, 1, -1, 2, PG_NARGS() > 3 ? 3 : -1};
+
+	return OwnRow(fcinfo, "lda_agg_own_transfn", &a);
 }
 
 PG_FUNCTION_INFO_V1(lda_agg_own_lang_transfn);
@@ -653,7 +773,21 @@ PG_FUNCTION_INFO_V1(lda_agg_own_lang_transfn);
 Datum
 lda_agg_own_lang_transfn(PG_FUNCTION_ARGS)
 {
-	return OwnRow(fcinfo, "lda_agg_own_lang_transfn", 2, 3, PG_NARGS() > 4 ? 4 : -1);
+	OwnRowArgs	a = {"tweetlda.lda_from_text()", -1, 1, 2, 3, PG_NARGS() > 4 ? 4 : -1};
+
+	return OwnRow(fcinfo, "lda_agg_own_lang_transfn", &a);
+}
+
+/*
+ * A row of lda_update(model, doc, [lang,] params [, fit]) (lda_update.c):
+ * langarg -1 without a lang argument, fitarg -1 without fit.
+ */
+Datum
+LdaAggUpdateRow(FunctionCallInfo fcinfo, int langarg, int paramsarg, int fitarg)
+{
+	OwnRowArgs	a = {"tweetlda.lda_update()", 1, 2, langarg, paramsarg, fitarg};
+
+	return OwnRow(fcinfo, "lda_update_transfn", &a);
 }
 
 /* qsort comparator of packed (term id << 16 | count) pairs: by term id */
@@ -743,7 +877,9 @@ SameSetup(const LdaAggState *a, const LdaAggState *b)
 		a->textconf.len == b->textconf.len &&
 		memcmp(a->textconf.data, b->textconf.data, a->textconf.len) == 0 &&
 		a->build_vocab == b->build_vocab &&
-		(a->build_vocab || a->vocab->fingerprint == b->vocab->fingerprint);
+		(a->build_vocab || a->vocab->fingerprint == b->vocab->fingerprint) &&
+		(a->base == NULL) == (b->base == NULL) && a->auto_iter == b->auto_iter &&
+		(a->base == NULL || a->base->fingerprint == b->base->fingerprint);
 }
 
 PG_FUNCTION_INFO_V1(lda_agg_combinefn);
@@ -801,6 +937,18 @@ SerializeCorpus(StringInfo buf, const LdaAggState *st)
 	}
 }
 
+/* Append the model an update starts from: int64 size (0: none), bool auto_iter, the model */
+static void
+SerializeBase(StringInfo buf, const LdaAggState *st)
+{
+	int64		size = st->base ? (int64) VARSIZE(st->base) : 0;
+
+	appendBinaryStringInfo(buf, (const char *) &size, sizeof(int64));
+	appendBinaryStringInfo(buf, (const char *) &st->auto_iter, sizeof(bool));
+	if (st->base)
+		appendBinaryStringInfo(buf, (const char *) st->base, size);
+}
+
 PG_FUNCTION_INFO_V1(lda_agg_serialfn);
 /* Serialize the state for a parallel worker */
 Datum
@@ -817,6 +965,7 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, st->textconf.len);
 	appendBinaryStringInfo(&buf, st->textconf.data, st->textconf.len);
 	appendBinaryStringInfo(&buf, (const char *) &st->build_vocab, sizeof(bool));
+	SerializeBase(&buf, st);
 	if (st->build_vocab)
 		VocabBuilderSerialize(&buf, st->builder);
 	else
@@ -897,6 +1046,31 @@ DeserializeCorpus(StringInfo buf, LdaAggState *st)
 	}
 }
 
+/* Read and check the model an update starts from (the whole model is validated) */
+static void
+DeserializeBase(StringInfo buf, LdaAggState *st)
+{
+	int64		size;
+	uint8		flag;
+
+	TakeBytes(buf, &size, sizeof(int64));
+	TakeBytes(buf, &flag, sizeof(uint8));
+	if (flag > 1)
+		BadState();
+	st->auto_iter = flag == 1;
+	if (size == 0)
+		return;
+	if (size < (int64) offsetof(LdaModel, alpha) || size > buf->len - buf->cursor ||
+		!st->build_vocab)
+		BadState();
+	st->base = palloc(size);
+	TakeBytes(buf, st->base, size);
+	if (VARSIZE(st->base) != (Size) size)
+		BadState();
+	LdaModelCheck(st->base, size);
+	LdaCheckUpdatable(st->base);
+}
+
 PG_FUNCTION_INFO_V1(lda_agg_deserialfn);
 /* Deserialize a worker's state into the aggregate context, checking everything */
 Datum
@@ -932,6 +1106,7 @@ lda_agg_deserialfn(PG_FUNCTION_ARGS)
 	(void) TextConfigDeserialize(st->textconf.data, st->textconf.len);
 	st->cxt = aggcxt;
 	TakeBytes(&buf, &st->build_vocab, sizeof(bool));
+	DeserializeBase(&buf, st);
 	if (st->build_vocab)
 		st->builder = VocabBuilderDeserialize(&buf, aggcxt);
 	else
@@ -1055,6 +1230,18 @@ RemapCorpus(const LdaAggState *st, const int32 *map, LdaCorpus *out,
 	}
 }
 
+/* Report the documents skipped for their language (a NOTICE) */
+static void
+ReportSkipped(const LdaAggState *st)
+{
+	if (st->skipped_language > 0)
+		ereport(NOTICE,
+				(errmsg("lda: skipped " INT64_FORMAT " documents of other languages than %s",
+						st->skipped_language,
+						TextLangSetToString(&TextConfigDeserialize(st->textconf.data,
+																   st->textconf.len)->languages))));
+}
+
 /*
  * For a configuration that looks at languages: report the documents skipped
  * for their language, and restrict the model's configuration to the
@@ -1064,14 +1251,40 @@ RemapCorpus(const LdaAggState *st, const int32 *map, LdaCorpus *out,
 static void
 RecordLanguages(LdaAggState *st)
 {
-	if (st->skipped_language > 0)
-		ereport(NOTICE,
-				(errmsg("lda: skipped " INT64_FORMAT " documents of other languages than %s",
-						st->skipped_language,
-						TextLangSetToString(&TextConfigDeserialize(st->textconf.data,
-																   st->textconf.len)->languages))));
+	ReportSkipped(st);
 	if (!TextLangSetEmpty(&st->langs_seen))
 		TextConfigRestrictSerialized(&st->textconf, &st->langs_seen);
+}
+
+/*
+ * The final step of lda_update (lda_update.c): extend the model's vocabulary
+ * by the terms of the new documents, renumber their corpus into it and go on
+ * training.  An error when no new document came in.
+ */
+LdaModel *
+LdaAggUpdateFinish(void *state)
+{
+	LdaAggState *st = (LdaAggState *) state;
+	int32	   *map;
+	VocabWords *words;
+	Vocab	   *vocab;
+	LdaCorpus	corpus;
+	int64		empty;
+	double		tokens;
+
+	if (st == NULL || VocabBuilderDocuments(st->builder) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot update an LDA model without new documents"),
+				 errdetail(st == NULL ? "The aggregate received no rows." :
+						   "The aggregate received only NULL documents or documents of other languages.")));
+	if (st->base == NULL)
+		elog(ERROR, "lda_update state without a model");
+	ReportSkipped(st);
+	vocab = VocabBuilderExtend(st->builder, LDA_VOCAB(st->base), LdaUpdateBaseWords(st->base),
+							   Max(st->params.max_terms, st->base->nterms), &map, &words);
+	RemapCorpus(st, map, &corpus, &empty, &tokens);
+	return LdaUpdate(st->base, &st->params, st->auto_iter, vocab, words, &corpus, empty, tokens);
 }
 
 PG_FUNCTION_INFO_V1(lda_agg_finalfn);
@@ -1114,61 +1327,4 @@ lda_check_params(PG_FUNCTION_ARGS)
 	if (tc)
 		(void) TextConfigFromJsonb(tc);
 	PG_RETURN_JSONB_P(jb);
-}
-
-/* "1 column of type bigint", "2 columns (text, integer)", "no columns" */
-static char *
-DescribeColumns(TupleDesc desc)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	if (desc == NULL || desc->natts == 0)
-		appendStringInfoString(&buf, "no column");
-	else if (desc->natts == 1)
-		appendStringInfo(&buf, "1 column of type %s", format_type_be(TupleDescAttr(desc, 0)->atttypid));
-	else
-	{
-		appendStringInfo(&buf, "%d columns (", desc->natts);
-		for (int i = 0; i < desc->natts; i++)
-			appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "",
-							 format_type_be(TupleDescAttr(desc, i)->atttypid));
-		appendStringInfoChar(&buf, ')');
-	}
-	return buf.data;
-}
-
-PG_FUNCTION_INFO_V1(lda_check_source);
-/* lda_check_source(source): error unless the query (parsed, not run) returns one text column */
-Datum
-lda_check_source(PG_FUNCTION_ARGS)
-{
-	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	Oid			texttype = TEXTOID;
-	SPIPlanPtr	plan;
-	List	   *sources;
-	TupleDesc	desc = NULL;
-	Oid			coltype = InvalidOid;
-
-	SPI_connect();
-	plan = SPI_prepare(query, 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	sources = SPI_plan_get_plan_sources(plan);
-	if (list_length(sources) == 1)
-		desc = ((CachedPlanSource *) linitial(sources))->resultDesc;
-	if (desc != NULL && desc->natts == 1)
-		coltype = TupleDescAttr(desc, 0)->atttypid;
-	if (list_length(sources) != 1 || coltype == InvalidOid ||
-		!can_coerce_type(1, &coltype, &texttype, COERCION_IMPLICIT))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("training query must return one text column"),
-				 errdetail("The query %s.", list_length(sources) != 1 ?
-						   "is not one statement" :
-						   psprintf("returns %s", DescribeColumns(desc))),
-				 errhint("Pass a query such as 'SELECT text FROM tweetlda.tweets'; cast the column with ::text if needed.")));
-	SPI_freeplan(plan);
-	SPI_finish();
-	PG_RETURN_VOID();
 }

@@ -290,9 +290,29 @@ typedef struct LdaCorpus
 	uint64	   *hashes;			/* content hash of each document */
 } LdaCorpus;
 
+/*
+ * Where training goes on from (an incremental update): lambda (nterms x k,
+ * term-major), alpha and eta to start from, t0 the mini-batches already run
+ * (the learning rate is rho_t = (learning_offset + t0 + t)^-learning_decay),
+ * D the number of documents the sufficient statistics of a mini-batch are
+ * scaled to, batch the documents of a mini-batch.
+ */
+typedef struct LdaContinue
+{
+	const double *lambda;
+	const double *alpha;
+	double		eta;
+	int64		t0;
+	double		D;
+	int64		batch;
+} LdaContinue;
+
 /* lda_train.c */
 extern LdaTrainResult *LdaTrain(const LdaParams *params, const LdaCorpus *corpus,
 								int nterms, const double *termWeight);
+extern LdaTrainResult *LdaTrainFrom(const LdaParams *params, const LdaCorpus *corpus,
+									int nterms, const double *termWeight,
+									const LdaContinue *from);
 extern void LdaCheckParams(const LdaParams *params);
 extern void LdaParamsDefault(LdaParams *params);
 extern void LdaParamsResolve(LdaParams *params);

@@ -537,10 +537,13 @@ UpdateAlpha(LdaTrainer *tr, double rho, double n)
 		tr->alpha[t] += rho * (-(gradf[t] - b) / q[t]);
 }
 
-/* Allocate the trainer's arrays, checking the sizes first */
+/*
+ * Allocate the trainer's arrays, checking the sizes first; start from the
+ * state of from (an update), or from Spark's random lambda (from NULL).
+ */
 static void
 InitTrainer(LdaTrainer *tr, const LdaParams *p, const LdaCorpus *corpus,
-			int nterms, const double *termWeight)
+			int nterms, const double *termWeight, const LdaContinue *from)
 {
 	Size		cells;
 	int			maxlen = 1;
@@ -580,10 +583,20 @@ InitTrainer(LdaTrainer *tr, const LdaParams *p, const LdaCorpus *corpus,
 		lane->scratch.gammaOld = palloc(sizeof(double) * p->k);
 		lane->scratch.phinorm = palloc(sizeof(double) * maxlen);
 	}
-	/* Spark: lambda ~ Gamma(100, 1/100), drawn topic by topic */
-	for (int t = 0; t < p->k; t++)
-		for (int w = 0; w < nterms; w++)
-			tr->lambda[(Size) w * p->k + t] = RngGamma(&tr->rng, 100.0, 0.01);
+	if (from != NULL)
+	{
+		/* continue from a model's state: its lambda, alpha and eta */
+		memcpy(tr->lambda, from->lambda, sizeof(double) * cells);
+		memcpy(tr->alpha, from->alpha, sizeof(double) * p->k);
+		tr->eta = from->eta;
+	}
+	else
+	{
+		/* Spark: lambda ~ Gamma(100, 1/100), drawn topic by topic */
+		for (int t = 0; t < p->k; t++)
+			for (int w = 0; w < nterms; w++)
+				tr->lambda[(Size) w * p->k + t] = RngGamma(&tr->rng, 100.0, 0.01);
+	}
 	LdaExpDirichletExpectation(tr->k, nterms, tr->lambda, tr->expElogbeta, tr->Elogbeta);
 }
 
@@ -637,14 +650,31 @@ LdaTrainResult *
 LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 		 const double *termWeight)
 {
+	return LdaTrainFrom(p, corpus, nterms, termWeight, NULL);
+}
+
+/*
+ * Train on the corpus, from the state of from when not NULL (an incremental
+ * update, lda_update.c: online variational Bayes goes on from its lambda and
+ * alpha, with rho_t = (tau0 + from->t0 + t)^-kappa, mini-batches of
+ * from->batch documents and sufficient statistics scaled to from->D
+ * documents), else from a random lambda (training: t0 0, batches of
+ * round(documents x subsampling_rate), D the corpus's documents).
+ */
+LdaTrainResult *
+LdaTrainFrom(const LdaParams *p, const LdaCorpus *corpus, int nterms,
+			 const double *termWeight, const LdaContinue *from)
+{
 	LdaTrainer	tr;
 	LdaTrainResult *res = palloc0(sizeof(LdaTrainResult));
 	int64		D = corpus->ndocs;
+	double		scaleD = from ? from->D : (double) D;
+	int64		t0 = from ? from->t0 : 0;
 	int64	   *order;
 	int64		batch,
 				pos = 0,
 				processed = 0;
-	bool		online = p->optimizer == LDA_OPTIMIZER_ONLINE;
+	bool		online = from != NULL || p->optimizer == LDA_OPTIMIZER_ONLINE;
 	instr_time	start;
 	double		last_notice = 0.0;
 	double		bound = 0.0;
@@ -658,9 +688,11 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 				 errmsg("cannot train an LDA model on an empty corpus"),
 				 errdetail("No document contains a term of the vocabulary.")));
 	INSTR_TIME_SET_CURRENT(start);
-	InitTrainer(&tr, p, corpus, nterms, termWeight);
+	InitTrainer(&tr, p, corpus, nterms, termWeight, from);
 	order = LdaCanonicalOrder(corpus);
 	batch = online ? Max(1, Min(D, (int64) rint(D * p->subsampling_rate))) : D;
+	if (from != NULL)
+		batch = Max(1, Min(D, from->batch));
 	if (online)
 		Shuffle(&tr, order, D);
 
@@ -681,10 +713,10 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 		pos += online ? n : 0;
 		processed += n;
 		if (notice)
-			bound = BatchBound(&tr, (double) D / n);
-		rho = online ? pow(p->learning_offset + iter, -p->learning_decay) : 1.0;
+			bound = BatchBound(&tr, scaleD / n);
+		rho = online ? pow(p->learning_offset + (t0 + iter), -p->learning_decay) : 1.0;
 		inner += tr.lanes[0].inner;
-		MStep(&tr, rho, (double) D / n);
+		MStep(&tr, rho, scaleD / n);
 		if (p->optimize_doc_concentration)
 			UpdateAlpha(&tr, rho, (double) n);
 		if (notice && !last)
@@ -703,8 +735,9 @@ LdaTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 	FillTrainingInfo(&res->info, p, D, (double) processed / D, bound);
 	res->info.seconds = Elapsed(start);
 	ereport(NOTICE,
-			(errmsg("lda: trained k=%d on " INT64_FORMAT " documents in %d iterations (%.2f passes), %.1f s, bound per token %.4f",
-					p->k, D, p->max_iter, res->info.passes, res->info.seconds, bound),
+			(errmsg("lda: %s k=%d on " INT64_FORMAT " %sdocuments in %d iterations (%.2f passes), %.1f s, bound per token %.4f",
+					from ? "updated" : "trained", p->k, D, from ? "new " : "",
+					p->max_iter, res->info.passes, res->info.seconds, bound),
 			 errdetail("The E-step took %.1f iterations per document on average.",
 					   (double) inner / Max(processed, 1))));
 	return res;

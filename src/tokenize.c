@@ -885,11 +885,25 @@ TokenizeTweetForms(Tokenizer *tok, const char *text, int len, const char *iso, i
 	return DispatchTweet(tok, text, len, iso, isolen, NULL, sink, arg);
 }
 
+/*
+ * True when the tokens do not depend on the language although the configuration
+ * is 'auto': no stopwords, no stemming, no language restriction (the scanner
+ * itself has no language-specific rule), so detection can be skipped.
+ */
+static inline bool
+LanguageBlind(const TextConfig *cfg)
+{
+	return cfg->auto_language && !cfg->restrict_languages && !cfg->stopwords && !cfg->stem;
+}
+
 /* Tokenize UTF-8 text, handing each token to sink (detecting its language if needed) */
 void
 TokenizeText(Tokenizer *tok, const char *text, int len, TokenSink sink, void *arg)
 {
-	(void) TokenizeTweet(tok, text, len, NULL, 0, sink, arg);
+	if (LanguageBlind(&tok->cfg))
+		ScanText(tok, text, len, sink, NULL, arg);
+	else
+		(void) TokenizeTweet(tok, text, len, NULL, 0, sink, arg);
 }
 
 /* Tokenize UTF-8 text, handing each token and its surface form to sink */

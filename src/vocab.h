@@ -197,6 +197,11 @@ extern VocabBuilder *VocabBuilderDeserialize(StringInfo buf, MemoryContext cxt);
 /* The vocabulary; map (optional): local number -> id or -1; words (optional) */
 extern Vocab *VocabBuilderFinish(const VocabBuilder *b, int32 **map, VocabWords **words);
 
+/* A base vocabulary extended by the documents of b (an update; map and words required) */
+extern Vocab *VocabBuilderExtend(const VocabBuilder *b, const Vocab *base,
+								 const VocabWords *basewords, int32 max_terms,
+								 int32 **map, VocabWords **words);
+
 extern VocabForms *VocabFormsCreate(MemoryContext cxt);
 extern void VocabFormsAdd(VocabForms *f, int32 term, const char *form, int len, bool hashtag,
 						  int64 n);

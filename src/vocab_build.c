@@ -749,6 +749,118 @@ VocabBuilderFinish(const VocabBuilder *b, int32 **map, VocabWords **words)
 	return v;
 }
 
+/* An empty array of n int32 set to -1 */
+static int32 *
+UnmappedArray(int32 n)
+{
+	int32	   *a = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(n, 1));
+
+	for (int32 i = 0; i < n; i++)
+		a[i] = -1;
+	return a;
+}
+
+/*
+ * The words of an extended vocabulary: the base's terms keep their word
+ * (basewords), the added terms get their most frequent form in b.
+ */
+static VocabWords *
+ExtendedWords(const VocabBuilder *b, const Vocab *v, const VocabWords *basewords,
+			  const int64 *cf, const int32 *map)
+{
+	VocabWords *built = VocabWordsBuild(v, b->forms, cf, map);
+	VocabWords *w = palloc0(sizeof(VocabWords));
+	int32		nbase = basewords->nterms;
+	int64		textlen = basewords->textlen;
+
+	for (int32 i = nbase; i < v->nterms; i++)
+		textlen += built->offsets[i + 1] - built->offsets[i];
+	CheckVocabSizes(v->nterms, textlen);
+	w->nterms = v->nterms;
+	w->textlen = (int32) textlen;
+	w->cf = built->cf;
+	w->offsets = palloc(sizeof(uint32) * (v->nterms + 1));
+	w->text = palloc(Max(textlen, 1));
+	memcpy(w->offsets, basewords->offsets, sizeof(uint32) * (nbase + 1));
+	memcpy(w->text, basewords->text, basewords->textlen);
+	for (int32 i = nbase; i < v->nterms; i++)
+	{
+		uint32		len = built->offsets[i + 1] - built->offsets[i];
+
+		memcpy(w->text + w->offsets[i], built->text + built->offsets[i], len);
+		w->offsets[i + 1] = w->offsets[i] + len;
+	}
+	return w;
+}
+
+/*
+ * Extend the vocabulary base (with its words and corpus frequencies
+ * basewords) by the documents counted in b (an incremental update of a
+ * model).  The base's terms keep their ids and every one of them stays; their
+ * document and corpus frequencies grow by b's counts.  The terms of b that
+ * pass b's rules (min_df, max_df over b's documents; tweetlda.vocabulary's
+ * order) and are not in the base follow, until the vocabulary has max_terms
+ * terms (or as many as the base when it has more).  map receives b's local
+ * number -> id (-1: not kept); words the corpus frequencies and words (the
+ * base's terms keep their word).  The result depends on the counts only, not
+ * on the order of the documents.
+ */
+Vocab *
+VocabBuilderExtend(const VocabBuilder *b, const Vocab *base, const VocabWords *basewords,
+				   int32 max_terms, int32 **map, VocabWords **words)
+{
+	VocabIndex *ix = VocabIndexCreate(base);
+	int32		nbase = base->nterms;
+	int32	   *kept;
+	int32		nkept = KeptTerms(b, &kept);
+	int32	   *added = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(nkept, 1));
+	int32		nadded = 0;
+	int64		textlen = base->textlen;
+	int64	   *cf;
+	Vocab	   *v;
+	uint32	   *off;
+
+	*map = UnmappedArray(b->nterms);
+	for (int32 i = 0; i < b->nterms; i++)
+		(*map)[i] = VocabIndexLookup(ix, b->terms[i].str, b->terms[i].len);
+	for (int32 i = 0; i < nkept && nbase + nadded < max_terms; i++)
+		if ((*map)[kept[i]] < 0)
+		{
+			added[nadded++] = kept[i];
+			textlen += b->terms[kept[i]].len;
+		}
+	CheckVocabSizes((int64) nbase + nadded, textlen);
+	v = VocabAllocate(nbase + nadded, (int) textlen, base->ndocs + b->ndocs);
+	off = VOCAB_OFFSETS(v);
+	memcpy(v->df, base->df, sizeof(int64) * nbase);
+	memcpy(off, VOCAB_OFFSETS(base), sizeof(uint32) * (nbase + 1));
+	memcpy(VOCAB_TEXT(v), VOCAB_TEXT(base), base->textlen);
+	cf = palloc0(sizeof(int64) * Max(nbase + nadded, 1));
+	memcpy(cf, basewords->cf, sizeof(int64) * nbase);
+	for (int32 i = 0; i < b->nterms; i++)
+		if ((*map)[i] >= 0)
+		{
+			v->df[(*map)[i]] += b->terms[i].df;
+			cf[(*map)[i]] += b->terms[i].count;
+		}
+	for (int32 j = 0; j < nadded; j++)
+	{
+		const BuildTerm *t = &b->terms[added[j]];
+		int32		id = nbase + j;
+
+		v->df[id] = t->df;
+		cf[id] = t->count;
+		memcpy(VOCAB_TEXT(v) + off[id], t->str, t->len);
+		off[id + 1] = off[id] + t->len;
+		(*map)[added[j]] = id;
+	}
+	VocabFinish(v);
+	*words = ExtendedWords(b, v, basewords, cf, *map);
+	pfree(kept);
+	pfree(added);
+	return v;
+}
+
 /* The parameters of this row of the aggregate (NULL means the default) */
 static void
 GetBuildParams(FunctionCallInfo fcinfo, VocabBuildParams *p)

@@ -435,9 +435,9 @@ BEGIN
                               heldout_filter, train_model.source, source_alias)
         INTO result USING p;
     IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
-        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) FROM (%s) AS %s WHERE %s',
-                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END,
-                                  train_model.source, source_alias, heldout_filter)
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) OPERATOR(pg_catalog.||) tweetlda.drift_baseline($1, pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(%s)) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END, CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                                  train_model.source, source_alias, heldout_filter)  -- with the drift baseline (src/sql/80_lifecycle.sql)
             INTO quality USING result;
         IF quality IS NOT NULL THEN
             result := tweetlda.lda_model_with_quality(result,
@@ -448,8 +448,8 @@ BEGIN
                 (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
         END IF;
     END IF;
-    RETURN tweetlda.store_model(train_model.name, result, p, train_model.family,
-                                train_model.parent, train_model.origin);
+    RETURN tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                train_model.parent, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
 END;
 $$;
 
@@ -796,16 +796,21 @@ CREATE FUNCTION tweetlda.lda_model_with_quality(model tweetlda.lda_model,
     AS 'MODULE_PATHNAME', 'lda_model_with_quality'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
--- The quality report of a model over the documents of source (a query returning one text column).
+-- The quality report of a model over the documents of source (a query returning one text column,
+-- or two: the text and its language, as for train()).
 CREATE FUNCTION tweetlda.evaluate(model tweetlda.lda_model, source text) RETURNS jsonb
     LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
 AS $$
 DECLARE
     result jsonb;
 BEGIN
-    PERFORM tweetlda.lda_check_source(source);
-    EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc) FROM (%s) AS s(doc)', source)
-        INTO result USING model;
+    IF tweetlda.lda_check_training_source(source) THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc, s.lang) FROM (%s) AS s(doc, lang)', source)
+            INTO result USING model;
+    ELSE
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc) FROM (%s) AS s(doc)', source)
+            INTO result USING model;
+    END IF;
     RETURN result;
 END;
 $$;

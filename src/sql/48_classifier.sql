@@ -134,6 +134,12 @@ CREATE TRIGGER sentiment_models_changed
 -- sentiment_uncertain) keep the caller's search_path, as tweetlda.train() does, so that the
 -- query sees the caller's tables; their own SQL is schema-qualified throughout.
 
+-- Error unless the query source (parsed, not run) returns two columns: the text and its
+-- label, of any type (train_sentiment and evaluate_sentiment say so instead of a column-alias error).
+CREATE FUNCTION tweetlda.sentiment_check_source(source text) RETURNS void
+    AS 'MODULE_PATHNAME', 'sentiment_check_source'
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
 -- Train a classifier on source, a query returning (text, label) rows, and store it under name;
 -- returns its metrics (held-out accuracy, macro-F1, per-class precision and recall, confusion).
 -- holdout: the share of the texts (chosen by a hash of each text and the seed) kept out of
@@ -182,6 +188,7 @@ BEGIN
                                       'class_weight', train_sentiment.class_weight,
                                       'cv_folds', train_sentiment.cv_folds, 'seed', train_sentiment.seed));
     PERFORM tweetlda.sentiment_classifier_check_params(p);
+    PERFORM tweetlda.sentiment_check_source(train_sentiment.source);
     EXECUTE pg_catalog.format('SELECT tweetlda.sentiment_classifier(s.doc::text, s.label::text, $1) FROM (%s) AS s(doc, label)',
                               train_sentiment.source)
         INTO result USING p;
@@ -245,6 +252,7 @@ DECLARE
     docs text[];
     labels text[];
 BEGIN
+    PERFORM tweetlda.sentiment_check_source(evaluate_sentiment.source);
     EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(s.label::text) FROM (%s) AS s(doc, label)',
                               evaluate_sentiment.source)
         INTO docs, labels;

@@ -297,9 +297,11 @@ CREATE FUNCTION tweetlda.stream_launch() RETURNS integer
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 
 -- Start (or reconfigure) the stream worker of this database; returns the pid of the running
--- worker, else of the one launched.
+-- worker, else of the one launched. analyzer: the sentiment analyzer of the stream (a built-in
+-- one or a trained classifier, see tweetlda.analyzers()); NULL keeps the current one.
 CREATE FUNCTION tweetlda.start_stream(trigger_interval interval DEFAULT '1 second',
-                                      batch_size integer DEFAULT 10000)
+                                      batch_size integer DEFAULT 10000,
+                                      analyzer text DEFAULT NULL)
     RETURNS integer
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -318,9 +320,16 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Pass a batch size between 1 and 1000000.';
     END IF;
+    IF start_stream.analyzer IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM tweetlda.analyzers() a WHERE a.name = start_stream.analyzer) THEN
+        RAISE EXCEPTION 'unknown sentiment analyzer "%"', start_stream.analyzer
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'tweetlda.analyzers() lists the built-in analyzers and the trained classifiers.';
+    END IF;
     UPDATE tweetlda.stream_state s
     SET enabled = true, trigger_interval = start_stream.trigger_interval,
-        batch_size = start_stream.batch_size, started_at = now();
+        batch_size = start_stream.batch_size,
+        analyzer = coalesce(start_stream.analyzer, s.analyzer), started_at = now();
     -- Launch a worker even when one runs: it waits for this transaction to end, then takes
     -- over only if the running one is gone by then (one that was just stopping, say).
     pid := tweetlda.stream_launch();
@@ -409,7 +418,7 @@ $$;
 
 -- Writing functions are for the owner and the roles it grants them to.
 REVOKE ALL ON FUNCTION tweetlda.process_pending(integer), tweetlda.score_tweets(bigint[]),
-    tweetlda.start_stream(interval, integer), tweetlda.stop_stream(),
+    tweetlda.start_stream(interval, integer, text), tweetlda.stop_stream(),
     tweetlda.stream_launch(), tweetlda.stream_status(), tweetlda.schedule_scoring(text),
     tweetlda.unschedule_scoring(), tweetlda.enqueue_landed(),
     tweetlda.rescore(timestamptz) FROM PUBLIC;
