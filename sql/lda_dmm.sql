@@ -147,3 +147,8 @@ SELECT count(*) AS scores, bool_and(s.model_id = tweetlda.active_model()) AS act
        bool_and(s.topics = tweetlda.topics('planted_dmm', t.text)) AS same_topics,
        count(DISTINCT s.top_topic) AS topics
 FROM tweetlda.tweet_scores s JOIN tweetlda.tweets t ON t.id = s.tweet_id;
+
+-- clean up for the tests that follow
+DELETE FROM tweetlda.models WHERE name IN ('planted_dmm', 'planted_lda');
+TRUNCATE tweetlda.tweets, tweetlda.tweet_ids, tweetlda.tweet_scores, tweetlda.pending;
+DROP TABLE dmm_docs, dmm_many, dmm_models;
