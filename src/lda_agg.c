@@ -96,7 +96,7 @@ typedef struct LdaAggState
 static const char *const param_keys[] = {
 	"k", "max_iter", "doc_concentration", "topic_concentration", "learning_offset",
 	"learning_decay", "subsampling_rate", "optimize_doc_concentration", "seed",
-	"optimizer", "weighting", "text_config", "min_df", "max_df", "max_terms", NULL
+	"optimizer", "weighting", "text_config", "min_df", "max_df", "max_terms", "method", NULL
 };
 
 static const OptionSet param_options = {
@@ -161,6 +161,7 @@ ApplyParam(void *arg, const char *key, JsonbValue *v)
 	else if (strcmp(key, "max_iter") == 0)
 	{
 		p->max_iter = OptionInt(o, key, v, PG_INT32_MIN, PG_INT32_MAX);
+		p->max_iter_given = true;
 		pp->iter_given = true;
 	}
 	else if (strcmp(key, "doc_concentration") == 0)
@@ -180,6 +181,8 @@ ApplyParam(void *arg, const char *key, JsonbValue *v)
 	else if (strcmp(key, "optimizer") == 0)
 		p->optimizer = ParamChoice(key, v, "online", "batch") ?
 			LDA_OPTIMIZER_BATCH : LDA_OPTIMIZER_ONLINE;
+	else if (strcmp(key, "method") == 0)
+		p->method = ParamChoice(key, v, "lda", "dmm") ? LDA_METHOD_DMM : LDA_METHOD_LDA;
 	else if (strcmp(key, "weighting") == 0)
 		p->weighting = ParamChoice(key, v, "tfidf", "tf") ?
 			LDA_WEIGHTING_TF : LDA_WEIGHTING_TFIDF;
@@ -218,6 +221,7 @@ ParseParams(Jsonb *jb, LdaParams *p)
 	if (jb == NULL)
 		return NULL;
 	OptionsParse(jb, &param_options, ApplyParam, &pp);
+	LdaParamsResolve(p);
 	LdaCheckParams(p);
 	return pp.textconf;
 }
@@ -1157,11 +1161,15 @@ TrainModel(const LdaAggState *st, const Vocab *vocab, const VocabWords *words,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cannot train an LDA model on an empty corpus"),
 				 errdetail("No document contains a term of the vocabulary.")));
-	res = LdaTrain(&st->params, corpus, vocab->nterms, TermWeights(&st->params, vocab));
+	/* the one place where the method chooses the trainer */
+	if (st->params.method == LDA_METHOD_DMM)
+		res = DmmTrain(&st->params, corpus, vocab->nterms);
+	else
+		res = LdaTrain(&st->params, corpus, vocab->nterms, TermWeights(&st->params, vocab));
 	res->info.empty_documents = empty_documents;
 	res->info.tokens = tokens;
 	res->info.trained_at = GetCurrentTimestamp();
-	return LdaModelBuild(res, st->params.k, vocab->nterms, (StringInfo) &st->textconf, vocab, words);
+	return LdaModelBuild(res, res->k, vocab->nterms, (StringInfo) &st->textconf, vocab, words);
 }
 
 /* The vocabulary lda_from_text built, its words, and map: local number -> term id (-1: not kept) */

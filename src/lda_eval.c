@@ -223,8 +223,7 @@ CountCompletion(EvalState *st)
 		s->scratch.phinorm = repalloc_huge(s->scratch.phinorm, sizeof(double) * n);
 		s->scratch.maxterms = n;
 	}
-	LdaInferDoc(&s->scratch, s->alpha, s->expElogbeta, n, st->half, st->wts,
-				LdaDocTolerance(n, st->wts, nobs), true);
+	LdaScorerPosterior(s, n, st->half, st->wts, nobs, true);
 	for (int t = 0; t < k; t++)
 		gsum += s->scratch.gamma[t];
 	for (int i = 1; i < st->n; i += 2)

@@ -619,3 +619,68 @@ LdaExpDirichletExpectation(int k, int nterms, const double *lambda,
 	LdaDirichletPsisum(k, nterms, lambda, psisum);
 	LdaExpDirichletRows(k, 0, nterms, lambda, psisum, expElogbeta, Elogbeta);
 }
+
+/* Multiply the pending factors into post; rescale post by its maximum into *logscale */
+static void
+MixtureFold(int k, double *post, double *num, double *den, double *logscale)
+{
+	double		mx = 0.0;
+
+	for (int t = 0; t < k; t++)
+	{
+		post[t] *= num[t] / den[t];
+		num[t] = den[t] = 1.0;
+		mx = post[t] > mx ? post[t] : mx;
+	}
+	if (mx > 0.0)
+	{
+		for (int t = 0; t < k; t++)
+			post[t] /= mx;
+		*logscale += log(mx);
+	}
+}
+
+/*
+ * Exact posterior of a mixture (see lda_infer.h): the factors of 8 tokens are
+ * multiplied per cluster, then folded into post and rescaled, so nothing
+ * overflows or underflows whatever the document length.
+ */
+double
+LdaMixturePosterior(int k, const double *prior, const double *lambda,
+					const double *colsum, int n, const uint32_t *ids,
+					const double *cnts, double *post)
+{
+	double		num[LDA_MIXTURE_MAX_K],
+				den[LDA_MIXTURE_MAX_K];
+	double		logscale = 0.0,
+				sum = 0.0;
+	long		i = 0;
+
+	for (int t = 0; t < k; t++)
+	{
+		post[t] = prior[t];
+		num[t] = den[t] = 1.0;
+	}
+	for (int e = 0; e < n; e++)
+	{
+		const double *row = lambda + (size_t) ids[e] * k;
+		long		c = (long) cnts[e];
+
+		for (long j = 0; j < c; j++, i++)
+		{
+			for (int t = 0; t < k; t++)
+			{
+				num[t] *= row[t] + (double) j;
+				den[t] *= colsum[t] + (double) i;
+			}
+			if ((i + 1) % 8 == 0)
+				MixtureFold(k, post, num, den, &logscale);
+		}
+	}
+	MixtureFold(k, post, num, den, &logscale);
+	for (int t = 0; t < k; t++)
+		sum += post[t];
+	for (int t = 0; t < k; t++)
+		post[t] /= sum;
+	return logscale + log(sum);
+}

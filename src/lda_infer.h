@@ -59,6 +59,19 @@ extern double LdaDocBound(const LdaScratch *s, const double *alpha,
 						  const double *Elogbeta, int n,
 						  const uint32_t *ids, const double *wts);
 
+#define LDA_MIXTURE_MAX_K 1000	/* LDA_MAX_K */
+
+/*
+ * The exact posterior over the clusters of a Dirichlet multinomial mixture
+ * given a document of n distinct terms ids with counts cnts: post[t] is
+ * proportional to prior[t] * prod_w prod_{j<c_w} (lambda[w,t] + j) /
+ * prod_{i<N} (colsum[t] + i), normalized to sum 1.  Returns the log of the
+ * normalizing sum (the document's log evidence plus log sum(prior)).
+ */
+extern double LdaMixturePosterior(int k, const double *prior, const double *lambda,
+								  const double *colsum, int n, const uint32_t *ids,
+								  const double *cnts, double *post);
+
 /* expElogbeta (and optionally Elogbeta) V x k from lambda V x k (term-major) */
 extern void LdaDirichletPsisum(int k, int nterms, const double *lambda, double *psisum);
 extern void LdaExpDirichletRows(int k, int w0, int w1, const double *lambda,

@@ -281,6 +281,29 @@ AppendQuality(StringInfo buf, const LdaModel *m)
 	appendStringInfoChar(buf, '}');
 }
 
+/* A mixture's cluster weights (alpha normalized) and its clusters with at least one document */
+static void
+AppendMixture(StringInfo buf, const LdaModel *m)
+{
+	double		sum = 0.0;
+	int			clusters = 0;
+
+	for (int t = 0; t < m->k; t++)
+	{
+		sum += m->alpha[t];
+		/* alpha[t] = documents of t + the prior alpha */
+		clusters += m->alpha[t] - m->info.doc_concentration >= 0.5;
+	}
+	appendStringInfoString(buf, ", \"weights\": [");
+	for (int t = 0; t < m->k; t++)
+	{
+		if (t > 0)
+			appendStringInfoString(buf, ", ");
+		AppendJsonNumber(buf, m->alpha[t] / sum);
+	}
+	appendStringInfo(buf, "], \"clusters\": %d", clusters);
+}
+
 PG_FUNCTION_INFO_V1(lda_model_info);
 /* model_info(model): k, alpha, eta, vocab_size, weighting, text_config and training as jsonb */
 Datum
@@ -308,6 +331,9 @@ lda_model_info(PG_FUNCTION_ARGS)
 	AppendTrainingInfo(&buf, m);
 	appendStringInfoString(&buf, ", \"quality\": ");
 	AppendQuality(&buf, m);
+	appendStringInfo(&buf, ", \"method\": \"%s\"", LdaMethodName(m->info.method));
+	if (m->info.method == LDA_METHOD_DMM)
+		AppendMixture(&buf, m);
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
@@ -325,6 +351,9 @@ lda_topics_bound(PG_FUNCTION_ARGS)
 	double	   *sum = LdaTopicSums(m);
 	double		bound = 0.0;
 
+	/* a mixture's log likelihood is the sum of its documents' exact log evidence */
+	if (m->info.method == LDA_METHOD_DMM)
+		PG_RETURN_FLOAT8(0.0);
 	for (Size i = 0; i < cells; i++)
 		lam[i] = lambda[i];
 	LdaExpDirichletExpectation(m->k, m->nterms, lam, NULL, Elogbeta);

@@ -3,8 +3,9 @@
  *		The tweetlda.lda_model type: construction from a training result, the
  *		portable binary encoding (send/recv), and the text form.
  *
- * Portable encoding (send/recv; network byte order, version 2; version 1,
- * written by 0.1.0, ends after the vocabulary and is still read):
+ * Portable encoding (send/recv; network byte order, version 3; version 1,
+ * written by 0.1.0, ends after the vocabulary, version 2 has no method byte;
+ * both are still read):
  *
  *	int32 magic, int32 version, int32 k, int32 nterms, int32 textconf_len,
  *	int64 vocab_size, int64 fingerprint, float8 eta,
@@ -13,6 +14,7 @@
  *	  float8 learning_decay, float8 subsampling_rate, float8 doc_concentration,
  *	  float8 passes, float8 seconds, float8 bound_per_token, int64 trained_at,
  *	  int8 optimizer, int8 optimize_doc_concentration, int8 weighting,
+ *	  version 3: int8 method (0 lda, 1 dmm),
  *	float8 alpha[k], float4 lambda[nterms * k] (term-major),
  *	byte textconf[textconf_len],
  *	vocabulary: int32 nterms, int32 textlen, int64 ndocs,
@@ -59,6 +61,13 @@ const char *
 LdaWeightingName(LdaWeighting w)
 {
 	return w == LDA_WEIGHTING_TF ? "tf" : "tfidf";
+}
+
+/* Name of a method */
+const char *
+LdaMethodName(LdaMethod m)
+{
+	return m == LDA_METHOD_DMM ? "dmm" : "lda";
 }
 
 /* Name of an optimizer */
@@ -292,6 +301,8 @@ LdaModelSendTo(StringInfo buf, const LdaModel *m)
 	pq_sendint8(buf, in->optimizer);
 	pq_sendint8(buf, in->optimize_doc_concentration);
 	pq_sendint8(buf, in->weighting);
+	if (m->version >= 3)
+		pq_sendint8(buf, in->method);
 	for (int t = 0; t < m->k; t++)
 		pq_sendfloat8(buf, m->alpha[t]);
 	for (Size i = 0; i < (Size) m->k * m->nterms; i++)
@@ -322,7 +333,7 @@ GetPositive(StringInfo buf, const char *what)
 
 /* Read the training metadata, checking each field */
 static void
-RecvTrainingInfo(StringInfo buf, LdaTrainingInfo *in)
+RecvTrainingInfo(StringInfo buf, LdaTrainingInfo *in, int32 version)
 {
 	in->documents = pq_getmsgint64(buf);
 	in->empty_documents = pq_getmsgint64(buf);
@@ -341,13 +352,14 @@ RecvTrainingInfo(StringInfo buf, LdaTrainingInfo *in)
 	in->optimizer = pq_getmsgint(buf, 1);
 	in->optimize_doc_concentration = pq_getmsgint(buf, 1);
 	in->weighting = pq_getmsgint(buf, 1);
+	in->method = version >= 3 ? pq_getmsgint(buf, 1) : LDA_METHOD_LDA;
 	if (in->documents < 1 || in->empty_documents < 0 || !(in->tokens >= 0 && isfinite(in->tokens)) ||
 		in->iterations < 0 || in->max_iter < 1 || !isfinite(in->passes) ||
 		!isfinite(in->seconds) || isnan(in->bound_per_token))
 		BadModel("The training metadata is out of range.");
 	if (in->optimizer > LDA_OPTIMIZER_BATCH || in->optimize_doc_concentration > 1 ||
-		in->weighting > LDA_WEIGHTING_TFIDF)
-		BadModel("The training metadata has an unknown optimizer, flag or weighting.");
+		in->weighting > LDA_WEIGHTING_TFIDF || in->method > LDA_METHOD_DMM)
+		BadModel("The training metadata has an unknown optimizer, flag, weighting or method.");
 }
 
 /* Read the embedded vocabulary into v (its size was checked by the caller) */
@@ -451,7 +463,7 @@ LdaModelRecvFrom(StringInfo buf)
 	vtextlen = (int32) (vocab_size - (int64) VOCAB_SIZE(nterms, 0));
 
 	/* exact remaining length: fixed fields, arrays, text configuration, vocabulary */
-	expect = 8 + 8 + (8 + 8 + 8 + 4 + 4 + 8 + 8 * 7 + 8 + 3) +
+	expect = 8 + 8 + (8 + 8 + 8 + 4 + 4 + 8 + 8 * 7 + 8 + 3 + (version >= 3 ? 1 : 0)) +
 		(Size) k * 8 + (Size) k * nterms * 4 + textconf_len +
 		(4 + 4 + 8) + (Size) nterms * 8 + (Size) (nterms + 1) * 4 + vtextlen;
 	if (version >= 2)
@@ -480,7 +492,7 @@ LdaModelRecvFrom(StringInfo buf)
 	m->vocab_size = vocab_size;
 	m->fingerprint = pq_getmsgint64(buf);
 	m->eta = GetPositive(buf, "topic concentration");
-	RecvTrainingInfo(buf, &m->info);
+	RecvTrainingInfo(buf, &m->info, version);
 	for (int t = 0; t < k; t++)
 		m->alpha[t] = GetPositive(buf, "doc concentration");
 	lambda = LDA_LAMBDA(m);

@@ -23,6 +23,14 @@
  *	uint32	woff[nterms + 1]		word of term w: words[woff[w] .. woff[w + 1])
  *	char	words[words_len]		most frequent surface form of each term
  *
+ * Version 3 has the layout of version 2; its portable encoding adds the
+ * method byte (LdaMethod) after the weighting.  Versions 1 and 2 are LDA.
+ *
+ * A Dirichlet multinomial mixture (method dmm, dmm_train.c) uses the same
+ * layout: lambda holds the topic-word counts plus beta (n_tw + beta), eta is
+ * beta, and alpha[t] holds the documents of cluster t plus the prior alpha
+ * (m_t + alpha), so the cluster weights are alpha normalized.
+ *
  * Version 1 (0.1.0) models have no words, corpus frequencies or quality: they
  * are read as they are (words are the terms, p(w) is derived from lambda).
  *
@@ -40,7 +48,7 @@
 #include "vocab.h"
 
 #define LDA_MODEL_MAGIC		0x41444C54	/* "TLDA" */
-#define LDA_MODEL_VERSION	2		/* written; version 1 is still read */
+#define LDA_MODEL_VERSION	3		/* written; versions 1 and 2 are still read */
 #define LDA_MODEL_VERSION_MIN 1
 
 /* Limits, enforced with PROGRAM_LIMIT_EXCEEDED before allocating */
@@ -60,6 +68,18 @@ typedef enum LdaWeighting
 	LDA_WEIGHTING_TF = 0,
 	LDA_WEIGHTING_TFIDF = 1
 } LdaWeighting;
+
+/* The model: LDA (a topic mix per document) or a Dirichlet multinomial mixture (one topic) */
+typedef enum LdaMethod
+{
+	LDA_METHOD_LDA = 0,
+	LDA_METHOD_DMM = 1
+} LdaMethod;
+
+/* Defaults of the mixture (Yin & Wang 2014; max_iter chosen in doc/dmm.md) */
+#define DMM_DEFAULT_ALPHA	0.1
+#define DMM_DEFAULT_BETA	0.1
+#define DMM_DEFAULT_MAX_ITER 15
 
 typedef enum LdaOptimizer
 {
@@ -81,6 +101,8 @@ typedef struct LdaParams
 	int64		seed;
 	LdaOptimizer optimizer;
 	LdaWeighting weighting;
+	LdaMethod	method;
+	bool		max_iter_given; /* false: the method's default */
 	/* vocabulary, when the aggregate builds it (Spark CountVectorizer semantics) */
 	bool		vocab_keys;		/* min_df, max_df or max_terms given */
 	double		min_df;
@@ -108,7 +130,7 @@ typedef struct LdaTrainingInfo
 	uint8		optimizer;		/* LdaOptimizer */
 	uint8		optimize_doc_concentration;
 	uint8		weighting;		/* LdaWeighting */
-	uint8		reserved;		/* always 0 */
+	uint8		method;			/* LdaMethod (format version 3; 0 before) */
 	int32		reserved2;		/* always 0 */
 } LdaTrainingInfo;
 
@@ -247,6 +269,7 @@ CheckLdaCells(int64 k, int64 nterms)
 /* Training result of LdaTrain (allocated in CurrentMemoryContext) */
 typedef struct LdaTrainResult
 {
+	int			k;				/* topics (a mixture drops its empty clusters) */
 	double	   *lambda;			/* nterms x k, term-major */
 	double	   *alpha;			/* k */
 	double		eta;
@@ -292,6 +315,12 @@ extern LdaTrainResult *LdaTrainFrom(const LdaParams *params, const LdaCorpus *co
 									const LdaContinue *from);
 extern void LdaCheckParams(const LdaParams *params);
 extern void LdaParamsDefault(LdaParams *params);
+extern void LdaParamsResolve(LdaParams *params);
+extern int64 *LdaCanonicalOrder(const LdaCorpus *c);
+extern uint64 LdaRngNext(uint64 *state);
+
+/* dmm_train.c */
+extern LdaTrainResult *DmmTrain(const LdaParams *params, const LdaCorpus *corpus, int nterms);
 
 /* lda_model.c */
 extern LdaModel *LdaModelBuild(const LdaTrainResult *res, int k, int nterms,
@@ -301,6 +330,7 @@ extern LdaModel *LdaModelWithQuality(const LdaModel *m, const LdaQuality *q);
 extern void LdaModelCheck(const LdaModel *m, Size size);
 extern void LdaModelSetFingerprint(LdaModel *m);
 extern const char *LdaWeightingName(LdaWeighting w);
+extern const char *LdaMethodName(LdaMethod m);
 
 /* lda_inspect.c */
 extern double *LdaTopicSums(const LdaModel *m);

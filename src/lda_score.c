@@ -21,6 +21,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/detoast.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -100,12 +102,24 @@ LdaScorerCreate(const LdaModel *m, MemoryContext parent)
 	for (int w = 0; w < m->nterms; w++)
 		s->termWeight[w] = m->info.weighting == LDA_WEIGHTING_TFIDF ?
 			VocabIdf(LDA_VOCAB(s->model), w) : 1.0;
+	s->method = m->info.method;
 	tmp = MemoryContextAllocHuge(cxt, sizeof(double) * cells);
 	for (Size i = 0; i < cells; i++)
 		tmp[i] = lambda[i];
-	s->expElogbeta = MemoryContextAllocHuge(cxt, sizeof(double) * cells);
-	LdaExpDirichletExpectation(m->k, m->nterms, tmp, s->expElogbeta, NULL);
-	pfree(tmp);
+	if (s->method == LDA_METHOD_DMM)
+	{
+		/* the mixture's posterior needs lambda itself and its column sums */
+		s->mixLambda = tmp;
+		s->mixColsum = palloc0(sizeof(double) * m->k);
+		for (Size i = 0; i < cells; i++)
+			s->mixColsum[i % m->k] += tmp[i];
+	}
+	else
+	{
+		s->expElogbeta = MemoryContextAllocHuge(cxt, sizeof(double) * cells);
+		LdaExpDirichletExpectation(m->k, m->nterms, tmp, s->expElogbeta, NULL);
+		pfree(tmp);
+	}
 	s->scratch.k = m->k;
 	s->scratch.gamma = palloc(sizeof(double) * m->k);
 	s->scratch.expElogtheta = palloc(sizeof(double) * m->k);
@@ -137,6 +151,31 @@ LdaScorerElogbeta(LdaScorer *s)
 		s->Elogbeta = e;
 	}
 	return s->Elogbeta;
+}
+
+/*
+ * Infer the topics of a document (distinct terms ids with weights wts, count
+ * tokens) into s->scratch.gamma: the one place where the model's method
+ * chooses the inference.  LDA: the variational E-step (gamma, unnormalized);
+ * mixture: the exact posterior over the clusters (normalized), the document's
+ * log evidence in s->logEvidence.
+ */
+void
+LdaScorerPosterior(LdaScorer *s, int n, const uint32 *ids, const double *wts,
+				   double count, bool interruptible)
+{
+	if (s->method == LDA_METHOD_DMM)
+	{
+		double		prior = 0.0;
+
+		for (int t = 0; t < s->k; t++)
+			prior += s->alpha[t];
+		s->logEvidence = LdaMixturePosterior(s->k, s->alpha, s->mixLambda, s->mixColsum,
+											 n, ids, wts, s->scratch.gamma) - log(prior);
+		return;
+	}
+	LdaInferDoc(&s->scratch, s->alpha, s->expElogbeta, n, ids, wts,
+				LdaDocTolerance(n, wts, count), interruptible);
 }
 
 /* Token sink: append the id of every vocabulary term */
@@ -217,8 +256,7 @@ LdaScorerInferLang(LdaScorer *s, text *doc, text *lang)
 		total += s->wts[i];
 	if (total <= 0.0)
 		return false;
-	LdaInferDoc(&s->scratch, s->alpha, s->expElogbeta, n, s->ids, s->wts,
-				LdaDocTolerance(n, s->wts, count), true);
+	LdaScorerPosterior(s, n, s->ids, s->wts, count, true);
 	return true;
 }
 
@@ -492,7 +530,9 @@ lda_doc_bound(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	for (int i = 0; i < s->n; i++)
 		total += s->wts[i];
-	elems[0] = Float8GetDatum(LdaDocBound(&s->scratch, s->alpha, LdaScorerElogbeta(s),
+	/* a mixture's "bound" is its exact log evidence */
+	elems[0] = Float8GetDatum(s->method == LDA_METHOD_DMM ? s->logEvidence :
+							  LdaDocBound(&s->scratch, s->alpha, LdaScorerElogbeta(s),
 										  s->n, s->ids, s->wts));
 	elems[1] = Float8GetDatum(total);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, 2, FLOAT8OID, sizeof(float8),

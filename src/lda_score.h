@@ -24,7 +24,11 @@ typedef struct LdaScorer
 	Tokenizer  *tok;
 	VocabIndex *index;
 	double	   *termWeight;		/* IDF or 1 per term */
-	double	   *expElogbeta;	/* nterms x k */
+	int			method;			/* LdaMethod: how a document's topics are inferred */
+	double	   *expElogbeta;	/* LDA: nterms x k */
+	double	   *mixLambda;		/* mixture: nterms x k, lambda as double */
+	double	   *mixColsum;		/* mixture: k, column sums of lambda */
+	double		logEvidence;	/* mixture: log p(last document) */
 	double	   *Elogbeta;		/* nterms x k, computed on first use */
 	LdaScratch	scratch;
 	uint32	   *ids;			/* terms of the last document */
@@ -39,5 +43,7 @@ extern LdaScorer *LdaScorerForValue(FunctionCallInfo fcinfo, int argno);
 extern bool LdaScorerInfer(LdaScorer *s, text *doc);
 extern bool LdaScorerInferLang(LdaScorer *s, text *doc, text *lang);
 extern const double *LdaScorerElogbeta(LdaScorer *s);
+extern void LdaScorerPosterior(LdaScorer *s, int n, const uint32 *ids, const double *wts,
+							   double count, bool interruptible);
 
 #endif							/* LDA_SCORE_H */

@@ -85,6 +85,13 @@ RngNext(uint64 *state)
 	return z ^ (z >> 31);
 }
 
+/* SplitMix64 for the other trainers (dmm_train.c) */
+uint64
+LdaRngNext(uint64 *state)
+{
+	return RngNext(state);
+}
+
 /* Uniform double in (0, 1) */
 static inline double
 RngUniform(uint64 *state)
@@ -139,10 +146,20 @@ LdaParamsDefault(LdaParams *p)
 	p->seed = 42;
 	p->optimizer = LDA_OPTIMIZER_ONLINE;
 	p->weighting = LDA_WEIGHTING_TF;
+	p->method = LDA_METHOD_LDA;
+	p->max_iter_given = false;
 	p->vocab_keys = false;
 	p->min_df = 3;
 	p->max_df = 0.5;
 	p->max_terms = 20000;
+}
+
+/* Fill in the defaults that depend on the method (after parsing, before checking) */
+void
+LdaParamsResolve(LdaParams *p)
+{
+	if (!p->max_iter_given)
+		p->max_iter = p->method == LDA_METHOD_DMM ? DMM_DEFAULT_MAX_ITER : 20;
 }
 
 /* Report a parameter outside its domain */
@@ -185,6 +202,12 @@ LdaCheckParams(const LdaParams *p)
 				 "max_df must be a number >= 0: a value >= 1 is a document count, a value < 1 a fraction of the documents.");
 	if (p->max_terms < 1)
 		BadParam("max_terms", p->max_terms, "max_terms must be at least 1.");
+	if (p->method == LDA_METHOD_DMM && p->weighting != LDA_WEIGHTING_TF)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("method \"dmm\" requires weighting \"tf\""),
+				 errdetail("The Dirichlet multinomial mixture samples from word counts."),
+				 errhint("Leave weighting at its default \"tf\".")));
 }
 
 /* Compare two documents by hash, then by content (a total order on contents) */
@@ -221,8 +244,8 @@ CompareDocNumbers(const void *a, const void *b)
 }
 
 /* Document numbers in canonical order, independent of the order of collection */
-static int64 *
-CanonicalOrder(const LdaCorpus *c)
+int64 *
+LdaCanonicalOrder(const LdaCorpus *c)
 {
 	int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext,
 											   sizeof(int64) * Max(c->ndocs, 1));
@@ -666,7 +689,7 @@ LdaTrainFrom(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 				 errdetail("No document contains a term of the vocabulary.")));
 	INSTR_TIME_SET_CURRENT(start);
 	InitTrainer(&tr, p, corpus, nterms, termWeight, from);
-	order = CanonicalOrder(corpus);
+	order = LdaCanonicalOrder(corpus);
 	batch = online ? Max(1, Min(D, (int64) rint(D * p->subsampling_rate))) : D;
 	if (from != NULL)
 		batch = Max(1, Min(D, from->batch));
@@ -705,6 +728,7 @@ LdaTrainFrom(const LdaParams *p, const LdaCorpus *corpus, int nterms,
 		}
 	}
 
+	res->k = p->k;
 	res->lambda = tr.lambda;
 	res->alpha = tr.alpha;
 	res->eta = tr.eta;

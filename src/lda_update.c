@@ -57,6 +57,12 @@ LdaCheckUpdatable(const LdaModel *m)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tweetlda.lda_update() needs an LDA model")));
+	if (m->info.method == LDA_METHOD_DMM)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot update a model of method \"dmm\""),
+				 errdetail("An update continues online variational Bayes, an LDA algorithm; a Dirichlet multinomial mixture is trained by Gibbs sampling."),
+				 errhint("Train a new version instead (tweetlda.train() or tweetlda.train_model() with the model's params).")));
 }
 
 /* The parameters an update keeps from the model (its own keys are read afterwards) */

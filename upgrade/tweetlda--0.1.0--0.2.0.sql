@@ -7166,3 +7166,83 @@ REVOKE ALL ON PROCEDURE tweetlda.retrain(text, interval, integer, jsonb, integer
     bigint, text, text), tweetlda.retrain_on_drift(text, interval) FROM PUBLIC;
 
 -- ---- end of issue 11: retraining and topic lineage ----
+
+-- ---- issue 14: GSDMM, method => 'dmm' (src/sql/30_lda.sql train()) ----
+-- train() gains method (and max_iter defaults to the method's): a new signature.
+DROP FUNCTION tweetlda.train(text, text, integer, integer, double precision, double precision,
+    double precision, double precision, double precision, boolean, bigint, text, text,
+    double precision, double precision, integer, text, jsonb, text[], integer);
+
+-- Build the vocabulary, train, and store the model under a name; returns its id.
+-- source is a query returning one text column (the tweets), or two: the text and its language
+-- (Twitter's lang field; NULL to detect it). languages (ISO codes) restricts training to tweets
+-- of those languages.  method 'dmm' trains a Dirichlet multinomial mixture (one topic per
+-- tweet; k is an upper bound, doc_concentration is its alpha and topic_concentration its beta,
+-- 0.1 when NULL; max_iter NULL means 20 for LDA and 15 Gibbs sweeps for dmm; doc/dmm.md).
+CREATE FUNCTION tweetlda.train(
+    name text,
+    source text,
+    k integer DEFAULT 10,
+    max_iter integer DEFAULT NULL,
+    doc_concentration double precision DEFAULT NULL,
+    topic_concentration double precision DEFAULT NULL,
+    learning_offset double precision DEFAULT 1024,
+    learning_decay double precision DEFAULT 0.51,
+    subsampling_rate double precision DEFAULT 0.05,
+    optimize_doc_concentration boolean DEFAULT true,
+    seed bigint DEFAULT 42,
+    optimizer text DEFAULT 'online',
+    weighting text DEFAULT 'tf',
+    min_df double precision DEFAULT 3,
+    max_df double precision DEFAULT 0.5,
+    max_terms integer DEFAULT 20000,
+    language text DEFAULT 'auto',
+    text_config jsonb DEFAULT NULL,
+    languages text[] DEFAULT NULL,
+    holdout integer DEFAULT 2000,
+    method text DEFAULT 'lda') RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    cfg jsonb;
+    params jsonb;
+BEGIN
+    IF train.name IS NULL OR train.source IS NULL THEN
+        RAISE EXCEPTION 'name and source of tweetlda.train() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF train.name OPERATOR(pg_catalog.!~) '[^[:space:]]' THEN
+        RAISE EXCEPTION 'LDA model name must not be empty or blank'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Models are referred to by name, as in tweetlda.topics(name, doc).';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train.name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', train.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    cfg := tweetlda.validate_text_config(coalesce(train.text_config,
+                                                  pg_catalog.jsonb_build_object('language', train.language)));
+    IF train.languages IS NOT NULL THEN
+        cfg := tweetlda.validate_text_config(cfg OPERATOR(pg_catalog.||)
+                                             pg_catalog.jsonb_build_object('languages', train.languages));
+    END IF;
+    params := pg_catalog.jsonb_build_object(
+        'k', train.k,
+        'max_iter', coalesce(train.max_iter, CASE WHEN train.method IS DISTINCT FROM 'dmm' THEN 20 END),
+        'doc_concentration', train.doc_concentration,
+        'topic_concentration', train.topic_concentration,
+        'learning_offset', train.learning_offset, 'learning_decay', train.learning_decay,
+        'subsampling_rate', train.subsampling_rate,
+        'optimize_doc_concentration', train.optimize_doc_concentration,
+        'seed', train.seed, 'optimizer', train.optimizer, 'weighting', train.weighting,
+        'text_config', cfg);
+    params := params OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+        'min_df', train.min_df, 'max_df', train.max_df, 'max_terms', train.max_terms);
+    IF train.method IS DISTINCT FROM 'lda' THEN
+        params := params OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('method', train.method);
+    END IF;
+    RETURN tweetlda.train_model(train.name, train.source, params, train.holdout);
+END;
+$$;
+-- ---- end of issue 14: GSDMM ----

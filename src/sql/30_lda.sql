@@ -288,12 +288,14 @@ CREATE FUNCTION tweetlda.lda_check_training_source(source text) RETURNS boolean
 -- Build the vocabulary, train, and store the model under a name; returns its id.
 -- source is a query returning one text column (the tweets), or two: the text and its language
 -- (Twitter's lang field; NULL to detect it). languages (ISO codes) restricts training to tweets
--- of those languages.
+-- of those languages.  method 'dmm' trains a Dirichlet multinomial mixture (one topic per
+-- tweet; k is an upper bound, doc_concentration is its alpha and topic_concentration its beta,
+-- 0.1 when NULL; max_iter NULL means 20 for LDA and 15 Gibbs sweeps for dmm; doc/dmm.md).
 CREATE FUNCTION tweetlda.train(
     name text,
     source text,
     k integer DEFAULT 10,
-    max_iter integer DEFAULT 20,
+    max_iter integer DEFAULT NULL,
     doc_concentration double precision DEFAULT NULL,
     topic_concentration double precision DEFAULT NULL,
     learning_offset double precision DEFAULT 1024,
@@ -309,7 +311,8 @@ CREATE FUNCTION tweetlda.train(
     language text DEFAULT 'auto',
     text_config jsonb DEFAULT NULL,
     languages text[] DEFAULT NULL,
-    holdout integer DEFAULT 2000) RETURNS integer
+    holdout integer DEFAULT 2000,
+    method text DEFAULT 'lda') RETURNS integer
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $$
 DECLARE
@@ -337,7 +340,8 @@ BEGIN
                                              pg_catalog.jsonb_build_object('languages', train.languages));
     END IF;
     params := pg_catalog.jsonb_build_object(
-        'k', train.k, 'max_iter', train.max_iter,
+        'k', train.k,
+        'max_iter', coalesce(train.max_iter, CASE WHEN train.method IS DISTINCT FROM 'dmm' THEN 20 END),
         'doc_concentration', train.doc_concentration,
         'topic_concentration', train.topic_concentration,
         'learning_offset', train.learning_offset, 'learning_decay', train.learning_decay,
@@ -347,6 +351,9 @@ BEGIN
         'text_config', cfg);
     params := params OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
         'min_df', train.min_df, 'max_df', train.max_df, 'max_terms', train.max_terms);
+    IF train.method IS DISTINCT FROM 'lda' THEN
+        params := params OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('method', train.method);
+    END IF;
     RETURN tweetlda.train_model(train.name, train.source, params, train.holdout);
 END;
 $$;
