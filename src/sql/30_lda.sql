@@ -578,7 +578,7 @@ DECLARE
 BEGIN
     -- waits for a running rescoring step (one batch) at most; ingestion takes no such lock
     SELECT * INTO st FROM tweetlda.stream_state FOR UPDATE;
-    from_id := coalesce(st.serving_model_id, (SELECT m.id FROM tweetlda.models m WHERE m.active));
+    from_id := tweetlda.serving_model();
     UPDATE tweetlda.models m SET active = false WHERE m.active AND m.id <> new_id;
     UPDATE tweetlda.models m SET active = true WHERE m.id = new_id AND NOT m.active;
     since := now() - st.rescore_window;

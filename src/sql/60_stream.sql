@@ -105,7 +105,7 @@ COMMENT ON COLUMN tweetlda.stream_state.rescore_window IS
 COMMENT ON COLUMN tweetlda.stream_state.keep_previous IS
     'keep the scores of the model served before the serving one, for a rollback (else they are pruned)';
 COMMENT ON COLUMN tweetlda.stream_state.serving_model_id IS
-    'the model whose scores the views show (NULL: the active model)';
+    'the model whose scores the views show while a window rescoring runs (else the active model)';
 COMMENT ON COLUMN tweetlda.stream_state.previous_model_id IS 'the model served before the serving one';
 COMMENT ON COLUMN tweetlda.stream_state.rescore_model_id IS
     'the model the last activation rescores the window with (in progress while rescore_finished_at is NULL)';
@@ -138,12 +138,14 @@ CREATE FUNCTION tweetlda.topic_argmax(topics real[]) RETURNS integer
     AS 'MODULE_PATHNAME', 'topic_argmax'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- The model the views show: the serving model of tweetlda.stream_state, else the active model.
+-- The model the views show: while the window rescoring of an activation runs, the model served
+-- before (stream_state.serving_model_id); else the active model.
 -- SECURITY DEFINER: the views (and the dashboard role, which cannot read stream_state) call it.
 CREATE FUNCTION tweetlda.serving_model() RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT s.serving_model_id FROM tweetlda.stream_state s),
+    RETURN coalesce((SELECT s.serving_model_id FROM tweetlda.stream_state s
+                     WHERE s.rescore_started_at IS NOT NULL AND s.rescore_finished_at IS NULL),
                     (SELECT m.id FROM tweetlda.models m WHERE m.active));
 
 -- Score the given tweets with each of the given models, unless they already have that model's
