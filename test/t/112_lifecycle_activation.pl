@@ -146,6 +146,15 @@ is($node->safe_psql($db, "SELECT count(*) FROM tweetlda.tweet_scores WHERE model
 is($node->safe_psql($db, q{SELECT count(*) FROM (SELECT 1 FROM public.score_log
 	GROUP BY tweet_id, model_id HAVING count(*) > 1) d}), '0',
 	'still no tweet scored twice by one model');
+
+# Without keep_previous the worker prunes the scores of the model served before (and its rollup
+# rows), in the background; the views do not change.
+$node->safe_psql($db, 'UPDATE tweetlda.stream_state SET keep_previous = false');
+ok($node->poll_query_until($db, qq{SELECT NOT EXISTS (SELECT 1 FROM tweetlda.tweet_scores
+	WHERE model_id = $model_b) AND NOT EXISTS (SELECT 1 FROM tweetlda.score_rollup
+	WHERE model_id = $model_b)}), "the worker pruned the previous model's scores");
+is($node->safe_psql($db, $views_sql), "$model_a|t|t|$landed|$landed|$landed|f|$before|$before",
+	'the views are unchanged by the pruning');
 is($node->safe_psql($db, 'SELECT running, errors FROM tweetlda.stream_status()'), 't|0',
 	'the worker ran without errors');
 $node->safe_psql($db, 'SELECT tweetlda.stop_stream()');
