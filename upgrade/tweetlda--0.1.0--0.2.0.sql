@@ -6166,6 +6166,10 @@ BEGIN
               AND NOT EXISTS (SELECT 1 FROM tweetlda.stream_state s
                               WHERE s.rescore_started_at IS NOT NULL
                                 AND s.rescore_finished_at IS NULL);
+        IF n OPERATOR(pg_catalog.=) 0 THEN
+            -- another session (the worker) holds the step: let it work
+            PERFORM pg_catalog.pg_sleep(0.05);
+        END IF;
         -- live tweets first
         n := tweetlda.process_pending(batch_size);
         total := total OPERATOR(pg_catalog.+) n;
