@@ -6037,12 +6037,15 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Pass a batch size between 1 and 1000000.';
     END IF;
-    SELECT * INTO st FROM tweetlda.stream_state FOR UPDATE SKIP LOCKED;
-    IF NOT FOUND THEN
-        RETURN 0;
-    END IF;
+    -- no transition: prune (without locking the state row, which an idle stream would
+    -- otherwise lock every trigger interval)
+    SELECT * INTO st FROM tweetlda.stream_state;
     IF st.rescore_started_at IS NULL OR st.rescore_finished_at IS NOT NULL THEN
         RETURN tweetlda.prune_scores(max_rows);
+    END IF;
+    SELECT * INTO st FROM tweetlda.stream_state FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND OR st.rescore_finished_at IS NOT NULL THEN
+        RETURN 0;
     END IF;
     IF st.rescore_model_id IS NULL OR st.rescore_from_id IS NULL THEN
         -- a model of the transition was deleted: nothing left to rescore
