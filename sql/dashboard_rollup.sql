@@ -1,5 +1,5 @@
 -- The hourly score rollup (tweetlda.score_rollup) follows tweet_scores through inserts,
--- rescoring (insert ... on conflict update), updates, deletes and truncate; the BI views read it.
+-- inserts (of several models' scores), updates, deletes and truncate; the BI views read it.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS tweetlda;
 RESET client_min_messages;
@@ -33,13 +33,15 @@ INSERT INTO tweetlda.tweet_scores VALUES (501, 1, NULL, NULL, 0, 0, 'neutral', '
 INSERT INTO tweetlda.tweet_scores VALUES (502, 1, NULL, NULL, 0.5, 0, 'positive', NULL);
 SELECT sum(tweets) AS tweets, count(*) > 10 AS many_rows FROM tweetlda.score_rollup;
 SELECT * FROM rollup_diff;
--- rescoring with another model moves the tweets
+-- an update that changes the model moves the tweets, an insert of another model's scores adds
+UPDATE tweetlda.tweet_scores
+SET model_id = 2, topics = NULL, top_topic = 2, polarity = -0.5, subjectivity = 0,
+    sentiment = 'negative', created_at = '2024-05-02 10:30:00+00'
+WHERE tweet_id BETWEEN 400 AND 510;
 INSERT INTO tweetlda.tweet_scores AS ts (tweet_id, model_id, topics, top_topic, polarity,
                                          subjectivity, sentiment, created_at)
 SELECT g, 2, NULL, 2, -0.5, 0, 'negative', '2024-05-02 10:30:00+00' FROM generate_series(400, 510) g
-ON CONFLICT (tweet_id) DO UPDATE
-    SET model_id = excluded.model_id, top_topic = excluded.top_topic,
-        polarity = excluded.polarity, sentiment = excluded.sentiment, created_at = excluded.created_at;
+ON CONFLICT (tweet_id, model_id) DO NOTHING;
 SELECT model_id, sum(tweets) AS tweets FROM tweetlda.score_rollup GROUP BY 1 ORDER BY 1;
 SELECT * FROM rollup_diff;
 UPDATE tweetlda.tweet_scores SET sentiment = 'positive', polarity = 0.9 WHERE tweet_id % 5 = 0;

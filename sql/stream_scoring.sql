@@ -63,15 +63,17 @@ FROM tweetlda.tweet_scores s JOIN tweetlda.tweets t ON t.id = s.tweet_id;
 SELECT tweetlda.score_tweets(ARRAY(SELECT tweet_id FROM tweetlda.tweet_scores)) AS rescored;
 SELECT tweetlda.score_tweets('{}') AS nothing, tweetlda.score_tweets('{424242}') AS unknown_id;
 
--- rescore: after another model is activated, its scores replace the old ones.
+-- rescore: after another model is activated, the tweets get its scores too (the old model's are
+-- kept for a rollback, stream_state.keep_previous); the views switch to it once done.
 SELECT tweetlda.train('stream_b', 'SELECT text FROM stream_src', k => 3) > 0 AS trained;
 SELECT tweetlda.activate('stream_b') > 0 AS activated;
 SELECT tweetlda.rescore(now() + interval '1 day') AS none_that_recent;
 SELECT tweetlda.rescore() AS requeued;
 CALL tweetlda.process_all_pending(40);
-SELECT count(*) AS scored, bool_and(model_id = tweetlda.active_model()) AS new_model,
+SELECT model_id = tweetlda.active_model() AS new_model, count(*) AS scored,
        bool_and(cardinality(topics) = 3 OR topics IS NULL) AS k_weights
-FROM tweetlda.tweet_scores;
+FROM tweetlda.tweet_scores GROUP BY 1 ORDER BY 1;
+SELECT tweetlda.serving_model() = tweetlda.active_model() AS serving_new;
 SELECT tweetlda.rescore() AS nothing_left;
 
 -- The stream functions check their arguments; no worker runs here.

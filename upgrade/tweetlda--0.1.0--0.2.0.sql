@@ -7246,3 +7246,1045 @@ BEGIN
 END;
 $$;
 -- ---- end of issue 14: GSDMM ----
+
+-- ---- issue 11: activation and rollback (branch i11-activation; src/sql/60_stream.sql,
+-- 70_views.sql, 75_dashboard.sql, activate() in 30_lda.sql) ----
+-- Scores are kept per tweet and model; the views show the serving model; after activate() the
+-- recent window is rescored in the background; wide views follow the serving model.
+ALTER TABLE tweetlda.tweet_scores
+    DROP CONSTRAINT tweet_scores_pkey,
+    ADD CONSTRAINT tweet_scores_pkey PRIMARY KEY (tweet_id, model_id);
+COMMENT ON TABLE tweetlda.tweet_scores IS
+    'topic distribution and sentiment of every scored tweet, per model (topics NULL: no term of the model)';
+-- one model's scores in tweet order: the window rescoring after an activation, and pruning
+CREATE INDEX tweet_scores_model_tweet_idx ON tweetlda.tweet_scores (model_id, tweet_id);
+ALTER TABLE tweetlda.stream_state
+    ADD COLUMN rescore_window interval DEFAULT '7 days',
+    ADD COLUMN keep_previous boolean NOT NULL DEFAULT true,
+    ADD COLUMN serving_model_id integer,
+    ADD COLUMN previous_model_id integer,
+    ADD COLUMN rescore_model_id integer,
+    ADD COLUMN rescore_from_id integer,
+    ADD COLUMN rescore_since timestamptz,
+    ADD COLUMN rescore_cursor bigint,
+    ADD COLUMN rescore_total bigint,
+    ADD COLUMN rescore_done bigint,
+    ADD COLUMN rescore_started_at timestamptz,
+    ADD COLUMN rescore_finished_at timestamptz,
+    ADD CONSTRAINT stream_state_serving_model_id_fkey FOREIGN KEY (serving_model_id)
+        REFERENCES tweetlda.models (id) ON DELETE SET NULL,
+    ADD CONSTRAINT stream_state_previous_model_id_fkey FOREIGN KEY (previous_model_id)
+        REFERENCES tweetlda.models (id) ON DELETE SET NULL,
+    ADD CONSTRAINT stream_state_rescore_model_id_fkey FOREIGN KEY (rescore_model_id)
+        REFERENCES tweetlda.models (id) ON DELETE SET NULL,
+    ADD CONSTRAINT stream_state_rescore_from_id_fkey FOREIGN KEY (rescore_from_id)
+        REFERENCES tweetlda.models (id) ON DELETE SET NULL,
+    ADD CONSTRAINT stream_state_rescore_window_check
+        CHECK (rescore_window OPERATOR(pg_catalog.>=) '0'::interval);
+COMMENT ON COLUMN tweetlda.stream_state.rescore_window IS
+    'after an activation, the scored tweets of this recent window are rescored before the views switch (NULL: all)';
+COMMENT ON COLUMN tweetlda.stream_state.keep_previous IS
+    'keep the scores of the model served before the serving one, for a rollback (else they are pruned)';
+COMMENT ON COLUMN tweetlda.stream_state.serving_model_id IS
+    'the model whose scores the views show while a window rescoring runs (else the active model)';
+COMMENT ON COLUMN tweetlda.stream_state.previous_model_id IS 'the model served before the serving one';
+COMMENT ON COLUMN tweetlda.stream_state.rescore_model_id IS
+    'the model the last activation rescores the window with (in progress while rescore_finished_at is NULL)';
+COMMENT ON COLUMN tweetlda.stream_state.rescore_from_id IS
+    'the model whose scored tweets of the window are rescored';
+COMMENT ON COLUMN tweetlda.stream_state.rescore_cursor IS
+    'the last tweet id rescored in tweet order (NULL: the final sweep for late scores)';
+
+-- The model the views show: while the window rescoring of an activation runs, the model served
+-- before (stream_state.serving_model_id); else the active model.
+-- SECURITY DEFINER: the views (and the dashboard role, which cannot read stream_state) call it.
+CREATE OR REPLACE FUNCTION tweetlda.serving_model() RETURNS integer
+    LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    RETURN coalesce((SELECT s.serving_model_id FROM tweetlda.stream_state s
+                     WHERE s.rescore_started_at IS NOT NULL AND s.rescore_finished_at IS NULL),
+                    (SELECT m.id FROM tweetlda.models m WHERE m.active));
+
+-- Score the given tweets with each of the given models, unless they already have that model's
+-- score (a score is never replaced: one per tweet and model); the number of tweets that got a
+-- new score of the first model. Sentiment is computed once per tweet.
+CREATE OR REPLACE FUNCTION tweetlda.score_tweets_with(tweet_ids bigint[], models integer[]) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    analyzer text;
+    classifier boolean;
+    scored integer;
+BEGIN
+    SELECT s.analyzer INTO analyzer FROM tweetlda.stream_state s;
+    -- a trained classifier labels a tweet with its most probable class (the second call on the
+    -- same text reuses the first's result); a built-in analyzer by its polarity
+    classifier := EXISTS (SELECT 1 FROM tweetlda.sentiment_models m WHERE m.name = analyzer);
+    WITH scored_rows AS (
+        INSERT INTO tweetlda.tweet_scores AS ts
+            (tweet_id, model_id, topics, top_topic, polarity, subjectivity, sentiment,
+             created_at, scored_at)
+        SELECT y.id, y.model_id, y.topics, tweetlda.topic_argmax(y.topics),
+               (y.s).polarity, (y.s).subjectivity,
+               coalesce(y.label, tweetlda.sentiment_label((y.s).polarity)),
+               y.created_at, now()
+        -- OFFSET 0 keeps the subqueries, so that topics() and sentiment() run once per tweet
+        -- and model (sentiment once per tweet)
+        FROM (SELECT x.id, x.created_at, x.s, x.label, mm.id AS model_id,
+                     tweetlda.topics(mm.id, x.text, x.lang) AS topics
+              FROM (SELECT t.id, coalesce(t.created_at, t.received_at) AS created_at,
+                           t.text, t.lang,
+                           tweetlda.sentiment(t.text, analyzer) AS s,
+                           CASE WHEN classifier THEN tweetlda.sentiment_label(t.text, analyzer) END
+                               AS label
+                    FROM (SELECT DISTINCT u.id FROM unnest(tweet_ids) AS u(id)) c
+                    JOIN tweetlda.tweet_ids i ON i.id = c.id
+                    JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at
+                    WHERE EXISTS (SELECT 1 FROM unnest(models) AS m0(id)
+                                  WHERE NOT EXISTS (SELECT 1 FROM tweetlda.tweet_scores e
+                                                    WHERE e.tweet_id = c.id
+                                                      AND e.model_id = m0.id))
+                    OFFSET 0) x
+              CROSS JOIN (SELECT DISTINCT m1.id FROM unnest(models) AS m1(id)
+                          WHERE m1.id IS NOT NULL) mm
+              WHERE NOT EXISTS (SELECT 1 FROM tweetlda.tweet_scores e
+                                WHERE e.tweet_id = x.id AND e.model_id = mm.id)
+              OFFSET 0) y
+        ON CONFLICT (tweet_id, model_id) DO NOTHING
+        RETURNING ts.model_id)
+    SELECT count(*) FILTER (WHERE r.model_id = models[1]) INTO scored FROM scored_rows r;
+    RETURN scored;
+END
+$$;
+
+-- The models new tweets are scored with: the active model, and the serving model while a new
+-- active model rescores the window (so that the views, which show the serving model, stay whole).
+CREATE OR REPLACE FUNCTION tweetlda.scoring_models() RETURNS integer[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    active_id integer;
+    serving_id integer;
+BEGIN
+    SELECT m.id INTO active_id FROM tweetlda.models m WHERE m.active;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no active model'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Tweets are scored with the active model of tweetlda.models.',
+                  HINT = 'Train a model with tweetlda.train() and activate it with tweetlda.activate().';
+    END IF;
+    serving_id := tweetlda.serving_model();
+    IF serving_id IS DISTINCT FROM active_id THEN
+        RETURN ARRAY[active_id, serving_id];
+    END IF;
+    RETURN ARRAY[active_id];
+END
+$$;
+
+-- Score the given tweets with the active model (and the serving model during a transition),
+-- unless they already have its scores; the number of tweets newly scored by the active model.
+-- The queue is not touched: this is the scoring step of process_pending(), also usable alone.
+CREATE OR REPLACE FUNCTION tweetlda.score_tweets(tweet_ids bigint[]) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN tweetlda.score_tweets_with(tweet_ids, tweetlda.scoring_models());
+END
+$$;
+
+-- The live part of a micro-batch: claim up to max_rows queued tweets, score them, return the
+-- number scored. A batch that fails is retried tweet by tweet; a tweet that fails alone goes to
+-- tweetlda.rejected (reason and raw object) and is not retried.
+CREATE OR REPLACE FUNCTION tweetlda.process_queue(max_rows integer) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ids bigint[];
+    scored integer := 0;
+    failed_ids bigint[] := '{}';
+    failed_reasons text[] := '{}';
+    batch_state text;
+    batch_message text;
+    one bigint;
+BEGIN
+    IF max_rows IS NULL OR max_rows < 1 OR max_rows > 1000000 THEN
+        RAISE EXCEPTION 'invalid max_rows: %', coalesce(max_rows::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a batch size between 1 and 1000000.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.active) THEN
+        RAISE EXCEPTION 'no active model'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Queued tweets stay queued until a model is active.',
+                  HINT = 'Train a model with tweetlda.train() and activate it with tweetlda.activate().';
+    END IF;
+    WITH claimed AS (
+        -- = ANY(ARRAY(...)): primary key lookups, never a scan of a long queue
+        DELETE FROM tweetlda.pending
+        WHERE tweet_id = ANY (ARRAY(SELECT p.tweet_id FROM tweetlda.pending p
+                                    ORDER BY p.tweet_id LIMIT max_rows
+                                    FOR UPDATE SKIP LOCKED))
+        RETURNING tweet_id)
+    SELECT array_agg(tweet_id) INTO ids FROM claimed;
+    IF ids IS NULL THEN
+        RETURN 0;
+    END IF;
+    BEGIN
+        RETURN tweetlda.score_tweets(ids);
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS batch_state = RETURNED_SQLSTATE, batch_message = MESSAGE_TEXT;
+        IF tweetlda.stream_error_is_systemic(batch_state) THEN
+            RAISE;
+        END IF;
+    END;
+    -- The batch failed on its data: find the tweets that fail alone.
+    FOREACH one IN ARRAY ids LOOP
+        BEGIN
+            scored := scored + tweetlda.score_tweets(ARRAY[one]);
+        EXCEPTION WHEN OTHERS THEN
+            failed_ids := failed_ids || one;
+            failed_reasons := failed_reasons || ('scoring failed: ' || SQLERRM || ' (SQLSTATE '
+                                                 || SQLSTATE || ')');
+        END;
+    END LOOP;
+    IF cardinality(failed_ids) = cardinality(ids) AND cardinality(ids) > 1 THEN
+        -- every tweet fails: not the tweets' fault, so keep them queued
+        RAISE EXCEPTION 'could not score a batch of % tweets: %', cardinality(ids), batch_message
+            USING ERRCODE = batch_state,
+                  DETAIL = 'Every tweet of the batch failed alone too, so none was rejected.';
+    END IF;
+    INSERT INTO tweetlda.rejected (reason, raw, tweet_id)
+    SELECT f.reason, t.raw::text, f.id
+    FROM unnest(failed_ids, failed_reasons) AS f(id, reason)
+    LEFT JOIN tweetlda.tweet_ids i ON i.id = f.id
+    LEFT JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at;
+    RAISE WARNING 'tweetlda: % of % tweets could not be scored and went to tweetlda.rejected',
+        cardinality(failed_ids), cardinality(ids)
+        USING DETAIL = 'The batch failed with: ' || batch_message;
+    RETURN scored;
+END
+$$;
+
+-- Finish the window rescoring of the last activation: the rescored model becomes the serving
+-- one (in the same transaction as its last rescored batch, so the views switch at once).
+CREATE OR REPLACE FUNCTION tweetlda.rescore_finish() RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE tweetlda.stream_state s
+    SET previous_model_id = CASE WHEN s.rescore_model_id IS NOT NULL
+                                      AND s.serving_model_id IS DISTINCT FROM s.rescore_model_id
+                                 THEN s.serving_model_id ELSE s.previous_model_id END,
+        serving_model_id = coalesce(s.rescore_model_id, s.serving_model_id),
+        rescore_cursor = NULL, rescore_finished_at = now(),
+        rescore_done = greatest(s.rescore_done, s.rescore_total);
+END
+$$;
+
+-- Score a few tweets with one model, skipping (with a warning) the tweets that fail alone: the
+-- window rescoring never stops on one tweet. The number newly scored.
+CREATE OR REPLACE FUNCTION tweetlda.rescore_tweets(tweet_ids bigint[], model integer) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    scored integer := 0;
+    one bigint;
+    state text;
+BEGIN
+    BEGIN
+        RETURN tweetlda.score_tweets_with(tweet_ids, ARRAY[model]);
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE;
+        IF tweetlda.stream_error_is_systemic(state) THEN
+            RAISE;
+        END IF;
+    END;
+    FOREACH one IN ARRAY tweet_ids LOOP
+        BEGIN
+            scored := scored + tweetlda.score_tweets_with(ARRAY[one], ARRAY[model]);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'tweetlda: tweet % could not be rescored with model %: %', one, model, SQLERRM;
+        END;
+    END LOOP;
+    RETURN scored;
+END
+$$;
+
+-- Delete up to max_rows scores of models that are neither active, serving, being rescored nor
+-- kept for a rollback (stream_state.keep_previous); the number deleted.
+CREATE OR REPLACE FUNCTION tweetlda.prune_scores(max_rows integer) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    keep integer[];
+    victim integer;
+    pruned integer;
+BEGIN
+    SELECT ARRAY[(SELECT m.id FROM tweetlda.models m WHERE m.active), tweetlda.serving_model(),
+                 CASE WHEN s.rescore_finished_at IS NULL THEN s.rescore_model_id END,
+                 CASE WHEN s.rescore_finished_at IS NULL THEN s.rescore_from_id END,
+                 CASE WHEN s.keep_previous THEN s.previous_model_id END]
+    INTO keep FROM tweetlda.stream_state s;
+    -- models still in the registry (a probe of the (model_id, tweet_id) index each)
+    SELECT m.id INTO victim FROM tweetlda.models m
+    WHERE m.id <> ALL (array_remove(keep, NULL))
+      AND EXISTS (SELECT 1 FROM tweetlda.tweet_scores ts WHERE ts.model_id = m.id)
+    ORDER BY m.id LIMIT 1;
+    IF victim IS NULL THEN
+        RETURN 0;
+    END IF;
+    DELETE FROM tweetlda.tweet_scores ts
+    WHERE ts.model_id = victim
+      AND ts.tweet_id = ANY (ARRAY(SELECT p.tweet_id FROM tweetlda.tweet_scores p
+                                  WHERE p.model_id = victim ORDER BY p.tweet_id LIMIT max_rows));
+    GET DIAGNOSTICS pruned = ROW_COUNT;
+    IF NOT EXISTS (SELECT 1 FROM tweetlda.tweet_scores ts WHERE ts.model_id = victim) THEN
+        -- the rollup keeps rows at zero after deletes: drop the pruned model's
+        DELETE FROM tweetlda.score_rollup r WHERE r.model_id = victim;
+    END IF;
+    RETURN pruned;
+END
+$$;
+
+-- One step of background work of at most max_rows tweets, after an activation: rescore the
+-- scored tweets of the window (stream_state.rescore_window) with the new active model, in tweet
+-- order, then sweep for scores committed late, then switch the views to the new model; when no
+-- rescoring is left, prune the scores of models no longer kept. The number of tweets handled
+-- (0: nothing to do). Concurrent callers skip the step (the state row is locked).
+CREATE OR REPLACE FUNCTION tweetlda.rescore_step(max_rows integer DEFAULT 10000) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    st tweetlda.stream_state;
+    ids bigint[];
+    todo bigint[];
+BEGIN
+    IF max_rows IS NULL OR max_rows < 1 OR max_rows > 1000000 THEN
+        RAISE EXCEPTION 'invalid max_rows: %', coalesce(max_rows::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a batch size between 1 and 1000000.';
+    END IF;
+    -- no transition: prune (without locking the state row, which an idle stream would
+    -- otherwise lock every trigger interval)
+    SELECT * INTO st FROM tweetlda.stream_state;
+    IF st.rescore_started_at IS NULL OR st.rescore_finished_at IS NOT NULL THEN
+        RETURN tweetlda.prune_scores(max_rows);
+    END IF;
+    SELECT * INTO st FROM tweetlda.stream_state FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND OR st.rescore_finished_at IS NOT NULL THEN
+        RETURN 0;
+    END IF;
+    IF st.rescore_model_id IS NULL OR st.rescore_from_id IS NULL THEN
+        -- a model of the transition was deleted: nothing left to rescore
+        PERFORM tweetlda.rescore_finish();
+        RETURN 0;
+    END IF;
+    IF st.rescore_cursor IS NOT NULL THEN
+        -- the pass in tweet order over the window's scores of the model served before
+        SELECT array_agg(w.tweet_id ORDER BY w.tweet_id) INTO ids
+        FROM (SELECT s.tweet_id FROM tweetlda.tweet_scores s
+              WHERE s.model_id = st.rescore_from_id AND s.tweet_id > st.rescore_cursor
+                AND (st.rescore_since IS NULL OR s.created_at >= st.rescore_since)
+              ORDER BY s.tweet_id LIMIT max_rows) w;
+        IF ids IS NULL THEN
+            UPDATE tweetlda.stream_state SET rescore_cursor = NULL;
+            RETURN 0;
+        END IF;
+        SELECT array_agg(u.id) INTO todo FROM unnest(ids) AS u(id)
+        WHERE NOT EXISTS (SELECT 1 FROM tweetlda.tweet_scores e
+                          WHERE e.tweet_id = u.id AND e.model_id = st.rescore_model_id);
+        IF todo IS NOT NULL THEN
+            PERFORM tweetlda.rescore_tweets(todo, st.rescore_model_id);
+        END IF;
+        UPDATE tweetlda.stream_state
+        SET rescore_cursor = ids[cardinality(ids)],
+            rescore_done = least(rescore_done + cardinality(ids), rescore_total);
+        RETURN cardinality(ids);
+    END IF;
+    -- the sweep: scores of the window that the pass missed (a batch that scored with the
+    -- model served before and committed after the activation)
+    SELECT array_agg(w.tweet_id) INTO ids
+    FROM (SELECT s.tweet_id FROM tweetlda.tweet_scores s
+          WHERE s.model_id = st.rescore_from_id
+            AND (st.rescore_since IS NULL OR s.created_at >= st.rescore_since)
+            AND NOT EXISTS (SELECT 1 FROM tweetlda.tweet_scores e
+                            WHERE e.tweet_id = s.tweet_id AND e.model_id = st.rescore_model_id)
+          LIMIT max_rows) w;
+    IF ids IS NULL THEN
+        PERFORM tweetlda.rescore_finish();
+        RETURN 0;
+    END IF;
+    PERFORM tweetlda.rescore_tweets(ids, st.rescore_model_id);
+    UPDATE tweetlda.stream_state
+    SET rescore_total = rescore_total + cardinality(ids), rescore_done = rescore_done + cardinality(ids);
+    RETURN cardinality(ids);
+END
+$$;
+
+-- One micro-batch: claim up to max_rows queued tweets, score them, return the number scored.
+-- A batch that fails is retried tweet by tweet; a tweet that fails alone goes to
+-- tweetlda.rejected (reason and raw object) and is not retried. The capacity the queue leaves
+-- goes to the background work of an activation (tweetlda.rescore_step): live scoring first.
+CREATE OR REPLACE FUNCTION tweetlda.process_pending(max_rows integer DEFAULT 10000) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    scored integer;
+    state text;
+BEGIN
+    scored := tweetlda.process_queue(max_rows);
+    IF scored < max_rows THEN
+        BEGIN
+            PERFORM tweetlda.rescore_step(max_rows - scored);
+        EXCEPTION WHEN OTHERS THEN
+            -- the background work never costs a live batch; it is tried again next batch
+            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE;
+            IF state IN ('57014', '40P01', '40001') THEN
+                RAISE;
+            END IF;
+            RAISE WARNING 'tweetlda: rescoring after an activation failed: %', SQLERRM;
+        END;
+    END IF;
+    RETURN scored;
+END
+$$;
+
+-- Queue again the tweets (created since a time) whose scores are not from the active model, so
+-- that the stream scores them with it; the number queued.
+CREATE OR REPLACE FUNCTION tweetlda.rescore(since timestamptz DEFAULT '-infinity') RETURNS bigint
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    queued bigint;
+    active_id integer := (SELECT m.id FROM tweetlda.models m WHERE m.active);
+BEGIN
+    INSERT INTO tweetlda.pending (tweet_id)
+    SELECT DISTINCT s.tweet_id FROM tweetlda.tweet_scores s
+    WHERE s.created_at >= since
+      AND NOT EXISTS (SELECT 1 FROM tweetlda.tweet_scores a
+                      WHERE a.tweet_id = s.tweet_id AND a.model_id = active_id)
+    ON CONFLICT (tweet_id) DO NOTHING;
+    GET DIAGNOSTICS queued = ROW_COUNT;
+    RETURN queued;
+END
+$$;
+
+-- Process queued tweets until the queue is empty, committing after each batch, then the
+-- background work of an activation until it is done (the command of the pg_cron job that
+-- schedule_scoring() creates).
+-- A procedure that commits cannot have SET search_path, and a pg_cron job runs under the
+-- database's search_path: every operator below is schema-qualified.
+CREATE OR REPLACE PROCEDURE tweetlda.process_all_pending(batch_size integer DEFAULT 10000)
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    n integer;
+    total bigint := 0;
+BEGIN
+    LOOP
+        n := tweetlda.process_pending(batch_size);
+        total := total OPERATOR(pg_catalog.+) n;
+        COMMIT;
+        EXIT WHEN n OPERATOR(pg_catalog.=) 0;
+    END LOOP;
+    LOOP
+        n := tweetlda.rescore_step(batch_size);
+        COMMIT;
+        EXIT WHEN n OPERATOR(pg_catalog.=) 0
+              AND NOT EXISTS (SELECT 1 FROM tweetlda.stream_state s
+                              WHERE s.rescore_started_at IS NOT NULL
+                                AND s.rescore_finished_at IS NULL);
+        IF n OPERATOR(pg_catalog.=) 0 THEN
+            -- another session (the worker) holds the step: let it work
+            PERFORM pg_catalog.pg_sleep(0.05);
+        END IF;
+        -- live tweets first
+        n := tweetlda.process_pending(batch_size);
+        total := total OPERATOR(pg_catalog.+) n;
+        COMMIT;
+    END LOOP;
+    RAISE NOTICE 'tweetlda: scored % tweets', total;
+END
+$$;
+
+DROP FUNCTION tweetlda.stream_status();
+-- The stream's state: worker, configuration, counters, queue and lag.
+CREATE FUNCTION tweetlda.stream_status(
+        OUT running boolean, OUT pid integer, OUT enabled boolean,
+        OUT trigger_interval interval, OUT batch_size integer,
+        OUT batches bigint, OUT rows_scored bigint, OUT rows_per_second double precision,
+        OUT pending bigint, OUT lag interval,
+        OUT last_batch_at timestamptz, OUT last_batch_rows integer, OUT last_batch_ms bigint,
+        OUT errors bigint, OUT last_error text, OUT last_error_at timestamptz,
+        OUT serving_model integer, OUT rescore_model integer, OUT rescore_total bigint,
+        OUT rescore_done bigint, OUT rescore_started_at timestamptz,
+        OUT rescore_finished_at timestamptz)
+    LANGUAGE sql VOLATILE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT w.pid IS NOT NULL, w.pid, s.enabled, s.trigger_interval, s.batch_size,
+           s.batches, s.rows_scored,
+           (SELECT count(*) FROM tweetlda.tweet_scores ts
+            WHERE ts.scored_at > now() - '10 seconds'::interval)::double precision / 10,
+           q.n, now() - q.oldest,
+           s.last_batch_at, s.last_batch_rows, s.last_batch_ms,
+           s.errors, s.last_error, s.last_error_at,
+           tweetlda.serving_model(), s.rescore_model_id, s.rescore_total, s.rescore_done,
+           s.rescore_started_at, s.rescore_finished_at
+    FROM tweetlda.stream_state s
+    CROSS JOIN (SELECT tweetlda.stream_worker_pid() AS pid) w
+    CROSS JOIN (SELECT count(*) AS n, min(p.enqueued_at) AS oldest FROM tweetlda.pending p) q;
+END;
+
+REVOKE ALL ON FUNCTION tweetlda.stream_status() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tweetlda.score_tweets_with(bigint[], integer[]),
+    tweetlda.scoring_models(), tweetlda.process_queue(integer), tweetlda.rescore_finish(),
+    tweetlda.rescore_tweets(bigint[], integer), tweetlda.prune_scores(integer),
+    tweetlda.rescore_step(integer) FROM PUBLIC;
+-- DELETE: pruning the scores of models no longer kept (tweetlda.prune_scores)
+GRANT DELETE ON tweetlda.tweet_scores TO tweetlda_stream;
+GRANT EXECUTE ON FUNCTION tweetlda.score_tweets_with(bigint[], integer[]), tweetlda.scoring_models(),
+    tweetlda.process_queue(integer), tweetlda.rescore_finish(),
+    tweetlda.rescore_tweets(bigint[], integer), tweetlda.prune_scores(integer),
+    tweetlda.rescore_step(integer)
+    TO tweetlda_stream;
+-- (DELETE: the rollup rows of a model whose scores were pruned, tweetlda.prune_scores)
+GRANT DELETE ON tweetlda.score_rollup TO tweetlda_stream;
+
+-- Make a model the active one (atomically: exactly one model is active afterwards).  New tweets
+-- are scored with it at once; the views go on showing the model served so far until the
+-- scored tweets of the recent window (stream_state.rescore_window) are rescored with it in the
+-- background (tweetlda.rescore_step), then switch.  A rollback to the previous model, whose
+-- scores are kept, is served at once.  Ingestion is never blocked (doc/lifecycle.md).
+CREATE OR REPLACE FUNCTION tweetlda.activate(name text) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_id integer;
+BEGIN
+    IF activate.name IS NULL THEN
+        RAISE EXCEPTION 'the model name of tweetlda.activate() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
+    LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
+    SELECT m.id INTO new_id FROM tweetlda.models m WHERE m.name = activate.name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'LDA model "%" does not exist', activate.name
+            USING ERRCODE = 'undefined_object', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
+    PERFORM tweetlda.activate_model(new_id);
+    RETURN new_id;
+END;
+$$;
+
+-- Make a version of a model family the active model (as activate(name)); returns its id.
+CREATE OR REPLACE FUNCTION tweetlda.activate(family text, version integer) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_id integer;
+BEGIN
+    IF activate.family IS NULL OR activate.version IS NULL THEN
+        RAISE EXCEPTION 'the family and version of tweetlda.activate() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Versions are listed in tweetlda.models (columns family and version).';
+    END IF;
+    LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
+    SELECT m.id INTO new_id FROM tweetlda.models m
+    WHERE m.family = activate.family AND m.version = activate.version;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'LDA model family "%" has no version %', activate.family, activate.version
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Versions are listed in tweetlda.models (columns family and version).';
+    END IF;
+    PERFORM tweetlda.activate_model(new_id);
+    RETURN new_id;
+END;
+$$;
+
+-- The work of activate(): switch the active flag and start the transition of the views (the
+-- caller holds the lock on tweetlda.models).
+CREATE OR REPLACE FUNCTION tweetlda.activate_model(new_id integer) RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    st tweetlda.stream_state;
+    from_id integer;
+    since timestamptz;
+    total bigint;
+    first_id bigint;
+    at_once boolean;
+BEGIN
+    -- waits for a running rescoring step (one batch) at most; ingestion takes no such lock
+    SELECT * INTO st FROM tweetlda.stream_state FOR UPDATE;
+    from_id := tweetlda.serving_model();
+    UPDATE tweetlda.models m SET active = false WHERE m.active AND m.id <> new_id;
+    UPDATE tweetlda.models m SET active = true WHERE m.id = new_id AND NOT m.active;
+    since := now() - st.rescore_window;
+    IF from_id IS NULL OR from_id = new_id THEN
+        -- nothing served before, or the served model again: serve it, nothing to rescore
+        UPDATE tweetlda.stream_state
+        SET serving_model_id = new_id, rescore_model_id = new_id, rescore_from_id = from_id,
+            rescore_since = since, rescore_cursor = NULL, rescore_total = 0, rescore_done = 0,
+            rescore_started_at = now(), rescore_finished_at = now();
+    ELSE
+        SELECT count(*), min(s.tweet_id) INTO total, first_id FROM tweetlda.tweet_scores s
+        WHERE s.model_id = from_id AND (since IS NULL OR s.created_at >= since);
+        -- a rollback to the model served before, whose scores are kept: served at once, the
+        -- tweets it lacks are rescored in the background
+        at_once := new_id = st.previous_model_id
+                   AND EXISTS (SELECT 1 FROM tweetlda.tweet_scores s WHERE s.model_id = new_id);
+        UPDATE tweetlda.stream_state
+        SET serving_model_id = CASE WHEN at_once THEN new_id ELSE from_id END,
+            previous_model_id = CASE WHEN at_once THEN from_id ELSE previous_model_id END,
+            rescore_model_id = new_id, rescore_from_id = from_id, rescore_since = since,
+            rescore_cursor = first_id - 1,
+            rescore_total = total, rescore_done = 0,
+            rescore_started_at = now(), rescore_finished_at = NULL;
+        IF total = 0 THEN
+            -- no scored tweet in the window: the views switch at once
+            PERFORM tweetlda.rescore_finish();
+        END IF;
+    END IF;
+    PERFORM tweetlda.refresh_wide_views();
+END;
+$$;
+-- Every scored tweet: time, text, processed tokens, topic distribution and sentiment.
+CREATE OR REPLACE VIEW tweetlda.scored_tweets AS
+SELECT s.tweet_id, s.created_at, t.lang, t.author, t.text,
+       tweetlda.tokenize(t.text, m.params -> 'text_config') AS tokens,
+       s.topics, s.top_topic, s.polarity, s.subjectivity, s.sentiment,
+       s.model_id, s.scored_at
+FROM tweetlda.tweet_scores s
+JOIN tweetlda.tweet_ids i ON i.id = s.tweet_id
+JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at
+LEFT JOIN tweetlda.models m ON m.id = s.model_id
+WHERE s.model_id = (SELECT tweetlda.serving_model());
+COMMENT ON VIEW tweetlda.scored_tweets IS
+    'scored tweets still landed (scores of the serving model): time, text, tokens (as the model saw them), topics and sentiment';
+
+-- Long form of the topic distributions: one row per tweet and topic.
+CREATE OR REPLACE VIEW tweetlda.tweet_topics AS
+SELECT s.tweet_id, w.topic::integer AS topic, w.weight, s.model_id
+FROM tweetlda.tweet_scores s
+CROSS JOIN LATERAL unnest(s.topics) WITH ORDINALITY AS w(weight, topic)
+WHERE s.model_id = (SELECT tweetlda.serving_model());
+COMMENT ON VIEW tweetlda.tweet_topics IS
+    'topic weights of every scored tweet (serving model), one row per topic';
+
+-- One row per topic of the serving model: top words (by relevance), tweets, share and sentiment,
+-- and a last row with topic NULL ('no topic') for the scored tweets without a known word, so that
+-- the tweets add up to the scored tweets; label is the topic's name when set, else its label.
+CREATE OR REPLACE VIEW tweetlda.topic_summary AS
+WITH m AS (SELECT id, model FROM tweetlda.models WHERE id = (SELECT tweetlda.serving_model())),
+terms AS (
+    SELECT tt.topic, array_agg(tt.word ORDER BY tt.rank) AS top_terms,
+           string_agg(tt.word, ' · ' ORDER BY tt.rank) FILTER (WHERE tt.rank <= 3) AS label
+    FROM m CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 10) tt
+    GROUP BY tt.topic
+    UNION ALL
+    SELECT NULL, NULL, 'no topic' FROM m),
+counts AS (
+    SELECT s.top_topic AS topic, count(*) AS tweets, avg(s.polarity) AS avg_polarity,
+           count(*) FILTER (WHERE s.sentiment = 'positive') AS positive,
+           count(*) FILTER (WHERE s.sentiment = 'neutral') AS neutral,
+           count(*) FILTER (WHERE s.sentiment = 'negative') AS negative
+    FROM tweetlda.tweet_scores s JOIN m ON s.model_id = m.id
+    GROUP BY s.top_topic)
+SELECT terms.topic, terms.top_terms,
+       coalesce(c.tweets, 0) AS tweets,
+       coalesce(c.tweets::double precision / nullif(sum(c.tweets) OVER (), 0), 0) AS share,
+       c.avg_polarity,
+       coalesce(c.positive, 0) AS positive,
+       coalesce(c.neutral, 0) AS neutral,
+       coalesce(c.negative, 0) AS negative,
+       coalesce(n.name, terms.label) AS label
+FROM terms
+LEFT JOIN counts c ON c.topic IS NOT DISTINCT FROM terms.topic
+LEFT JOIN tweetlda.topic_names n ON n.model_id = (SELECT id FROM m) AND n.topic = terms.topic;
+COMMENT ON VIEW tweetlda.topic_summary IS
+    'per topic of the serving model (topic NULL: no known word): top words, tweets, share, average polarity, label counts, label';
+
+-- Topic labels of the serving model (name when set, else the three most relevant words), with
+-- the row (NULL, 'no topic') for tweets without a known word.
+CREATE OR REPLACE VIEW tweetlda.topic_labels AS
+WITH m AS (SELECT id, model FROM tweetlda.models WHERE id = (SELECT tweetlda.serving_model()))
+SELECT tt.topic, coalesce(n.name, string_agg(tt.word, ' · ' ORDER BY tt.rank)) AS label
+FROM m CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 3) tt
+LEFT JOIN tweetlda.topic_names n ON n.model_id = m.id AND n.topic = tt.topic
+GROUP BY tt.topic, n.name
+UNION ALL
+SELECT NULL, 'no topic' FROM m;
+COMMENT ON VIEW tweetlda.topic_labels IS
+    'label of every topic of the serving model (its name when set), and (NULL, no topic)';
+
+-- Tweets per topic of the serving model and sentiment label (every combination, zeros included;
+-- topic NULL: the tweets without a known word).
+CREATE OR REPLACE VIEW tweetlda.topic_sentiment AS
+WITH m AS (SELECT id, k FROM tweetlda.models WHERE id = (SELECT tweetlda.serving_model())),
+topics AS (SELECT g.topic FROM m CROSS JOIN LATERAL generate_series(1, m.k) AS g(topic)
+           UNION ALL SELECT NULL FROM m),
+counts AS (
+    SELECT s.top_topic AS topic, s.sentiment, count(*) AS tweets
+    FROM tweetlda.tweet_scores s JOIN m ON s.model_id = m.id
+    GROUP BY 1, 2)
+SELECT topics.topic, l.sentiment, coalesce(c.tweets, 0) AS tweets, tl.label
+FROM topics
+CROSS JOIN (VALUES ('positive'), ('neutral'), ('negative')) AS l(sentiment)
+LEFT JOIN counts c ON c.topic IS NOT DISTINCT FROM topics.topic AND c.sentiment = l.sentiment
+LEFT JOIN tweetlda.topic_labels tl ON tl.topic IS NOT DISTINCT FROM topics.topic;
+COMMENT ON VIEW tweetlda.topic_sentiment IS
+    'tweets per topic of the serving model (topic NULL: no known word) and sentiment label';
+
+-- Tweets and average polarity per hour (of the tweets' time) and topic of the serving model
+-- (topic NULL: the tweets without a known word).  A condition on bucket (WHERE bucket >= now() -
+-- interval '24 hours') is answered from the index tweet_scores_timeline_idx.
+CREATE OR REPLACE VIEW tweetlda.topic_timeline AS
+WITH labels AS MATERIALIZED (SELECT l.topic, l.label FROM tweetlda.topic_labels l)
+SELECT g.bucket, g.topic, g.tweets, g.avg_polarity,
+       (SELECT l.label FROM labels l WHERE l.topic IS NOT DISTINCT FROM g.topic) AS label
+FROM (SELECT pg_catalog.date_bin('1 hour'::interval, s.created_at,
+                                 '2000-01-01 00:00:00+00'::timestamptz) AS bucket,
+             s.top_topic AS topic, count(*) AS tweets, avg(s.polarity) AS avg_polarity
+      FROM tweetlda.tweet_scores s
+      WHERE s.model_id = (SELECT tweetlda.serving_model())
+      GROUP BY 1, 2) AS g;
+COMMENT ON VIEW tweetlda.topic_timeline IS
+    'tweets and average polarity per hour and topic of the serving model (topic NULL: no known word)';
+
+-- The wide views made by create_wide_view(): activation re-creates them when the number of
+-- topic columns has to change (they read the serving model's id at query time).
+CREATE TABLE tweetlda.wide_views (
+    view_name text PRIMARY KEY,
+    topics integer NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE tweetlda.wide_views IS
+    'views made by tweetlda.create_wide_view() (qualified name, topic columns), kept in step by activate()';
+SELECT pg_catalog.pg_extension_config_dump('tweetlda.wide_views', '');
+
+-- The topic columns a wide view needs: the most topics of the serving and the active model (so
+-- that the view fits the model it shows now and the one it will show after the rescoring).
+CREATE OR REPLACE FUNCTION tweetlda.wide_view_topics() RETURNS integer
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN (SELECT max(m.k) FROM tweetlda.models m
+            WHERE m.active OR m.id = tweetlda.serving_model());
+
+-- (Re)create the wide view target (a quoted qualified name) with k topic columns and record it.
+CREATE OR REPLACE FUNCTION tweetlda.wide_view_build(target text, k integer) RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cols text;
+BEGIN
+    SELECT string_agg(format('s.topics[%s] AS topic_%s', i, i), ', ' ORDER BY i) INTO cols
+    FROM generate_series(1, k) AS i;
+    IF to_regclass(target) IS NOT NULL THEN
+        EXECUTE format('DROP VIEW %s', target);
+    END IF;
+    EXECUTE format('CREATE VIEW %s AS SELECT s.tweet_id, s.created_at, t.text, s.top_topic, %s, '
+                   's.polarity, s.subjectivity, s.sentiment, s.model_id '
+                   'FROM tweetlda.tweet_scores s '
+                   'JOIN tweetlda.tweet_ids i ON i.id = s.tweet_id '
+                   'JOIN tweetlda.tweets t ON t.id = i.id AND t.received_at = i.received_at '
+                   'WHERE s.model_id = (SELECT tweetlda.serving_model())', target, cols);
+    EXECUTE format('COMMENT ON VIEW %s IS %L', target,
+                   format('scored tweets of the serving tweetlda model, one column per topic (%s)', k));
+    EXECUTE format('GRANT SELECT ON %s TO tweetlda_dashboard', target);
+    INSERT INTO tweetlda.wide_views AS w (view_name, topics) VALUES (target, k)
+    ON CONFLICT (view_name) DO UPDATE SET topics = excluded.topics, created_at = excluded.created_at;
+END
+$$;
+
+-- The wide form BI tools like: (re)create a view with one column per topic (topic_1 ...
+-- topic_k) of the scores of the serving model, readable by the dashboard role; returns its
+-- qualified name. It follows activations by itself. An unqualified name is put in schema public.
+CREATE OR REPLACE FUNCTION tweetlda.create_wide_view(view_name text DEFAULT 'public.scored_tweets_wide')
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k integer;
+    target text;
+    parts text[] := parse_ident(view_name);
+BEGIN
+    IF view_name IS NULL THEN
+        RAISE EXCEPTION 'the view name of tweetlda.create_wide_view() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Call it without an argument for public.scored_tweets_wide.';
+    END IF;
+    k := tweetlda.wide_view_topics();
+    IF k IS NULL THEN
+        RAISE EXCEPTION 'no active model'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Activate a model with tweetlda.activate() first.';
+    END IF;
+    IF cardinality(parts) NOT IN (1, 2) THEN
+        RAISE EXCEPTION 'invalid view name: "%"', view_name
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a view name, optionally schema-qualified.';
+    END IF;
+    -- an unqualified name goes to schema public (the function runs with a fixed search_path)
+    target := quote_ident(CASE cardinality(parts) WHEN 2 THEN parts[1] ELSE 'public' END) || '.'
+              || quote_ident(parts[cardinality(parts)]);
+    PERFORM tweetlda.wide_view_build(target, k);
+    RETURN target;
+END
+$$;
+REVOKE ALL ON FUNCTION tweetlda.create_wide_view(text) FROM PUBLIC;
+
+-- Re-create the registered wide views whose topic columns no longer fit (activate() calls it);
+-- a view dropped by hand is forgotten, one that cannot be re-created is reported and kept.
+CREATE OR REPLACE FUNCTION tweetlda.refresh_wide_views() RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k integer := tweetlda.wide_view_topics();
+    v record;
+    rebuilt integer := 0;
+BEGIN
+    IF k IS NULL THEN
+        RETURN 0;
+    END IF;
+    FOR v IN SELECT w.view_name, w.topics FROM tweetlda.wide_views w ORDER BY w.view_name LOOP
+        IF to_regclass(v.view_name) IS NULL THEN
+            DELETE FROM tweetlda.wide_views w WHERE w.view_name = v.view_name;
+        ELSIF v.topics <> k THEN
+            BEGIN
+                PERFORM tweetlda.wide_view_build(v.view_name, k);
+                rebuilt := rebuilt + 1;
+            EXCEPTION WHEN OTHERS THEN
+                RAISE WARNING 'tweetlda: could not re-create the wide view %: %', v.view_name, SQLERRM
+                    USING HINT = 'Call tweetlda.create_wide_view() for it.';
+            END;
+        END IF;
+    END LOOP;
+    RETURN rebuilt;
+END
+$$;
+REVOKE ALL ON FUNCTION tweetlda.wide_view_build(text, integer), tweetlda.refresh_wide_views()
+    FROM PUBLIC;
+
+-- The display name of every topic of every model: the one place labels come from (the name
+-- given in tweetlda.topic_names, else tweetlda.topic_label: the three most relevant words).
+CREATE OR REPLACE VIEW tweetlda_bi.topic_labels AS
+SELECT m.id AS model_id, m.active, t.topic,
+       t.topic::text || ': ' || coalesce(n.name, tweetlda.topic_label(m.model, t.topic)) AS label,
+       m.id = (SELECT tweetlda.serving_model()) AS serving
+FROM tweetlda.models m
+CROSS JOIN LATERAL generate_series(1, m.k) AS t(topic)
+LEFT JOIN tweetlda.topic_names n ON n.model_id = m.id AND n.topic = t.topic;
+COMMENT ON VIEW tweetlda_bi.topic_labels IS 'the display label of every topic of every model';
+COMMENT ON COLUMN tweetlda_bi.topic_labels.model_id IS 'the model (tweetlda_bi.models.model_id)';
+COMMENT ON COLUMN tweetlda_bi.topic_labels.active IS 'whether the model is the active one';
+COMMENT ON COLUMN tweetlda_bi.topic_labels.topic IS 'topic number, from 1';
+COMMENT ON COLUMN tweetlda_bi.topic_labels.label IS 'display label: topic number and its name or top words';
+COMMENT ON COLUMN tweetlda_bi.topic_labels.serving IS 'whether the views show this model''s scores now';
+
+-- The models.
+CREATE OR REPLACE VIEW tweetlda_bi.models AS
+SELECT m.id AS model_id, m.name, m.created_at, m.k AS topics, m.active,
+       m.params ->> 'weighting' AS weighting,
+       (m.params ->> 'alpha')::double precision AS alpha,
+       (m.params ->> 'eta')::double precision AS eta,
+       (m.params ->> 'seed')::bigint AS seed,
+       coalesce((SELECT sum(r.tweets) FROM tweetlda.score_rollup r WHERE r.model_id = m.id), 0)::bigint
+           AS tweets_scored,
+       m.params::text AS params_json, m.metrics::text AS metrics_json,
+       m.id = (SELECT tweetlda.serving_model()) AS serving
+FROM tweetlda.models m;
+COMMENT ON VIEW tweetlda_bi.models IS 'the topic models: one row per model, with training parameters';
+COMMENT ON COLUMN tweetlda_bi.models.model_id IS 'model id';
+COMMENT ON COLUMN tweetlda_bi.models.name IS 'model name';
+COMMENT ON COLUMN tweetlda_bi.models.created_at IS 'when the model was trained';
+COMMENT ON COLUMN tweetlda_bi.models.topics IS 'number of topics (k)';
+COMMENT ON COLUMN tweetlda_bi.models.active IS 'whether the stream scores with this model';
+COMMENT ON COLUMN tweetlda_bi.models.weighting IS 'term weighting: tfidf or tf';
+COMMENT ON COLUMN tweetlda_bi.models.alpha IS 'document-topic prior';
+COMMENT ON COLUMN tweetlda_bi.models.eta IS 'topic-word prior';
+COMMENT ON COLUMN tweetlda_bi.models.seed IS 'random seed of the training';
+COMMENT ON COLUMN tweetlda_bi.models.tweets_scored IS 'tweets with a kept score of this model';
+COMMENT ON COLUMN tweetlda_bi.models.params_json IS 'all training parameters, as JSON text';
+COMMENT ON COLUMN tweetlda_bi.models.metrics_json IS 'training metrics, as JSON text';
+COMMENT ON COLUMN tweetlda_bi.models.serving IS
+    'whether the views show this model''s scores now (the active model once its rescoring is done)';
+
+-- The top words of every topic of every model.
+CREATE OR REPLACE VIEW tweetlda_bi.topic_words AS
+SELECT m.id AS model_id, m.name AS model_name, m.active, t.topic, l.label, t.rank,
+       t.word, t.weight, m.id = (SELECT tweetlda.serving_model()) AS serving
+FROM tweetlda.models m
+CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 10) t
+LEFT JOIN tweetlda_bi.topic_labels l ON l.model_id = m.id AND l.topic = t.topic;
+COMMENT ON VIEW tweetlda_bi.topic_words IS 'the ten top words of every topic of every model';
+COMMENT ON COLUMN tweetlda_bi.topic_words.model_id IS 'the model';
+COMMENT ON COLUMN tweetlda_bi.topic_words.model_name IS 'the model''s name';
+COMMENT ON COLUMN tweetlda_bi.topic_words.active IS 'whether the model is the active one';
+COMMENT ON COLUMN tweetlda_bi.topic_words.topic IS 'topic number, from 1';
+COMMENT ON COLUMN tweetlda_bi.topic_words.label IS 'the topic''s display label';
+COMMENT ON COLUMN tweetlda_bi.topic_words.rank IS 'rank of the word in the topic, from 1';
+COMMENT ON COLUMN tweetlda_bi.topic_words.word IS 'the word (a stemmed term of the vocabulary)';
+COMMENT ON COLUMN tweetlda_bi.topic_words.weight IS 'probability of the word in the topic';
+COMMENT ON COLUMN tweetlda_bi.topic_words.serving IS 'whether the views show this model''s scores now';
+
+-- Hourly counts per topic and sentiment label of the serving model (long form, from the rollup).
+CREATE OR REPLACE VIEW tweetlda_bi.topic_sentiment_hourly AS
+SELECT r.bucket, r.topic, coalesce(l.label, 'no topic') AS label, r.sentiment, r.tweets,
+       r.polarity_sum, r.polarity_sum / nullif(r.tweets, 0) AS avg_polarity
+FROM tweetlda.score_rollup r
+LEFT JOIN tweetlda_bi.topic_labels l ON l.model_id = r.model_id AND l.topic = r.topic
+WHERE r.model_id = (SELECT tweetlda.serving_model()) AND r.tweets > 0;
+COMMENT ON VIEW tweetlda_bi.topic_sentiment_hourly IS
+    'tweets per hour, topic and sentiment label of the serving model (filter on bucket for a time range)';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.bucket IS 'start of the hour of the tweets'' time';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.topic IS 'top topic, from 1 (NULL: no topic)';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.label IS 'the topic''s display label';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.sentiment IS 'positive, neutral or negative';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.tweets IS 'number of tweets';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.polarity_sum IS 'sum of their polarities';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.avg_polarity IS 'average polarity, -1 to 1';
+
+-- Tweets and sentiment per hour and topic of the serving model (wide by sentiment label).
+CREATE OR REPLACE VIEW tweetlda_bi.topic_timeline AS
+SELECT h.bucket, h.topic, min(h.label) AS label, sum(h.tweets)::bigint AS tweets,
+       sum(h.polarity_sum) / nullif(sum(h.tweets), 0) AS avg_polarity,
+       coalesce(sum(h.tweets) FILTER (WHERE h.sentiment = 'positive'), 0)::bigint AS positive,
+       coalesce(sum(h.tweets) FILTER (WHERE h.sentiment = 'neutral'), 0)::bigint AS neutral,
+       coalesce(sum(h.tweets) FILTER (WHERE h.sentiment = 'negative'), 0)::bigint AS negative
+FROM tweetlda_bi.topic_sentiment_hourly h
+GROUP BY h.bucket, h.topic;
+COMMENT ON VIEW tweetlda_bi.topic_timeline IS
+    'tweets per hour and topic of the serving model, with average polarity and label counts';
+COMMENT ON COLUMN tweetlda_bi.topic_timeline.bucket IS 'start of the hour of the tweets'' time';
+COMMENT ON COLUMN tweetlda_bi.topic_timeline.topic IS 'top topic, from 1 (NULL: no topic)';
+COMMENT ON COLUMN tweetlda_bi.topic_timeline.label IS 'the topic''s display label';
+COMMENT ON COLUMN tweetlda_bi.topic_timeline.tweets IS 'number of tweets';
+COMMENT ON COLUMN tweetlda_bi.topic_timeline.avg_polarity IS 'average polarity, -1 to 1';
+COMMENT ON COLUMN tweetlda_bi.topic_timeline.positive IS 'tweets labelled positive';
+COMMENT ON COLUMN tweetlda_bi.topic_timeline.neutral IS 'tweets labelled neutral';
+COMMENT ON COLUMN tweetlda_bi.topic_timeline.negative IS 'tweets labelled negative';
+
+-- One row per topic of the serving model: label, top words, tweets, share, sentiment (wide).
+CREATE OR REPLACE VIEW tweetlda_bi.topics AS
+WITH counts AS (
+    SELECT h.topic, sum(h.tweets) AS tweets, sum(h.polarity_sum) AS polarity_sum,
+           sum(h.tweets) FILTER (WHERE h.sentiment = 'positive') AS positive,
+           sum(h.tweets) FILTER (WHERE h.sentiment = 'neutral') AS neutral,
+           sum(h.tweets) FILTER (WHERE h.sentiment = 'negative') AS negative
+    FROM tweetlda_bi.topic_sentiment_hourly h
+    GROUP BY h.topic),
+words AS (
+    SELECT w.topic, string_agg(w.word, ' ' ORDER BY w.rank) AS top_words
+    FROM tweetlda_bi.topic_words w WHERE w.serving
+    GROUP BY w.topic),
+all_topics AS (
+    SELECT l.topic, l.label FROM tweetlda_bi.topic_labels l WHERE l.serving
+    UNION ALL
+    SELECT NULL, 'no topic' WHERE EXISTS (SELECT 1 FROM counts c WHERE c.topic IS NULL))
+SELECT a.topic, a.label, w.top_words,
+       coalesce(c.tweets, 0)::bigint AS tweets,
+       coalesce(c.tweets / nullif(sum(c.tweets) OVER (), 0), 0)::double precision AS share,
+       c.polarity_sum / nullif(c.tweets, 0) AS avg_polarity,
+       coalesce(c.positive, 0)::bigint AS positive,
+       coalesce(c.neutral, 0)::bigint AS neutral,
+       coalesce(c.negative, 0)::bigint AS negative
+FROM all_topics a
+LEFT JOIN words w ON w.topic = a.topic
+LEFT JOIN counts c ON c.topic IS NOT DISTINCT FROM a.topic;
+COMMENT ON VIEW tweetlda_bi.topics IS
+    'one row per topic of the serving model (and "no topic"): label, top words, tweets, share, polarity, label counts';
+COMMENT ON COLUMN tweetlda_bi.topics.topic IS 'topic number, from 1 (NULL: tweets with no term of the model)';
+COMMENT ON COLUMN tweetlda_bi.topics.label IS 'the topic''s display label';
+COMMENT ON COLUMN tweetlda_bi.topics.top_words IS 'the ten top words, space-separated';
+COMMENT ON COLUMN tweetlda_bi.topics.tweets IS 'tweets whose top topic this is';
+COMMENT ON COLUMN tweetlda_bi.topics.share IS 'share of all scored tweets, 0 to 1';
+COMMENT ON COLUMN tweetlda_bi.topics.avg_polarity IS 'average polarity, -1 to 1';
+COMMENT ON COLUMN tweetlda_bi.topics.positive IS 'tweets labelled positive';
+COMMENT ON COLUMN tweetlda_bi.topics.neutral IS 'tweets labelled neutral';
+COMMENT ON COLUMN tweetlda_bi.topics.negative IS 'tweets labelled negative';
+
+-- Tweets per topic of the serving model and sentiment label, every combination (long form).
+CREATE OR REPLACE VIEW tweetlda_bi.topic_sentiment AS
+SELECT t.topic, t.label, s.sentiment,
+       CASE s.sentiment WHEN 'positive' THEN t.positive WHEN 'neutral' THEN t.neutral
+                        ELSE t.negative END AS tweets
+FROM tweetlda_bi.topics t
+CROSS JOIN (VALUES ('positive'), ('neutral'), ('negative')) AS s(sentiment);
+COMMENT ON VIEW tweetlda_bi.topic_sentiment IS
+    'tweets per topic of the serving model and sentiment label (for stacked bars)';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment.topic IS 'topic number, from 1 (NULL: no topic)';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment.label IS 'the topic''s display label';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment.sentiment IS 'positive, neutral or negative';
+COMMENT ON COLUMN tweetlda_bi.topic_sentiment.tweets IS 'number of tweets';
+
+-- Every scored tweet with its top topic and sentiment.  The tweet is looked up per score row
+-- (OFFSET 0 keeps the lateral subquery a parameterized lookup: tweet_ids' key, then one
+-- partition's key), and so is the label, so that "the latest n" reads n rows from the index on
+-- scored_at instead of joining every tweet.
+CREATE OR REPLACE VIEW tweetlda_bi.scored_tweets AS
+SELECT s.tweet_id, s.created_at, s.scored_at, t.lang, t.author, t.text, s.model_id,
+       s.top_topic AS topic,
+       coalesce((SELECT l.label FROM tweetlda_bi.topic_labels l
+                 WHERE l.model_id = s.model_id AND l.topic = s.top_topic), 'no topic') AS label,
+       s.topics[s.top_topic]::double precision AS topic_weight,
+       s.polarity, s.subjectivity, s.sentiment
+FROM tweetlda.tweet_scores s
+CROSS JOIN LATERAL (
+    SELECT tw.lang, tw.author, tw.text
+    FROM tweetlda.tweet_ids i
+    JOIN tweetlda.tweets tw ON tw.id = i.id AND tw.received_at = i.received_at
+    WHERE i.id = s.tweet_id
+    OFFSET 0) t
+WHERE s.model_id = (SELECT tweetlda.serving_model());
+COMMENT ON VIEW tweetlda_bi.scored_tweets IS 'scored tweets still landed, with top topic and sentiment';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.tweet_id IS 'tweet id';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.created_at IS 'the tweet''s time (else when it landed)';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.scored_at IS 'when it was scored';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.lang IS 'language code';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.author IS 'author';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.text IS 'the tweet''s text';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.model_id IS 'the model that scored it';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.topic IS 'top topic, from 1 (NULL: no term of the model)';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.label IS 'the top topic''s display label';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.topic_weight IS 'weight of the top topic, 0 to 1';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.polarity IS 'polarity, -1 to 1';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.subjectivity IS 'subjectivity, 0 to 1';
+COMMENT ON COLUMN tweetlda_bi.scored_tweets.sentiment IS 'positive, neutral or negative';
+
+-- The topic mix of every scored tweet (long form: one row per tweet and topic).
+CREATE OR REPLACE VIEW tweetlda_bi.tweet_topics AS
+SELECT s.tweet_id, s.created_at, s.model_id, w.topic::integer AS topic, l.label,
+       w.weight::double precision AS weight
+FROM tweetlda.tweet_scores s
+CROSS JOIN LATERAL unnest(s.topics) WITH ORDINALITY AS w(weight, topic)
+LEFT JOIN tweetlda_bi.topic_labels l ON l.model_id = s.model_id AND l.topic = w.topic
+WHERE s.model_id = (SELECT tweetlda.serving_model());
+COMMENT ON VIEW tweetlda_bi.tweet_topics IS 'the topic weights of every scored tweet, one row per topic';
+COMMENT ON COLUMN tweetlda_bi.tweet_topics.tweet_id IS 'tweet id';
+COMMENT ON COLUMN tweetlda_bi.tweet_topics.created_at IS 'the tweet''s time';
+COMMENT ON COLUMN tweetlda_bi.tweet_topics.model_id IS 'the model that scored it';
+COMMENT ON COLUMN tweetlda_bi.tweet_topics.topic IS 'topic number, from 1';
+COMMENT ON COLUMN tweetlda_bi.tweet_topics.label IS 'the topic''s display label';
+COMMENT ON COLUMN tweetlda_bi.tweet_topics.weight IS 'weight of the topic in the tweet, 0 to 1';
+
+-- Views made by create_wide_view() in 0.1.0 have their model id baked in and are not
+-- registered: call tweetlda.create_wide_view() again for them (doc/lifecycle.md).
+
+-- ---- end of issue 11: activation and rollback ----

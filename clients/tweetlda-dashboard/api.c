@@ -28,7 +28,7 @@
 #define TOPIC_IS(t) "($3::int IS NULL OR " t " = $3::int OR ($3::int = 0 AND " t " IS NULL))"
 #define SENTIMENT_IS(s) "($4::text IS NULL OR " s " = $4::text)"
 
-/* per topic of the active model in the range: counts, polarity, labels */
+/* per topic of the serving model in the range: counts, polarity, labels */
 #define PER_TOPIC(select_list) \
 	"WITH c AS (" \
 	"  SELECT h.topic, sum(h.tweets) AS tweets, sum(h.polarity_sum) AS polarity_sum," \
@@ -41,7 +41,7 @@
 	"  GROUP BY h.topic)," \
 	"t AS (" \
 	"  SELECT l.topic, l.label FROM tweetlda_bi.topic_labels l" \
-	"  WHERE l.active AND " TOPIC_IS("l.topic") \
+	"  WHERE l.serving AND " TOPIC_IS("l.topic") \
 	"  UNION ALL SELECT NULL, 'no topic' WHERE EXISTS (SELECT FROM c WHERE c.topic IS NULL))" \
 	"SELECT " select_list " FROM t LEFT JOIN c ON c.topic IS NOT DISTINCT FROM t.topic" \
 	" ORDER BY t.topic NULLS LAST"
@@ -66,7 +66,7 @@ static const char sql_timeline[] =
 
 static const char sql_words[] =
 	"SELECT w.topic, w.label, w.rank, w.word, w.weight FROM tweetlda_bi.topic_words w"
-	" WHERE w.active AND " TOPIC_IS("w.topic") " ORDER BY w.topic, w.rank";
+	" WHERE w.serving AND " TOPIC_IS("w.topic") " ORDER BY w.topic, w.rank";
 
 static const char sql_latest[] =
 	"SELECT s.tweet_id::text AS tweet_id,"

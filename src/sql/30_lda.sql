@@ -521,7 +521,11 @@ BEGIN
 END;
 $$;
 
--- Make a model the active one (atomically: exactly one model is active afterwards).
+-- Make a model the active one (atomically: exactly one model is active afterwards).  New tweets
+-- are scored with it at once; the views go on showing the model served so far until the
+-- scored tweets of the recent window (stream_state.rescore_window) are rescored with it in the
+-- background (tweetlda.rescore_step), then switch.  A rollback to the previous model, whose
+-- scores are kept, is served at once.  Ingestion is never blocked (doc/lifecycle.md).
 CREATE FUNCTION tweetlda.activate(name text) RETURNS integer
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -539,12 +543,85 @@ BEGIN
         RAISE EXCEPTION 'LDA model "%" does not exist', activate.name
             USING ERRCODE = 'undefined_object', HINT = 'Models are listed in tweetlda.models.';
     END IF;
-    UPDATE tweetlda.models m SET active = false WHERE m.active AND m.id <> new_id;
-    UPDATE tweetlda.models m SET active = true WHERE m.id = new_id AND NOT m.active;
+    PERFORM tweetlda.activate_model(new_id);
     RETURN new_id;
 END;
 $$;
 
+-- Make a version of a model family the active model (as activate(name)); returns its id.
+CREATE FUNCTION tweetlda.activate(family text, version integer) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_id integer;
+BEGIN
+    IF activate.family IS NULL OR activate.version IS NULL THEN
+        RAISE EXCEPTION 'the family and version of tweetlda.activate() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Versions are listed in tweetlda.models (columns family and version).';
+    END IF;
+    LOCK TABLE tweetlda.models IN SHARE ROW EXCLUSIVE MODE;
+    SELECT m.id INTO new_id FROM tweetlda.models m
+    WHERE m.family = activate.family AND m.version = activate.version;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'LDA model family "%" has no version %', activate.family, activate.version
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Versions are listed in tweetlda.models (columns family and version).';
+    END IF;
+    PERFORM tweetlda.activate_model(new_id);
+    RETURN new_id;
+END;
+$$;
+
+-- The work of activate(): switch the active flag and start the transition of the views (the
+-- caller holds the lock on tweetlda.models).
+CREATE FUNCTION tweetlda.activate_model(new_id integer) RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    st tweetlda.stream_state;
+    from_id integer;
+    since timestamptz;
+    total bigint;
+    first_id bigint;
+    at_once boolean;
+BEGIN
+    -- waits for a running rescoring step (one batch) at most; ingestion takes no such lock
+    SELECT * INTO st FROM tweetlda.stream_state FOR UPDATE;
+    from_id := tweetlda.serving_model();
+    UPDATE tweetlda.models m SET active = false WHERE m.active AND m.id <> new_id;
+    UPDATE tweetlda.models m SET active = true WHERE m.id = new_id AND NOT m.active;
+    since := now() - st.rescore_window;
+    IF from_id IS NULL OR from_id = new_id THEN
+        -- nothing served before, or the served model again: serve it, nothing to rescore
+        UPDATE tweetlda.stream_state
+        SET serving_model_id = new_id, rescore_model_id = new_id, rescore_from_id = from_id,
+            rescore_since = since, rescore_cursor = NULL, rescore_total = 0, rescore_done = 0,
+            rescore_started_at = now(), rescore_finished_at = now();
+    ELSE
+        SELECT count(*), min(s.tweet_id) INTO total, first_id FROM tweetlda.tweet_scores s
+        WHERE s.model_id = from_id AND (since IS NULL OR s.created_at >= since);
+        -- a rollback to the model served before, whose scores are kept: served at once, the
+        -- tweets it lacks are rescored in the background
+        at_once := new_id = st.previous_model_id
+                   AND EXISTS (SELECT 1 FROM tweetlda.tweet_scores s WHERE s.model_id = new_id);
+        UPDATE tweetlda.stream_state
+        SET serving_model_id = CASE WHEN at_once THEN new_id ELSE from_id END,
+            previous_model_id = CASE WHEN at_once THEN from_id ELSE previous_model_id END,
+            rescore_model_id = new_id, rescore_from_id = from_id, rescore_since = since,
+            rescore_cursor = first_id - 1,
+            rescore_total = total, rescore_done = 0,
+            rescore_started_at = now(), rescore_finished_at = NULL;
+        IF total = 0 THEN
+            -- no scored tweet in the window: the views switch at once
+            PERFORM tweetlda.rescore_finish();
+        END IF;
+    END IF;
+    PERFORM tweetlda.refresh_wide_views();
+END;
+$$;
 -- Validate training parameters (the jsonb accepted by the lda aggregate); returns them.
 CREATE FUNCTION tweetlda.lda_check_params(params jsonb) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'lda_check_params'

@@ -86,7 +86,8 @@ CREATE TRIGGER score_rollup_truncate AFTER TRUNCATE ON tweetlda.tweet_scores
 
 REVOKE ALL ON FUNCTION tweetlda.score_rollup_apply(), tweetlda.score_rollup_truncate() FROM PUBLIC;
 -- the stream worker's role writes scores, hence the rollup
-GRANT SELECT, INSERT, UPDATE ON tweetlda.score_rollup TO tweetlda_stream;
+-- (DELETE: the rollup rows of a model whose scores were pruned, tweetlda.prune_scores)
+GRANT SELECT, INSERT, UPDATE, DELETE ON tweetlda.score_rollup TO tweetlda_stream;
 
 -- The latest scored tweets of a topic or sentiment label, newest first (the dashboard's list).
 CREATE INDEX tweet_scores_topic_scored_at_idx ON tweetlda.tweet_scores (top_topic, scored_at);
@@ -102,7 +103,8 @@ COMMENT ON SCHEMA tweetlda_bi IS
 -- given in tweetlda.topic_names, else tweetlda.topic_label: the three most relevant words).
 CREATE VIEW tweetlda_bi.topic_labels AS
 SELECT m.id AS model_id, m.active, t.topic,
-       t.topic::text || ': ' || coalesce(n.name, tweetlda.topic_label(m.model, t.topic)) AS label
+       t.topic::text || ': ' || coalesce(n.name, tweetlda.topic_label(m.model, t.topic)) AS label,
+       m.id = (SELECT tweetlda.serving_model()) AS serving
 FROM tweetlda.models m
 CROSS JOIN LATERAL generate_series(1, m.k) AS t(topic)
 LEFT JOIN tweetlda.topic_names n ON n.model_id = m.id AND n.topic = t.topic;
@@ -111,6 +113,7 @@ COMMENT ON COLUMN tweetlda_bi.topic_labels.model_id IS 'the model (tweetlda_bi.m
 COMMENT ON COLUMN tweetlda_bi.topic_labels.active IS 'whether the model is the active one';
 COMMENT ON COLUMN tweetlda_bi.topic_labels.topic IS 'topic number, from 1';
 COMMENT ON COLUMN tweetlda_bi.topic_labels.label IS 'display label: topic number and its name or top words';
+COMMENT ON COLUMN tweetlda_bi.topic_labels.serving IS 'whether the views show this model''s scores now';
 
 -- The models.
 CREATE VIEW tweetlda_bi.models AS
@@ -121,7 +124,8 @@ SELECT m.id AS model_id, m.name, m.created_at, m.k AS topics, m.active,
        (m.params ->> 'seed')::bigint AS seed,
        coalesce((SELECT sum(r.tweets) FROM tweetlda.score_rollup r WHERE r.model_id = m.id), 0)::bigint
            AS tweets_scored,
-       m.params::text AS params_json, m.metrics::text AS metrics_json
+       m.params::text AS params_json, m.metrics::text AS metrics_json,
+       m.id = (SELECT tweetlda.serving_model()) AS serving
 FROM tweetlda.models m;
 COMMENT ON VIEW tweetlda_bi.models IS 'the topic models: one row per model, with training parameters';
 COMMENT ON COLUMN tweetlda_bi.models.model_id IS 'model id';
@@ -133,14 +137,16 @@ COMMENT ON COLUMN tweetlda_bi.models.weighting IS 'term weighting: tfidf or tf';
 COMMENT ON COLUMN tweetlda_bi.models.alpha IS 'document-topic prior';
 COMMENT ON COLUMN tweetlda_bi.models.eta IS 'topic-word prior';
 COMMENT ON COLUMN tweetlda_bi.models.seed IS 'random seed of the training';
-COMMENT ON COLUMN tweetlda_bi.models.tweets_scored IS 'tweets whose current score is from this model';
+COMMENT ON COLUMN tweetlda_bi.models.tweets_scored IS 'tweets with a kept score of this model';
 COMMENT ON COLUMN tweetlda_bi.models.params_json IS 'all training parameters, as JSON text';
 COMMENT ON COLUMN tweetlda_bi.models.metrics_json IS 'training metrics, as JSON text';
+COMMENT ON COLUMN tweetlda_bi.models.serving IS
+    'whether the views show this model''s scores now (the active model once its rescoring is done)';
 
 -- The top words of every topic of every model.
 CREATE VIEW tweetlda_bi.topic_words AS
 SELECT m.id AS model_id, m.name AS model_name, m.active, t.topic, l.label, t.rank,
-       t.word, t.weight
+       t.word, t.weight, m.id = (SELECT tweetlda.serving_model()) AS serving
 FROM tweetlda.models m
 CROSS JOIN LATERAL tweetlda.topic_terms(m.model, 10) t
 LEFT JOIN tweetlda_bi.topic_labels l ON l.model_id = m.id AND l.topic = t.topic;
@@ -153,17 +159,17 @@ COMMENT ON COLUMN tweetlda_bi.topic_words.label IS 'the topic''s display label';
 COMMENT ON COLUMN tweetlda_bi.topic_words.rank IS 'rank of the word in the topic, from 1';
 COMMENT ON COLUMN tweetlda_bi.topic_words.word IS 'the word (a stemmed term of the vocabulary)';
 COMMENT ON COLUMN tweetlda_bi.topic_words.weight IS 'probability of the word in the topic';
+COMMENT ON COLUMN tweetlda_bi.topic_words.serving IS 'whether the views show this model''s scores now';
 
--- Hourly counts per topic and sentiment label of the active model (long form, from the rollup).
+-- Hourly counts per topic and sentiment label of the serving model (long form, from the rollup).
 CREATE VIEW tweetlda_bi.topic_sentiment_hourly AS
 SELECT r.bucket, r.topic, coalesce(l.label, 'no topic') AS label, r.sentiment, r.tweets,
        r.polarity_sum, r.polarity_sum / nullif(r.tweets, 0) AS avg_polarity
 FROM tweetlda.score_rollup r
-JOIN tweetlda.models m ON m.id = r.model_id AND m.active
 LEFT JOIN tweetlda_bi.topic_labels l ON l.model_id = r.model_id AND l.topic = r.topic
-WHERE r.tweets > 0;
+WHERE r.model_id = (SELECT tweetlda.serving_model()) AND r.tweets > 0;
 COMMENT ON VIEW tweetlda_bi.topic_sentiment_hourly IS
-    'tweets per hour, topic and sentiment label of the active model (filter on bucket for a time range)';
+    'tweets per hour, topic and sentiment label of the serving model (filter on bucket for a time range)';
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.bucket IS 'start of the hour of the tweets'' time';
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.topic IS 'top topic, from 1 (NULL: no topic)';
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.label IS 'the topic''s display label';
@@ -172,7 +178,7 @@ COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.tweets IS 'number of tweets
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.polarity_sum IS 'sum of their polarities';
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment_hourly.avg_polarity IS 'average polarity, -1 to 1';
 
--- Tweets and sentiment per hour and topic of the active model (wide by sentiment label).
+-- Tweets and sentiment per hour and topic of the serving model (wide by sentiment label).
 CREATE VIEW tweetlda_bi.topic_timeline AS
 SELECT h.bucket, h.topic, min(h.label) AS label, sum(h.tweets)::bigint AS tweets,
        sum(h.polarity_sum) / nullif(sum(h.tweets), 0) AS avg_polarity,
@@ -182,7 +188,7 @@ SELECT h.bucket, h.topic, min(h.label) AS label, sum(h.tweets)::bigint AS tweets
 FROM tweetlda_bi.topic_sentiment_hourly h
 GROUP BY h.bucket, h.topic;
 COMMENT ON VIEW tweetlda_bi.topic_timeline IS
-    'tweets per hour and topic of the active model, with average polarity and label counts';
+    'tweets per hour and topic of the serving model, with average polarity and label counts';
 COMMENT ON COLUMN tweetlda_bi.topic_timeline.bucket IS 'start of the hour of the tweets'' time';
 COMMENT ON COLUMN tweetlda_bi.topic_timeline.topic IS 'top topic, from 1 (NULL: no topic)';
 COMMENT ON COLUMN tweetlda_bi.topic_timeline.label IS 'the topic''s display label';
@@ -192,7 +198,7 @@ COMMENT ON COLUMN tweetlda_bi.topic_timeline.positive IS 'tweets labelled positi
 COMMENT ON COLUMN tweetlda_bi.topic_timeline.neutral IS 'tweets labelled neutral';
 COMMENT ON COLUMN tweetlda_bi.topic_timeline.negative IS 'tweets labelled negative';
 
--- One row per topic of the active model: label, top words, tweets, share, sentiment (wide).
+-- One row per topic of the serving model: label, top words, tweets, share, sentiment (wide).
 CREATE VIEW tweetlda_bi.topics AS
 WITH counts AS (
     SELECT h.topic, sum(h.tweets) AS tweets, sum(h.polarity_sum) AS polarity_sum,
@@ -203,10 +209,10 @@ WITH counts AS (
     GROUP BY h.topic),
 words AS (
     SELECT w.topic, string_agg(w.word, ' ' ORDER BY w.rank) AS top_words
-    FROM tweetlda_bi.topic_words w WHERE w.active
+    FROM tweetlda_bi.topic_words w WHERE w.serving
     GROUP BY w.topic),
 all_topics AS (
-    SELECT l.topic, l.label FROM tweetlda_bi.topic_labels l WHERE l.active
+    SELECT l.topic, l.label FROM tweetlda_bi.topic_labels l WHERE l.serving
     UNION ALL
     SELECT NULL, 'no topic' WHERE EXISTS (SELECT 1 FROM counts c WHERE c.topic IS NULL))
 SELECT a.topic, a.label, w.top_words,
@@ -220,7 +226,7 @@ FROM all_topics a
 LEFT JOIN words w ON w.topic = a.topic
 LEFT JOIN counts c ON c.topic IS NOT DISTINCT FROM a.topic;
 COMMENT ON VIEW tweetlda_bi.topics IS
-    'one row per topic of the active model (and "no topic"): label, top words, tweets, share, polarity, label counts';
+    'one row per topic of the serving model (and "no topic"): label, top words, tweets, share, polarity, label counts';
 COMMENT ON COLUMN tweetlda_bi.topics.topic IS 'topic number, from 1 (NULL: tweets with no term of the model)';
 COMMENT ON COLUMN tweetlda_bi.topics.label IS 'the topic''s display label';
 COMMENT ON COLUMN tweetlda_bi.topics.top_words IS 'the ten top words, space-separated';
@@ -231,7 +237,7 @@ COMMENT ON COLUMN tweetlda_bi.topics.positive IS 'tweets labelled positive';
 COMMENT ON COLUMN tweetlda_bi.topics.neutral IS 'tweets labelled neutral';
 COMMENT ON COLUMN tweetlda_bi.topics.negative IS 'tweets labelled negative';
 
--- Tweets per topic of the active model and sentiment label, every combination (long form).
+-- Tweets per topic of the serving model and sentiment label, every combination (long form).
 CREATE VIEW tweetlda_bi.topic_sentiment AS
 SELECT t.topic, t.label, s.sentiment,
        CASE s.sentiment WHEN 'positive' THEN t.positive WHEN 'neutral' THEN t.neutral
@@ -239,7 +245,7 @@ SELECT t.topic, t.label, s.sentiment,
 FROM tweetlda_bi.topics t
 CROSS JOIN (VALUES ('positive'), ('neutral'), ('negative')) AS s(sentiment);
 COMMENT ON VIEW tweetlda_bi.topic_sentiment IS
-    'tweets per topic of the active model and sentiment label (for stacked bars)';
+    'tweets per topic of the serving model and sentiment label (for stacked bars)';
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment.topic IS 'topic number, from 1 (NULL: no topic)';
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment.label IS 'the topic''s display label';
 COMMENT ON COLUMN tweetlda_bi.topic_sentiment.sentiment IS 'positive, neutral or negative';
@@ -262,7 +268,8 @@ CROSS JOIN LATERAL (
     FROM tweetlda.tweet_ids i
     JOIN tweetlda.tweets tw ON tw.id = i.id AND tw.received_at = i.received_at
     WHERE i.id = s.tweet_id
-    OFFSET 0) t;
+    OFFSET 0) t
+WHERE s.model_id = (SELECT tweetlda.serving_model());
 COMMENT ON VIEW tweetlda_bi.scored_tweets IS 'scored tweets still landed, with top topic and sentiment';
 COMMENT ON COLUMN tweetlda_bi.scored_tweets.tweet_id IS 'tweet id';
 COMMENT ON COLUMN tweetlda_bi.scored_tweets.created_at IS 'the tweet''s time (else when it landed)';
@@ -284,7 +291,8 @@ SELECT s.tweet_id, s.created_at, s.model_id, w.topic::integer AS topic, l.label,
        w.weight::double precision AS weight
 FROM tweetlda.tweet_scores s
 CROSS JOIN LATERAL unnest(s.topics) WITH ORDINALITY AS w(weight, topic)
-LEFT JOIN tweetlda_bi.topic_labels l ON l.model_id = s.model_id AND l.topic = w.topic;
+LEFT JOIN tweetlda_bi.topic_labels l ON l.model_id = s.model_id AND l.topic = w.topic
+WHERE s.model_id = (SELECT tweetlda.serving_model());
 COMMENT ON VIEW tweetlda_bi.tweet_topics IS 'the topic weights of every scored tweet, one row per topic';
 COMMENT ON COLUMN tweetlda_bi.tweet_topics.tweet_id IS 'tweet id';
 COMMENT ON COLUMN tweetlda_bi.tweet_topics.created_at IS 'the tweet''s time';
