@@ -138,6 +138,8 @@ SELECT tweetlda.model_info('planted_lda')->>'method' AS method,
        (SELECT params->'max_iter' FROM tweetlda.models WHERE name = 'planted_lda') AS max_iter;
 
 -- The stream takes a DMM model like an LDA one: activate(), ingest, process_pending, the scores.
+-- (the tests before this one landed tweets with these ids: start from an empty stream)
+TRUNCATE tweetlda.tweets, tweetlda.tweet_ids, tweetlda.tweet_scores, tweetlda.pending;
 SELECT tweetlda.activate('planted_dmm') > 0 AS activated;
 SELECT (tweetlda.ingest_batch(ARRAY(
     SELECT jsonb_build_object('id', id, 'text', doc)::text FROM dmm_docs WHERE id <= 20))).ingested;
