@@ -8288,3 +8288,127 @@ COMMENT ON COLUMN tweetlda_bi.tweet_topics.weight IS 'weight of the topic in the
 -- registered: call tweetlda.create_wide_view() again for them (doc/lifecycle.md).
 
 -- ---- end of issue 11: activation and rollback ----
+
+-- ---- pg_cron jobs: one check of pg_cron (require_pg_cron) and one unschedule_job for every job ----
+-- The error of a function that needs pg_cron in this database (what: the job it would schedule,
+-- a sentence; alternative: what to do without pg_cron).
+CREATE FUNCTION tweetlda.require_pg_cron(what text, alternative text) RETURNS void
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in database "%"', pg_catalog.current_database()
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = require_pg_cron.what,
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to '
+                         'this database, restart the server and run CREATE EXTENSION pg_cron; '
+                         OPERATOR(pg_catalog.||) require_pg_cron.alternative;
+    END IF;
+END
+$$;
+
+-- Batch mode: a pg_cron job that runs process_all_pending() on a cron schedule.
+CREATE OR REPLACE FUNCTION tweetlda.schedule_scoring(schedule text) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    job bigint;
+BEGIN
+    PERFORM tweetlda.require_pg_cron('Batch mode runs tweetlda.process_all_pending() as a pg_cron job.',
+                                     'or use tweetlda.start_stream().');
+    EXECUTE 'SELECT cron.schedule($1, $2, $3)'
+        INTO job
+        USING 'tweetlda scoring', schedule, 'CALL tweetlda.process_all_pending()';
+    RETURN job;
+END
+$$;
+
+-- Remove the pg_cron job of schedule_scoring(); true when there was one.
+CREATE OR REPLACE FUNCTION tweetlda.unschedule_scoring() RETURNS boolean
+    LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN tweetlda.unschedule_job('tweetlda scoring');
+
+-- A pg_cron job (named 'tweetlda drift check') that checks the active model for drift on a cron
+-- schedule (every hour by default) over the recent window; scheduling again replaces it.
+CREATE OR REPLACE FUNCTION tweetlda.schedule_drift_check(schedule text DEFAULT '0 * * * *',
+                                              recent interval DEFAULT '1 day') RETURNS bigint
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    SET "IntervalStyle" = 'postgres'
+AS $$
+DECLARE
+    job bigint;
+BEGIN
+    IF schedule IS NULL OR recent IS NULL THEN
+        RAISE EXCEPTION 'schedule and recent of tweetlda.schedule_drift_check() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Pass a cron schedule such as ''0 * * * *'' and a window such as interval ''1 day''.';
+    END IF;
+    IF recent <= '0'::interval OR recent > '100 years'::interval THEN
+        RAISE EXCEPTION 'recent window must be a positive interval of at most 100 years, not %', recent
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a window such as interval ''1 day''.';
+    END IF;
+    PERFORM tweetlda.require_pg_cron('Scheduled drift checks run tweetlda.drift() as a pg_cron job.',
+                                     'or call tweetlda.drift() yourself.');
+    EXECUTE 'SELECT cron.schedule($1, $2, $3)'
+        INTO job
+        USING 'tweetlda drift check', schedule,
+              format('SELECT tweetlda.drift_check_job(%L::pg_catalog.interval)', recent::text);
+    RETURN job;
+END
+$$;
+
+-- Remove the pg_cron job of schedule_drift_check(); true when there was one.
+CREATE OR REPLACE FUNCTION tweetlda.unschedule_drift_check() RETURNS boolean
+    LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN tweetlda.unschedule_job('tweetlda drift check');
+
+-- Retrain a family with pg_cron: a job 'tweetlda retrain <family>' on schedule (monthly by
+-- default) and, with on_drift, a job 'tweetlda retrain on drift <family>' on drift_schedule
+-- (every 15 minutes by default) that retrains when retrain_due() says so. Scheduling again
+-- replaces the jobs (on_drift false removes the drift job). Returns the id of the first job.
+CREATE OR REPLACE FUNCTION tweetlda.schedule_retraining(name text, schedule text DEFAULT '0 3 1 * *',
+        on_drift boolean DEFAULT true, "window" interval DEFAULT '30 days',
+        drift_schedule text DEFAULT '*/15 * * * *') RETURNS bigint
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    fam text;
+    job bigint;
+BEGIN
+    PERFORM tweetlda.require_pg_cron('Scheduled retraining runs tweetlda.retrain() as a pg_cron job.',
+                                     'or run CALL tweetlda.retrain(...) yourself.');
+    IF schedule_retraining.name IS NULL OR schedule_retraining.schedule IS NULL
+       OR schedule_retraining.on_drift IS NULL
+       OR (schedule_retraining.on_drift AND schedule_retraining.drift_schedule IS NULL) THEN
+        RAISE EXCEPTION 'the name, schedule, on_drift and drift_schedule of tweetlda.schedule_retraining() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF schedule_retraining."window" IS NULL OR schedule_retraining."window" OPERATOR(pg_catalog.<=) '0'::pg_catalog.interval THEN
+        RAISE EXCEPTION 'the window of tweetlda.schedule_retraining() must be a positive interval, not %',
+                coalesce(schedule_retraining."window"::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    fam := tweetlda.model_family(schedule_retraining.name);
+    EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job
+        USING 'tweetlda retrain ' OPERATOR(pg_catalog.||) fam, schedule_retraining.schedule,
+              pg_catalog.format('CALL tweetlda.retrain(%L, "window" => %L, started_by => %L)',
+                                fam, schedule_retraining."window", 'schedule');
+    IF schedule_retraining.on_drift THEN
+        EXECUTE 'SELECT cron.schedule($1, $2, $3)'
+            USING 'tweetlda retrain on drift ' OPERATOR(pg_catalog.||) fam, schedule_retraining.drift_schedule,
+                  pg_catalog.format('CALL tweetlda.retrain_on_drift(%L, "window" => %L)',
+                                    fam, schedule_retraining."window");
+    ELSE
+        PERFORM tweetlda.unschedule_job('tweetlda retrain on drift ' OPERATOR(pg_catalog.||) fam);
+    END IF;
+    RETURN job;
+END;
+$$;
+-- ---- end of pg_cron jobs ----

@@ -675,6 +675,46 @@ BEGIN ATOMIC
     CROSS JOIN (SELECT count(*) AS n, min(p.enqueued_at) AS oldest FROM tweetlda.pending p) q;
 END;
 
+-- The error of a function that needs pg_cron in this database (what: the job it would schedule,
+-- a sentence; alternative: what to do without pg_cron).
+CREATE FUNCTION tweetlda.require_pg_cron(what text, alternative text) RETURNS void
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in database "%"', pg_catalog.current_database()
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = require_pg_cron.what,
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to '
+                         'this database, restart the server and run CREATE EXTENSION pg_cron; '
+                         OPERATOR(pg_catalog.||) require_pg_cron.alternative;
+    END IF;
+END
+$$;
+
+-- Remove the pg_cron job of this name of the current user; true when there was one (false
+-- without pg_cron).
+CREATE FUNCTION tweetlda.unschedule_job(job_name text) RETURNS boolean
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found boolean;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'pg_cron') THEN
+        RETURN false;
+    END IF;
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM cron.job j WHERE j.jobname OPERATOR(pg_catalog.=) $1 '
+            'AND j.username OPERATOR(pg_catalog.=) CURRENT_USER)'
+        INTO found USING unschedule_job.job_name;
+    IF found THEN
+        EXECUTE 'SELECT cron.unschedule($1)' USING unschedule_job.job_name;
+    END IF;
+    RETURN found;
+END;
+$$;
+
 -- Batch mode: a pg_cron job that runs process_all_pending() on a cron schedule.
 CREATE FUNCTION tweetlda.schedule_scoring(schedule text) RETURNS bigint
     LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
@@ -683,14 +723,8 @@ AS $$
 DECLARE
     job bigint;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
-        RAISE EXCEPTION 'pg_cron is not installed in database "%"', current_database()
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Batch mode runs tweetlda.process_all_pending() as a pg_cron job.',
-                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to '
-                         'this database, restart the server and run CREATE EXTENSION pg_cron; '
-                         'or use tweetlda.start_stream().';
-    END IF;
+    PERFORM tweetlda.require_pg_cron('Batch mode runs tweetlda.process_all_pending() as a pg_cron job.',
+                                     'or use tweetlda.start_stream().');
     EXECUTE 'SELECT cron.schedule($1, $2, $3)'
         INTO job
         USING 'tweetlda scoring', schedule, 'CALL tweetlda.process_all_pending()';
@@ -700,23 +734,9 @@ $$;
 
 -- Remove the pg_cron job of schedule_scoring(); true when there was one.
 CREATE FUNCTION tweetlda.unschedule_scoring() RETURNS boolean
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    found boolean;
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
-        RETURN false;
-    END IF;
-    EXECUTE 'SELECT EXISTS (SELECT 1 FROM cron.job WHERE jobname = $1 AND username = current_user)'
-        INTO found USING 'tweetlda scoring';
-    IF found THEN
-        EXECUTE 'SELECT cron.unschedule($1)' USING 'tweetlda scoring';
-    END IF;
-    RETURN found;
-END
-$$;
+    RETURN tweetlda.unschedule_job('tweetlda scoring');
 
 -- Writing functions are for the owner and the roles it grants them to.
 REVOKE ALL ON FUNCTION tweetlda.process_pending(integer), tweetlda.score_tweets(bigint[]),

@@ -419,14 +419,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Pass a window such as interval ''1 day''.';
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
-        RAISE EXCEPTION 'pg_cron is not installed in database "%"', current_database()
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Scheduled drift checks run tweetlda.drift() as a pg_cron job.',
-                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to '
-                         'this database, restart the server and run CREATE EXTENSION pg_cron; '
-                         'or call tweetlda.drift() yourself.';
-    END IF;
+    PERFORM tweetlda.require_pg_cron('Scheduled drift checks run tweetlda.drift() as a pg_cron job.',
+                                     'or call tweetlda.drift() yourself.');
     EXECUTE 'SELECT cron.schedule($1, $2, $3)'
         INTO job
         USING 'tweetlda drift check', schedule,
@@ -437,23 +431,9 @@ $$;
 
 -- Remove the pg_cron job of schedule_drift_check(); true when there was one.
 CREATE FUNCTION tweetlda.unschedule_drift_check() RETURNS boolean
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    found boolean;
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
-        RETURN false;
-    END IF;
-    EXECUTE 'SELECT EXISTS (SELECT 1 FROM cron.job WHERE jobname = $1 AND username = current_user)'
-        INTO found USING 'tweetlda drift check';
-    IF found THEN
-        EXECUTE 'SELECT cron.unschedule($1)' USING 'tweetlda drift check';
-    END IF;
-    RETURN found;
-END
-$$;
+    RETURN tweetlda.unschedule_job('tweetlda drift check');
 
 -- Drift checks write the history: for the owner and the roles it grants them to.
 REVOKE ALL ON FUNCTION tweetlda.drift(integer, interval, integer),
@@ -1149,14 +1129,8 @@ DECLARE
     fam text;
     job bigint;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'pg_cron') THEN
-        RAISE EXCEPTION 'pg_cron is not installed in database "%"', pg_catalog.current_database()
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Scheduled retraining runs tweetlda.retrain() as a pg_cron job.',
-                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to '
-                         'this database, restart the server and run CREATE EXTENSION pg_cron; '
-                         'or run CALL tweetlda.retrain(...) yourself.';
-    END IF;
+    PERFORM tweetlda.require_pg_cron('Scheduled retraining runs tweetlda.retrain() as a pg_cron job.',
+                                     'or run CALL tweetlda.retrain(...) yourself.');
     IF schedule_retraining.name IS NULL OR schedule_retraining.schedule IS NULL
        OR schedule_retraining.on_drift IS NULL
        OR (schedule_retraining.on_drift AND schedule_retraining.drift_schedule IS NULL) THEN
@@ -1182,27 +1156,6 @@ BEGIN
         PERFORM tweetlda.unschedule_job('tweetlda retrain on drift ' OPERATOR(pg_catalog.||) fam);
     END IF;
     RETURN job;
-END;
-$$;
-
--- Remove the pg_cron job of this name of the current user; true when there was one.
-CREATE FUNCTION tweetlda.unschedule_job(job_name text) RETURNS boolean
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    found boolean;
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'pg_cron') THEN
-        RETURN false;
-    END IF;
-    EXECUTE 'SELECT EXISTS (SELECT 1 FROM cron.job j WHERE j.jobname OPERATOR(pg_catalog.=) $1 '
-            'AND j.username OPERATOR(pg_catalog.=) CURRENT_USER)'
-        INTO found USING unschedule_job.job_name;
-    IF found THEN
-        EXECUTE 'SELECT cron.unschedule($1)' USING unschedule_job.job_name;
-    END IF;
-    RETURN found;
 END;
 $$;
 
