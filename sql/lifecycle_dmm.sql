@@ -103,6 +103,19 @@ SELECT name, tweetlda.model_info(:v4)->>'fingerprint' = tweetlda.model_info(:v2)
            AS same_as_v2
 FROM tweetlda.models WHERE id = :v4;
 
+-- A mixture with one non-empty cluster keeps an empty second one (k >= 2): new tweets unlike
+-- the old ones may open it; the topic numbers stay.
+CREATE TABLE dlc_one AS
+SELECT tweetlda.lda_from_text(t, '{"method": "dmm", "k": 2, "min_df": 1, "max_df": 100,
+                                   "text_config": {"language": "english", "stem": false}}') AS m
+FROM (SELECT 'kalab kalek kalix' AS t FROM generate_series(1, 50)) s;
+INSERT INTO dlc_one
+SELECT tweetlda.lda_update((SELECT m FROM dlc_one), t, '{"max_df": 100}')
+FROM (SELECT 'morab morek morix' AS t FROM generate_series(1, 30)) s;
+SELECT i->'clusters' AS clusters, i->'vocab_size' AS vocab_size, i->'training'->'documents' AS documents,
+       tweetlda.top_topic(m, 'kalab kalek') AS old_topic, tweetlda.top_topic(m, 'morab morek') AS new_topic
+FROM dlc_one, tweetlda.model_info(m) i ORDER BY documents;
+
 -- ---- bad input: the training's messages; keys of training only are refused ----
 SELECT tweetlda.update_model('dlc', 'SELECT doc FROM dlc_docs WHERE new', max_iter => 0);
 SELECT tweetlda.update_model('dlc', 'SELECT doc FROM dlc_docs WHERE new', max_terms => 0);
@@ -173,4 +186,4 @@ DELETE FROM tweetlda.model_runs;
 SELECT setval('tweetlda.model_runs_id_seq', 1, false) AS runs_numbered_from_1_again;
 TRUNCATE tweetlda.tweet_ids, tweetlda.pending, tweetlda.tweet_scores;
 DELETE FROM tweetlda.tweets;
-DROP TABLE dlc_docs, dlc_many, dlc_runs;
+DROP TABLE dlc_docs, dlc_many, dlc_runs, dlc_one;
