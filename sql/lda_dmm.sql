@@ -128,8 +128,10 @@ FROM tweetlda.evaluate('planted_dmm', 'SELECT doc FROM dmm_docs') e;
 -- the same parameters through the aggregate's jsonb: the same model as train() minus hold-out
 SELECT tweetlda.topic_label('planted_dmm', 1) IS NOT NULL AS labelled;
 SELECT count(*) AS rows, count(DISTINCT topic) AS topics FROM tweetlda.topic_terms('planted_dmm', 3);
--- the incremental update is online variational Bayes: an LDA algorithm, refused for a mixture
-SELECT tweetlda.lda_update(tweetlda.get_model('planted_dmm'), doc, '{}') FROM dmm_docs;
+-- the incremental update of a mixture goes on with Gibbs sampling (sql/lifecycle_dmm.sql)
+SELECT i->>'method' AS method, i->'k' AS k, i->'training'->'max_iter' AS sweeps
+FROM (SELECT tweetlda.model_info(tweetlda.lda_update(tweetlda.get_model('planted_dmm'), doc,
+                                                     '{"max_iter": 2}')) AS i FROM dmm_docs) s;
 -- an LDA model still says so
 SELECT tweetlda.train('planted_lda', 'SELECT doc FROM dmm_docs', k => 4, min_df => 1, max_df => 0.99,
                       holdout => 0, text_config => '{"language": "english", "stem": false}') > 0 AS trained;

@@ -25,6 +25,15 @@
  * distributions, and scoring (lda_infer.c, LdaMixturePosterior) evaluates the
  * same formula with the stored counts.
  *
+ * Incremental update (DmmTrainFrom with a DmmContinue, dmm_update.c): the
+ * counts of the documents the model was trained on start the sampler and stay
+ * in it as fixed pseudo-counts (their assignments are not stored, so they
+ * never move); each new document is first drawn from the conditional above
+ * given the counts so far (the model's plus the new documents drawn before
+ * it), then the sweeps visit the new documents only.  The clusters keep their
+ * numbers; a cluster that ends empty (possible only for a model that kept an
+ * empty cluster) is dropped and the following ones move down.
+ *
  * Reproducibility: the corpus is copied in the canonical order of the LDA
  * trainer (LdaCanonicalOrder: by content hash, then content) and visited in
  * that order (sequential reads), and every random
@@ -204,9 +213,40 @@ CopyCanonical(LdaCorpus *dst, const LdaCorpus *src)
 	pfree(order);
 }
 
-/* Allocate the sampler (sizes checked first) and assign every document uniformly at random */
+/* Draw each document from the conditional given the counts so far (an update's start) */
 static void
-InitSampler(DmmSampler *s, const LdaParams *p, const LdaCorpus *c, int nterms)
+AssignFromPosterior(DmmSampler *s)
+{
+	for (int64 d = 0; d < s->c.ndocs; d++)
+	{
+		Conditional(s, d);
+		s->z[d] = Draw(s);
+		MoveDoc(s, d, s->z[d], 1);
+		if ((d + 1) % DMM_CHECK_DOCS == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* Start from the model's counts (fixed pseudo-counts of the documents it was trained on) */
+static void
+StartFrom(DmmSampler *s, const DmmContinue *from)
+{
+	memcpy(s->nzw, from->nzw, sizeof(int32) * (Size) s->k * s->nterms);
+	for (int t = 0; t < s->k; t++)
+		s->m[t] = from->m[t];
+	for (int w = 0; w < s->nterms; w++)
+		for (int t = 0; t < s->k; t++)
+			s->nz[t] += s->nzw[(Size) w * s->k + t];
+}
+
+/*
+ * Allocate the sampler (sizes checked first) and assign every document: from
+ * the posterior given the model's counts for an update (from), else
+ * uniformly at random
+ */
+static void
+InitSampler(DmmSampler *s, const LdaParams *p, const LdaCorpus *c, int nterms,
+			const DmmContinue *from)
 {
 	CheckLdaK(p->k);
 	CheckLdaCells(p->k, nterms);
@@ -226,6 +266,12 @@ InitSampler(DmmSampler *s, const LdaParams *p, const LdaCorpus *c, int nterms)
 	s->num = palloc(sizeof(double) * p->k);
 	s->den = palloc(sizeof(double) * p->k);
 	CopyCanonical(&s->c, c);
+	if (from != NULL)
+	{
+		StartFrom(s, from);
+		AssignFromPosterior(s);
+		return;
+	}
 	for (int64 d = 0; d < c->ndocs; d++)
 	{
 		int			t = (int) (LdaRngNext(&s->rng) % (uint64) s->k);
@@ -296,6 +342,28 @@ KeptClusters(const DmmSampler *s, int *keep)
 	return n;
 }
 
+/*
+ * The clusters an update keeps, in their own order: the non-empty ones, and
+ * the lowest-numbered empty ones when fewer than LDA_MIN_K are non-empty;
+ * returns their number
+ */
+static int
+KeptInOrder(const DmmSampler *s, int *keep)
+{
+	int			empty_kept = Max(LDA_MIN_K - NonEmpty(s), 0);
+	int			n = 0;
+
+	for (int t = 0; t < s->k; t++)
+	{
+		if (s->m[t] == 0 && empty_kept == 0)
+			continue;
+		if (s->m[t] == 0)
+			empty_kept--;
+		keep[n++] = t;
+	}
+	return n;
+}
+
 /* Mean log p(token | its document's cluster) under the final counts (the training fit) */
 static double
 FitPerToken(const DmmSampler *s)
@@ -321,13 +389,16 @@ FitPerToken(const DmmSampler *s)
 	return tokens > 0 ? ll / tokens : 0.0;
 }
 
-/* The result: the kept clusters' counts plus the priors, and the training metadata */
+/*
+ * The result: the kept clusters' counts plus the priors, and the training
+ * metadata; training numbers the clusters by size, an update keeps their order
+ */
 static LdaTrainResult *
-BuildResult(const DmmSampler *s, const LdaParams *p, int64 sweeps)
+BuildResult(const DmmSampler *s, const LdaParams *p, int64 sweeps, bool update)
 {
 	LdaTrainResult *res = palloc0(sizeof(LdaTrainResult));
 	int		   *keep = palloc(sizeof(int) * s->k);
-	int			k2 = KeptClusters(s, keep);
+	int			k2 = update ? KeptInOrder(s, keep) : KeptClusters(s, keep);
 	LdaTrainingInfo *in = &res->info;
 
 	res->k = k2;
@@ -375,6 +446,18 @@ Elapsed(instr_time start)
 LdaTrainResult *
 DmmTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms)
 {
+	return DmmTrainFrom(p, corpus, nterms, NULL);
+}
+
+/*
+ * Train a mixture (from NULL) or go on sampling from a model's counts (from:
+ * an update, the counts over nterms terms and p->k clusters): see the file
+ * comment.
+ */
+LdaTrainResult *
+DmmTrainFrom(const LdaParams *p, const LdaCorpus *corpus, int nterms, const DmmContinue *from)
+{
+	const char *what = from != NULL ? "updated" : "trained";
 	DmmSampler	s;
 	LdaTrainResult *res;
 	instr_time	start;
@@ -388,7 +471,7 @@ DmmTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms)
 				 errmsg("cannot train an LDA model on an empty corpus"),
 				 errdetail("No document contains a term of the vocabulary.")));
 	INSTR_TIME_SET_CURRENT(start);
-	InitSampler(&s, p, corpus, nterms);
+	InitSampler(&s, p, corpus, nterms, from);
 	for (int iter = 1; iter <= p->max_iter; iter++)
 	{
 		moved = Sweep(&s);
@@ -401,11 +484,11 @@ DmmTrain(const LdaParams *p, const LdaCorpus *corpus, int nterms)
 							100.0 * moved / corpus->ndocs, last_notice)));
 		}
 	}
-	res = BuildResult(&s, p, p->max_iter);
+	res = BuildResult(&s, p, p->max_iter, from != NULL);
 	res->info.seconds = Elapsed(start);
 	ereport(NOTICE,
-			(errmsg("dmm: trained k=%d (%d non-empty clusters of at most %d) on " INT64_FORMAT " documents in %d sweeps, %.1f s",
-					res->k, NonEmpty(&s), p->k, corpus->ndocs, p->max_iter, res->info.seconds),
+			(errmsg("dmm: %s k=%d (%d non-empty clusters of at most %d) on " INT64_FORMAT " documents in %d sweeps, %.1f s",
+					what, res->k, NonEmpty(&s), p->k, corpus->ndocs, p->max_iter, res->info.seconds),
 			 errdetail("The last sweep moved %.2f%% of the documents.",
 					   100.0 * moved / corpus->ndocs)));
 	return res;

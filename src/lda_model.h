@@ -307,6 +307,18 @@ typedef struct LdaContinue
 	int64		batch;
 } LdaContinue;
 
+/*
+ * Where Gibbs sampling goes on from (an incremental update of a mixture): the
+ * counts of the documents the model was trained on, kept fixed: nzw (nterms x
+ * k, term-major, zero for terms the model did not have) and m (k), the
+ * documents of each cluster.
+ */
+typedef struct DmmContinue
+{
+	const int32 *nzw;
+	const int64 *m;
+} DmmContinue;
+
 /* lda_train.c */
 extern LdaTrainResult *LdaTrain(const LdaParams *params, const LdaCorpus *corpus,
 								int nterms, const double *termWeight);
@@ -321,6 +333,8 @@ extern uint64 LdaRngNext(uint64 *state);
 
 /* dmm_train.c */
 extern LdaTrainResult *DmmTrain(const LdaParams *params, const LdaCorpus *corpus, int nterms);
+extern LdaTrainResult *DmmTrainFrom(const LdaParams *params, const LdaCorpus *corpus, int nterms,
+									const DmmContinue *from);
 
 /* lda_model.c */
 extern LdaModel *LdaModelBuild(const LdaTrainResult *res, int k, int nterms,

@@ -1,8 +1,10 @@
 /*
  * lda_update.c
- *		Incremental update of an LDA model: the aggregate
+ *		Incremental update of a model: the aggregate
  *		tweetlda.lda_update(model, doc [, lang], params [, fit]) RETURNS
- *		tweetlda.lda_model, behind tweetlda.update_model().
+ *		tweetlda.lda_model, behind tweetlda.update_model().  LDA models go on
+ *		with online variational Bayes (below); mixtures (method dmm) with
+ *		collapsed Gibbs sampling (dmm_update.c), chosen in LdaUpdate.
  *
  * The aggregate collects the new documents exactly as tweetlda.lda_from_text
  * does (lda_agg.c: the same state, parallel plans, content hashes), tokenized
@@ -46,10 +48,7 @@
 #include "lda_update.h"
 #include "vocab.h"
 
-/*
- * Error unless the model can be updated (the one place to check its method:
- * online variational Bayes over an LDA model).
- */
+/* Error unless the model can be updated (both methods can: LdaUpdate chooses the algorithm) */
 void
 LdaCheckUpdatable(const LdaModel *m)
 {
@@ -57,12 +56,8 @@ LdaCheckUpdatable(const LdaModel *m)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tweetlda.lda_update() needs an LDA model")));
-	if (m->info.method == LDA_METHOD_DMM)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot update a model of method \"dmm\""),
-				 errdetail("An update continues online variational Bayes, an LDA algorithm; a Dirichlet multinomial mixture is trained by Gibbs sampling."),
-				 errhint("Train a new version instead (tweetlda.train() or tweetlda.train_model() with the model's params).")));
+	if (m->info.method != LDA_METHOD_LDA && m->info.method != LDA_METHOD_DMM)
+		elog(ERROR, "model of unknown method %d", m->info.method);
 }
 
 /* The parameters an update keeps from the model (its own keys are read afterwards) */
@@ -79,6 +74,7 @@ LdaUpdateDefaults(const LdaModel *m, LdaParams *p)
 	p->optimize_doc_concentration = m->info.optimize_doc_concentration != 0;
 	p->optimizer = (LdaOptimizer) m->info.optimizer;
 	p->weighting = (LdaWeighting) m->info.weighting;
+	p->method = (LdaMethod) m->info.method;
 }
 
 /* The corpus frequencies and words of the model's terms (version 1: the terms, no counts) */
@@ -153,26 +149,14 @@ AddUpInfo(LdaTrainingInfo *info, const LdaModel *base, int64 empty_documents, do
 	info->trained_at = GetCurrentTimestamp();
 }
 
-/*
- * Update the model base on the new documents (corpus over vocab, the base's
- * vocabulary extended): see the file comment.
- */
-LdaModel *
-LdaUpdate(const LdaModel *base, const LdaParams *params, bool auto_iter,
-		  const Vocab *vocab, const VocabWords *words,
-		  const LdaCorpus *corpus, int64 empty_documents, double tokens)
+/* Go on with online variational Bayes from the model's lambda and alpha (the file comment) */
+static LdaTrainResult *
+LdaUpdateOnline(const LdaModel *base, const LdaParams *params, bool auto_iter,
+				const Vocab *vocab, const LdaCorpus *corpus)
 {
 	LdaParams	p = *params;
 	LdaContinue from;
-	LdaTrainResult *res;
-	StringInfoData tc;
 
-	if (corpus->ndocs == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("cannot update an LDA model without new documents"),
-				 errdetail("No new document contains a term of the vocabulary (" INT64_FORMAT " documents without one).",
-						   empty_documents)));
 	CheckLdaCells(base->k, vocab->nterms);
 	from.lambda = ExtendedLambda(base, vocab->nterms);
 	from.alpha = base->alpha;
@@ -182,15 +166,41 @@ LdaUpdate(const LdaModel *base, const LdaParams *params, bool auto_iter,
 	from.batch = Max(1, Min(corpus->ndocs, (int64) rint(from.D * p.subsampling_rate)));
 	if (auto_iter)
 		p.max_iter = AutoIterations(base, corpus->ndocs, from.batch);
+	return LdaTrainFrom(&p, corpus, vocab->nterms, UpdateTermWeights(&p, vocab), &from);
+}
+
+/*
+ * Update the model base on the new documents (corpus over vocab, the base's
+ * vocabulary extended): the one place where the model's method chooses the
+ * algorithm (online variational Bayes for LDA, Gibbs sampling for a mixture,
+ * dmm_update.c).  See the file comment.
+ */
+LdaModel *
+LdaUpdate(const LdaModel *base, const LdaParams *params, bool auto_iter,
+		  const Vocab *vocab, const VocabWords *words,
+		  const LdaCorpus *corpus, int64 empty_documents, double tokens)
+{
+	LdaTrainResult *res;
+	StringInfoData tc;
+
+	if (corpus->ndocs == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot update an LDA model without new documents"),
+				 errdetail("No new document contains a term of the vocabulary (" INT64_FORMAT " documents without one).",
+						   empty_documents)));
 	if (vocab->nterms > base->nterms)
 		ereport(NOTICE,
 				(errmsg("lda: update admits %d new terms (vocabulary of %d terms)",
 						vocab->nterms - base->nterms, vocab->nterms)));
-	res = LdaTrainFrom(&p, corpus, vocab->nterms, UpdateTermWeights(&p, vocab), &from);
+	if (base->info.method == LDA_METHOD_DMM)
+		res = DmmUpdate(base, params, auto_iter, corpus, vocab->nterms);
+	else
+		res = LdaUpdateOnline(base, params, auto_iter, vocab, corpus);
 	AddUpInfo(&res->info, base, empty_documents, tokens);
 	tc.data = LDA_TEXTCONF(base);
 	tc.len = base->textconf_len;
-	return LdaModelBuild(res, base->k, vocab->nterms, &tc, vocab, words);
+	return LdaModelBuild(res, res->k, vocab->nterms, &tc, vocab, words);
 }
 
 PG_FUNCTION_INFO_V1(lda_update_transfn);

@@ -1,6 +1,6 @@
 /*
  * lda_update.h
- *		Incremental update of an LDA model (lda_update.c), and the pieces of the
+ *		Incremental update of a model (lda_update.c, dmm_update.c), and the pieces of the
  *		training aggregate (lda_agg.c) it shares.
  */
 #ifndef LDA_UPDATE_H
@@ -18,6 +18,10 @@ extern VocabWords *LdaUpdateBaseWords(const LdaModel *m);
 extern LdaModel *LdaUpdate(const LdaModel *base, const LdaParams *params, bool auto_iter,
 						   const Vocab *vocab, const VocabWords *words,
 						   const LdaCorpus *corpus, int64 empty_documents, double tokens);
+
+/* dmm_update.c */
+extern LdaTrainResult *DmmUpdate(const LdaModel *base, const LdaParams *params, bool auto_iter,
+								 const LdaCorpus *corpus, int nterms);
 
 /* lda_agg.c: the aggregate state of lda_from_text, with the model to update */
 extern Datum LdaAggUpdateRow(FunctionCallInfo fcinfo, int langarg, int paramsarg, int fitarg);

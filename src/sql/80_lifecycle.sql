@@ -442,7 +442,8 @@ REVOKE ALL ON FUNCTION tweetlda.drift(integer, interval, integer),
 
 -- ---- incremental update ----
 -- tweetlda.lda_update(model, doc [, lang], params [, fit]): online variational Bayes goes on from
--- the model's topic-word parameters on new tweets (doc/lifecycle.md, "Incremental updates").
+-- the model's topic-word parameters on new tweets (doc/lifecycle.md, "Incremental updates"); for a
+-- DMM model, collapsed Gibbs sampling from its counts.
 -- params keys: max_iter, seed, min_df, max_df, max_terms (the rest is the model's).  The state
 -- is the one of lda_from_text (same combine, serialize and deserialize functions).
 CREATE FUNCTION tweetlda.lda_update_transfn(internal, tweetlda.lda_model, text, jsonb) RETURNS internal
