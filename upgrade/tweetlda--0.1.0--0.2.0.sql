@@ -8413,3 +8413,207 @@ BEGIN
 END;
 $$;
 -- ---- end of pg_cron jobs ----
+
+-- ---- one held-out slice: heldout_condition() for train_model(), update_model() and retrain() ----
+-- The held-out slice of a training query, as a condition on s.doc (the query aliased as
+-- source_alias): the documents whose text hashes to 0 modulo 20 (5%), at most holdout of them (the
+-- lowest hashes, then texts), so the same tweets give the same slice whatever the row order;
+-- 'false' for holdout 0. train_model(), update_model() and retrain() hold out with it. No
+-- search_path of its own: it runs the caller's query as the caller would.
+CREATE FUNCTION tweetlda.heldout_condition(source text, source_alias text, holdout integer)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    cut_h bigint;
+    cut_doc text;
+    slice text := 'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0';
+BEGIN
+    IF heldout_condition.holdout IS NULL OR heldout_condition.holdout OPERATOR(pg_catalog.<=) 0 THEN
+        RETURN 'false';
+    END IF;
+    EXECUTE pg_catalog.format(
+        'SELECT h, doc FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, s.doc::text AS doc FROM (%s) AS %s) AS q '
+        'WHERE h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
+        'ORDER BY h, doc COLLATE "C" OFFSET %s LIMIT 1', heldout_condition.source,
+        heldout_condition.source_alias, heldout_condition.holdout OPERATOR(pg_catalog.-) 1)
+        INTO cut_h, cut_doc;
+    IF cut_h IS NULL THEN
+        RETURN slice;
+    END IF;
+    RETURN pg_catalog.format(
+        '(%s AND (pg_catalog.hashtextextended(s.doc::text, 10), s.doc::text COLLATE "C") OPERATOR(pg_catalog.<=) (%s::bigint, %L COLLATE "C"))',
+        slice, cut_h, cut_doc);
+END;
+$$;
+
+-- Train on a query's tweets with training parameters as jsonb (the keys of the lda aggregate
+-- and of tweetlda.models.params, as train() builds them), and store the model; returns its id.
+-- family, parent and origin store it as a new version of a family (retrain(), update_model());
+-- the name is then family@version unless given.  holdout as for train().
+CREATE OR REPLACE FUNCTION tweetlda.train_model(
+    name text,
+    source text,
+    params jsonb,
+    holdout integer DEFAULT 2000,
+    family text DEFAULT NULL,
+    parent integer DEFAULT NULL,
+    origin text DEFAULT 'train') RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    has_lang boolean;
+    p jsonb := train_model.params;
+    result tweetlda.lda_model;
+    quality jsonb;
+    heldout_filter text;
+    source_alias text;
+BEGIN
+    IF train_model.source IS NULL OR train_model.params IS NULL
+       OR (train_model.name IS NULL AND train_model.family IS NULL) THEN
+        RAISE EXCEPTION 'source, params and a name or family of tweetlda.train_model() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pg_catalog.jsonb_typeof(p) OPERATOR(pg_catalog.<>) 'object' THEN
+        RAISE EXCEPTION 'training parameters must be a jsonb object'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the parameters as tweetlda.models.params stores them.';
+    END IF;
+    IF train_model.name IS NOT NULL
+       AND EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train_model.name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', train_model.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    -- check the parameters and the query's result type before reading the corpus
+    IF p OPERATOR(pg_catalog.?) 'text_config' THEN
+        p := pg_catalog.jsonb_set(p, '{text_config}',
+                                  tweetlda.validate_text_config(p OPERATOR(pg_catalog.->) 'text_config'));
+    END IF;
+    PERFORM tweetlda.lda_check_params(p);
+    has_lang := tweetlda.lda_check_training_source(train_model.source);
+    source_alias := CASE WHEN has_lang THEN 's(doc, lang)' ELSE 's(doc)' END;
+    IF train_model.holdout IS NULL OR train_model.holdout OPERATOR(pg_catalog.<) 0 THEN
+        RAISE EXCEPTION 'holdout must be a number of documents >= 0'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = '0 trains on every document and measures no quality figures.';
+    END IF;
+    -- the held-out slice (tweetlda.heldout_condition): deterministic, whatever the row order
+    heldout_filter := tweetlda.heldout_condition(train_model.source, source_alias, train_model.holdout);
+    -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
+    -- would, over all the tweets) and trains on it, without the held-out slice
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, %s, $1, (%s) IS NOT TRUE) FROM (%s) AS %s',
+                              CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                              heldout_filter, train_model.source, source_alias)
+        INTO result USING p;
+    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) OPERATOR(pg_catalog.||) tweetlda.drift_baseline($1, pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(%s)) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END, CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                                  train_model.source, source_alias, heldout_filter)  -- with the drift baseline (src/sql/80_lifecycle.sql)
+            INTO quality USING result;
+        IF quality IS NOT NULL THEN
+            result := tweetlda.lda_model_with_quality(result,
+                (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'npmi')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'diversity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'no_word_share')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
+        END IF;
+    END IF;
+    RETURN tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                train_model.parent, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
+END;
+$$;
+
+-- Update the model with this name (any version) on the tweets of source (one text column, or the
+-- text and its language, as for train()) and store the result as the next version of its family
+-- (origin 'update', parent the model updated); returns the new model's id.  The model updated
+-- stays (rollback: activate() it).  The new version is not activated (unless no model is active,
+-- as for every stored model): call activate().  max_iter NULL: the model's number of passes over
+-- the new tweets; max_terms, seed, min_df, max_df NULL: the model's training parameters.
+-- holdout as for train(): up to that many of the new tweets (a hash slice) are held out to
+-- measure the quality figures of the new version.  No new tweet is an error.
+CREATE OR REPLACE FUNCTION tweetlda.update_model(
+    name text,
+    source text,
+    max_iter integer DEFAULT NULL,
+    max_terms integer DEFAULT NULL,
+    seed bigint DEFAULT NULL,
+    min_df double precision DEFAULT NULL,
+    max_df double precision DEFAULT NULL,
+    holdout integer DEFAULT 2000) RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    base_id integer;
+    base_family text;
+    base_params jsonb;
+    base_model tweetlda.lda_model;
+    has_lang boolean;
+    p jsonb;
+    result tweetlda.lda_model;
+    quality jsonb;
+    heldout_filter text;
+    source_alias text;
+BEGIN
+    IF update_model.name IS NULL OR update_model.source IS NULL THEN
+        RAISE EXCEPTION 'name and source of tweetlda.update_model() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT m.id, m.family, m.params, m.model INTO base_id, base_family, base_params, base_model
+    FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) update_model.name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'LDA model "%" does not exist', update_model.name
+            USING ERRCODE = 'undefined_object', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
+    IF update_model.holdout IS NULL OR update_model.holdout OPERATOR(pg_catalog.<) 0 THEN
+        RAISE EXCEPTION 'holdout must be a number of documents >= 0'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = '0 updates on every document and measures no quality figures.';
+    END IF;
+    -- the update's parameters: given, else the model's training parameters (else the defaults)
+    p := pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+        'max_iter', update_model.max_iter,
+        'seed', coalesce(update_model.seed::numeric, (base_params OPERATOR(pg_catalog.->>) 'seed')::numeric),
+        'min_df', coalesce(update_model.min_df::numeric, (base_params OPERATOR(pg_catalog.->>) 'min_df')::numeric),
+        'max_df', coalesce(update_model.max_df::numeric, (base_params OPERATOR(pg_catalog.->>) 'max_df')::numeric),
+        'max_terms', coalesce(update_model.max_terms::numeric, (base_params OPERATOR(pg_catalog.->>) 'max_terms')::numeric)));
+    has_lang := tweetlda.lda_check_training_source(update_model.source);
+    source_alias := CASE WHEN has_lang THEN 's(doc, lang)' ELSE 's(doc)' END;
+    -- the held-out slice, as train_model() chooses it
+    heldout_filter := tweetlda.heldout_condition(update_model.source, source_alias, update_model.holdout);
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_update($1, s.doc, %s, $2, (%s) IS NOT TRUE) FROM (%s) AS %s',
+                              CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                              heldout_filter, update_model.source, source_alias)
+        INTO result USING base_model, p;
+    IF update_model.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END,
+                                  update_model.source, source_alias, heldout_filter)
+            INTO quality USING result;
+        IF quality IS NOT NULL THEN
+            result := tweetlda.lda_model_with_quality(result,
+                (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'npmi')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'diversity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'no_word_share')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
+        END IF;
+    END IF;
+    RETURN tweetlda.store_model(NULL, result, base_params, family => base_family,
+                                parent => base_id, origin => 'update');
+END;
+$$;
+
+-- The held-out slice of a run's window: the documents train_model() held out of the candidate's
+-- training (tweetlda.heldout_condition), as a query.
+CREATE OR REPLACE FUNCTION tweetlda.retrain_heldout_source(run tweetlda.model_runs) RETURNS text
+    LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN pg_catalog.format('SELECT s.doc FROM (%s) AS s(doc, lang) WHERE %s', tweetlda.retrain_source(run),
+                             tweetlda.heldout_condition(tweetlda.retrain_source(run), 's(doc, lang)', run.holdout));
+END;
+$$;
+-- ---- end of one held-out slice ----

@@ -358,6 +358,38 @@ BEGIN
 END;
 $$;
 
+-- The held-out slice of a training query, as a condition on s.doc (the query aliased as
+-- source_alias): the documents whose text hashes to 0 modulo 20 (5%), at most holdout of them (the
+-- lowest hashes, then texts), so the same tweets give the same slice whatever the row order;
+-- 'false' for holdout 0. train_model(), update_model() and retrain() hold out with it. No
+-- search_path of its own: it runs the caller's query as the caller would.
+CREATE FUNCTION tweetlda.heldout_condition(source text, source_alias text, holdout integer)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    cut_h bigint;
+    cut_doc text;
+    slice text := 'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0';
+BEGIN
+    IF heldout_condition.holdout IS NULL OR heldout_condition.holdout OPERATOR(pg_catalog.<=) 0 THEN
+        RETURN 'false';
+    END IF;
+    EXECUTE pg_catalog.format(
+        'SELECT h, doc FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, s.doc::text AS doc FROM (%s) AS %s) AS q '
+        'WHERE h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
+        'ORDER BY h, doc COLLATE "C" OFFSET %s LIMIT 1', heldout_condition.source,
+        heldout_condition.source_alias, heldout_condition.holdout OPERATOR(pg_catalog.-) 1)
+        INTO cut_h, cut_doc;
+    IF cut_h IS NULL THEN
+        RETURN slice;
+    END IF;
+    RETURN pg_catalog.format(
+        '(%s AND (pg_catalog.hashtextextended(s.doc::text, 10), s.doc::text COLLATE "C") OPERATOR(pg_catalog.<=) (%s::bigint, %L COLLATE "C"))',
+        slice, cut_h, cut_doc);
+END;
+$$;
+
 -- Train on a query's tweets with training parameters as jsonb (the keys of the lda aggregate
 -- and of tweetlda.models.params, as train() builds them), and store the model; returns its id.
 -- family, parent and origin store it as a new version of a family (retrain(), update_model());
@@ -377,8 +409,6 @@ DECLARE
     p jsonb := train_model.params;
     result tweetlda.lda_model;
     quality jsonb;
-    cut_h bigint;
-    cut_doc text;
     heldout_filter text;
     source_alias text;
 BEGIN
@@ -411,23 +441,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = '0 trains on every document and measures no quality figures.';
     END IF;
-    -- the held-out slice: the documents whose text hashes to 0 modulo 20 (5%), at most holdout
-    -- of them (the lowest hashes, then texts): deterministic, whatever the row order
-    heldout_filter := 'false';
-    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
-        EXECUTE pg_catalog.format(
-            'SELECT h, doc FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, s.doc::text AS doc FROM (%s) AS %s) AS q '
-            'WHERE h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
-            'ORDER BY h, doc COLLATE "C" OFFSET %s LIMIT 1', train_model.source, source_alias,
-            train_model.holdout OPERATOR(pg_catalog.-) 1)
-            INTO cut_h, cut_doc;
-        heldout_filter := CASE WHEN cut_h IS NULL THEN
-            'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0'
-        ELSE pg_catalog.format(
-            '(pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 AND '
-            '(pg_catalog.hashtextextended(s.doc::text, 10), s.doc::text COLLATE "C") OPERATOR(pg_catalog.<=) (%s::bigint, %L COLLATE "C"))',
-            cut_h, cut_doc) END;
-    END IF;
+    -- the held-out slice (tweetlda.heldout_condition): deterministic, whatever the row order
+    heldout_filter := tweetlda.heldout_condition(train_model.source, source_alias, train_model.holdout);
     -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
     -- would, over all the tweets) and trains on it, without the held-out slice
     EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, %s, $1, (%s) IS NOT TRUE) FROM (%s) AS %s',

@@ -525,9 +525,7 @@ DECLARE
     p jsonb;
     result tweetlda.lda_model;
     quality jsonb;
-    cut_h bigint;
-    cut_doc text;
-    heldout_filter text := 'false';
+    heldout_filter text;
     source_alias text;
 BEGIN
     IF update_model.name IS NULL OR update_model.source IS NULL THEN
@@ -554,21 +552,8 @@ BEGIN
         'max_terms', coalesce(update_model.max_terms::numeric, (base_params OPERATOR(pg_catalog.->>) 'max_terms')::numeric)));
     has_lang := tweetlda.lda_check_training_source(update_model.source);
     source_alias := CASE WHEN has_lang THEN 's(doc, lang)' ELSE 's(doc)' END;
-    -- the held-out slice, as train_model() chooses it: text hash 0 modulo 20, the lowest hashes
-    IF update_model.holdout OPERATOR(pg_catalog.>) 0 THEN
-        EXECUTE pg_catalog.format(
-            'SELECT h, doc FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, s.doc::text AS doc FROM (%s) AS %s) AS q '
-            'WHERE h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
-            'ORDER BY h, doc COLLATE "C" OFFSET %s LIMIT 1', update_model.source, source_alias,
-            update_model.holdout OPERATOR(pg_catalog.-) 1)
-            INTO cut_h, cut_doc;
-        heldout_filter := CASE WHEN cut_h IS NULL THEN
-            'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0'
-        ELSE pg_catalog.format(
-            '(pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 AND '
-            '(pg_catalog.hashtextextended(s.doc::text, 10), s.doc::text COLLATE "C") OPERATOR(pg_catalog.<=) (%s::bigint, %L COLLATE "C"))',
-            cut_h, cut_doc) END;
-    END IF;
+    -- the held-out slice, as train_model() chooses it
+    heldout_filter := tweetlda.heldout_condition(update_model.source, source_alias, update_model.holdout);
     EXECUTE pg_catalog.format('SELECT tweetlda.lda_update($1, s.doc, %s, $2, (%s) IS NOT TRUE) FROM (%s) AS %s',
                               CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
                               heldout_filter, update_model.source, source_alias)
@@ -891,28 +876,14 @@ END;
 $$;
 
 -- The held-out slice of a run's window: the documents train_model() held out of the candidate's
--- training (text hash 0 modulo 20, at most holdout of them, the lowest hashes), as a query.
+-- training (tweetlda.heldout_condition), as a query.
 CREATE FUNCTION tweetlda.retrain_heldout_source(run tweetlda.model_runs) RETURNS text
     LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    cut_h bigint;
-    cut_doc text;
-    base text := pg_catalog.format(
-        'SELECT s.doc FROM (%s) AS s(doc, lang) WHERE pg_catalog.hashtextextended(s.doc, 10) '
-        'OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0', tweetlda.retrain_source(run));
 BEGIN
-    EXECUTE pg_catalog.format(
-        'SELECT pg_catalog.hashtextextended(q.doc, 10), q.doc FROM (%s) AS q '
-        'ORDER BY 1, q.doc COLLATE "C" OFFSET %s LIMIT 1', base, run.holdout OPERATOR(pg_catalog.-) 1)
-        INTO cut_h, cut_doc;
-    IF cut_h IS NULL THEN
-        RETURN base;
-    END IF;
-    RETURN base OPERATOR(pg_catalog.||) pg_catalog.format(
-        ' AND (pg_catalog.hashtextextended(s.doc, 10), s.doc COLLATE "C") OPERATOR(pg_catalog.<=) (%s::pg_catalog.int8, %L COLLATE "C")',
-        cut_h, cut_doc);
+    RETURN pg_catalog.format('SELECT s.doc FROM (%s) AS s(doc, lang) WHERE %s', tweetlda.retrain_source(run),
+                             tweetlda.heldout_condition(tweetlda.retrain_source(run), 's(doc, lang)', run.holdout));
 END;
 $$;
 
