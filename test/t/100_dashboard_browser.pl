@@ -120,7 +120,8 @@ is(join(',', sort keys %points), 'p-latest,p-polarity,p-sentiment,p-status,p-tim
 	'the DOM dump names every panel');
 ok(!grep({ $_ == 0 } values %points), 'no panel is empty: ' . join(' ', map {"$_=$points{$_}"} sort keys %points));
 like($dom, qr/id="live" data-state="live"/, 'the live channel is connected');
-like($dom, qr{<dt>serving</dt><dd>stream_test</dd>}, 'the stream panel shows the serving model');
+like($dom, qr{<dt>serving</dt><dd>stream_test \(switched [^<]+, 0 tweets rescored\)</dd>},
+	'the stream panel shows the serving model (its activation had no tweet to rescore)');
 like($dom, qr{<dt>drift</dt><dd>(?:\Q$drift_status\E|DRIFTED \([a-z_,]*\)), checked [^<]+</dd>},
 	'the stream panel shows the latest drift check');
 like($dom, qr{<dt>drift figures</dt><dd>perplexity [-+]\d\.\d{3} nats, unknown words [-+]\d\.\d{3}, [^<]*topic JSD \d\.\d{3}, sentiment shift \d\.\d{3} \(\d+ of \d+ tweets\)</dd>},
