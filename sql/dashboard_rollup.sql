@@ -66,3 +66,61 @@ WHERE c.relnamespace = 'tweetlda_bi'::regnamespace AND a.attnum > 0
   AND (a.atttypid IN ('jsonb'::regtype, 'json'::regtype) OR
        EXISTS (SELECT FROM pg_type t WHERE t.oid = a.atttypid AND t.typcategory = 'A'));
 DROP VIEW rollup_diff, rollup_expected;
+
+-- tweetlda_bi.stream_status: the active and the serving model, the rescoring progress and the
+-- latest drift check of the active model, as the dashboard role reads it (drift_history and
+-- stream_state themselves stay closed to it)
+SET client_min_messages = warning;  -- training notices hold timings
+CREATE TABLE bi_sample (corpus text, tweet_id bigint, created_at timestamptz, lang text,
+                        text text, source_ref text);
+\copy bi_sample FROM 'data/sample/tweets_sample.csv' WITH (FORMAT csv, HEADER true)
+SELECT tweetlda.train('bi_status', 'SELECT text FROM bi_sample LIMIT 400', k => 3, max_iter => 5) > 0 AS trained;
+RESET client_min_messages;
+SELECT id AS bi_model FROM tweetlda.models WHERE active \gset
+SET ROLE tweetlda_dashboard;
+SELECT model_id = :bi_model AS active, serving_model_id = :bi_model AS serving,
+       serving_model_name IS NOT NULL AS serving_named, rescoring,
+       drift_checked_at, drifted, drift_status, drift_exceeded, drift_topic_jsd
+FROM tweetlda_bi.stream_status;
+RESET ROLE;
+-- an older check that drifted, then a newer one that did not: the newer one is shown
+INSERT INTO tweetlda.drift_history (checked_at, model_id, recent, drifted, status, figures)
+VALUES (now() - interval '2 hours', :bi_model, '1 day', true, 'drifted',
+        '{"window": {"tweets": 900, "sampled": 800}, "checks": {"topic_jsd": {"value": 0.5, "exceeded": true}}}'),
+       (now() - interval '1 hour', :bi_model, '1 day', false, 'ok',
+        '{"window": {"tweets": 1000, "sampled": 500},
+          "checks": {"log_perplexity_increase": {"value": 0.01, "exceeded": false},
+                     "oov_rate_increase": {"value": -0.002, "exceeded": false},
+                     "no_word_share_increase": {"value": 0, "exceeded": false},
+                     "topic_jsd": {"value": 0.004, "exceeded": false},
+                     "sentiment_shift": {"value": 0.02, "exceeded": false}}}');
+SET ROLE tweetlda_dashboard;
+SELECT drift_checked_at < now() - interval '30 minutes' AS an_hour_ago, drifted, drift_status, drift_exceeded,
+       drift_tweets, drift_sampled, drift_log_perplexity_increase, drift_oov_rate_increase,
+       drift_no_word_share_increase, drift_topic_jsd, drift_sentiment_shift
+FROM tweetlda_bi.stream_status;
+RESET ROLE;
+-- a newest check that drifted by two figures
+INSERT INTO tweetlda.drift_history (checked_at, model_id, recent, drifted, status, figures)
+VALUES (now(), :bi_model, '1 day', true, 'drifted',
+        '{"window": {"tweets": 2000, "sampled": 2000},
+          "checks": {"log_perplexity_increase": {"value": 0.3, "exceeded": true},
+                     "oov_rate_increase": {"value": 0.08, "exceeded": true},
+                     "topic_jsd": {"value": 0.01, "exceeded": false}}}');
+SET ROLE tweetlda_dashboard;
+SELECT drift_checked_at > now() - interval '30 minutes' AS just_now, drifted, drift_status, drift_exceeded,
+       drift_tweets, drift_log_perplexity_increase, drift_oov_rate_increase,
+       drift_no_word_share_increase, drift_sentiment_shift
+FROM tweetlda_bi.stream_status;
+-- the rescoring progress is stream_status()'s
+RESET ROLE;
+SELECT b.rescore_model_id IS NOT DISTINCT FROM s.rescore_model AS rescore_model,
+       b.rescore_total IS NOT DISTINCT FROM s.rescore_total AS total,
+       b.rescore_done IS NOT DISTINCT FROM s.rescore_done AS done,
+       b.rescoring = (s.rescore_started_at IS NOT NULL AND s.rescore_finished_at IS NULL) AS rescoring
+FROM tweetlda_bi.stream_status b, tweetlda.stream_status() s;
+SELECT has_table_privilege('tweetlda_dashboard', 'tweetlda.drift_history', 'SELECT') AS reads_drift_history,
+       has_table_privilege('tweetlda_dashboard', 'tweetlda.stream_state', 'SELECT') AS reads_stream_state,
+       has_table_privilege('tweetlda_dashboard', 'tweetlda_bi.stream_status', 'SELECT') AS reads_status;
+DELETE FROM tweetlda.models WHERE name = 'bi_status';
+DROP TABLE bi_sample;

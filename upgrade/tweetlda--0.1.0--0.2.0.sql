@@ -8617,3 +8617,354 @@ BEGIN
 END;
 $$;
 -- ---- end of one held-out slice ----
+
+-- ---- issue 11/12: the whole loop (branch i11-loop): drift baseline renumbered with its topics
+-- (train_model, inherit_topics); tweetlda_bi.stream_status with the serving model, the
+-- rescoring progress and the latest drift check (src/sql/85_dashboard_status.sql) ----
+
+-- train_model(): a new version is renumbered to its parent's topics after its drift baseline
+-- is stored, so that inherit_topics() renumbers the baseline's top-topic counts too.
+CREATE OR REPLACE FUNCTION tweetlda.train_model(
+    name text,
+    source text,
+    params jsonb,
+    holdout integer DEFAULT 2000,
+    family text DEFAULT NULL,
+    parent integer DEFAULT NULL,
+    origin text DEFAULT 'train') RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    has_lang boolean;
+    p jsonb := train_model.params;
+    result tweetlda.lda_model;
+    quality jsonb;
+    new_id integer;
+    cut_h bigint; cut_doc text;  -- (one line: the line numbers of errors below stay as they were)
+    heldout_filter text;
+    source_alias text;
+BEGIN
+    IF train_model.source IS NULL OR train_model.params IS NULL
+       OR (train_model.name IS NULL AND train_model.family IS NULL) THEN
+        RAISE EXCEPTION 'source, params and a name or family of tweetlda.train_model() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pg_catalog.jsonb_typeof(p) OPERATOR(pg_catalog.<>) 'object' THEN
+        RAISE EXCEPTION 'training parameters must be a jsonb object'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the parameters as tweetlda.models.params stores them.';
+    END IF;
+    IF train_model.name IS NOT NULL
+       AND EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train_model.name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', train_model.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    -- check the parameters and the query's result type before reading the corpus
+    IF p OPERATOR(pg_catalog.?) 'text_config' THEN
+        p := pg_catalog.jsonb_set(p, '{text_config}',
+                                  tweetlda.validate_text_config(p OPERATOR(pg_catalog.->) 'text_config'));
+    END IF;
+    PERFORM tweetlda.lda_check_params(p);
+    has_lang := tweetlda.lda_check_training_source(train_model.source);
+    source_alias := CASE WHEN has_lang THEN 's(doc, lang)' ELSE 's(doc)' END;
+    IF train_model.holdout IS NULL OR train_model.holdout OPERATOR(pg_catalog.<) 0 THEN
+        RAISE EXCEPTION 'holdout must be a number of documents >= 0'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = '0 trains on every document and measures no quality figures.';
+    END IF;
+    -- the held-out slice: the documents whose text hashes to 0 modulo 20 (5%), at most holdout
+    -- of them (the lowest hashes, then texts): deterministic, whatever the row order
+    heldout_filter := 'false';
+    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format(
+            'SELECT h, doc FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, s.doc::text AS doc FROM (%s) AS %s) AS q '
+            'WHERE h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
+            'ORDER BY h, doc COLLATE "C" OFFSET %s LIMIT 1', train_model.source, source_alias,
+            train_model.holdout OPERATOR(pg_catalog.-) 1)
+            INTO cut_h, cut_doc;
+        heldout_filter := CASE WHEN cut_h IS NULL THEN
+            'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0'
+        ELSE pg_catalog.format(
+            '(pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 AND '
+            '(pg_catalog.hashtextextended(s.doc::text, 10), s.doc::text COLLATE "C") OPERATOR(pg_catalog.<=) (%s::bigint, %L COLLATE "C"))',
+            cut_h, cut_doc) END;
+    END IF;
+    -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
+    -- would, over all the tweets) and trains on it, without the held-out slice
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, %s, $1, (%s) IS NOT TRUE) FROM (%s) AS %s',
+                              CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                              heldout_filter, train_model.source, source_alias)
+        INTO result USING p;
+    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) OPERATOR(pg_catalog.||) tweetlda.drift_baseline($1, pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(%s)) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END, CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                                  train_model.source, source_alias, heldout_filter)  -- with the drift baseline (src/sql/80_lifecycle.sql)
+            INTO quality USING result;
+        IF quality IS NOT NULL THEN
+            result := tweetlda.lda_model_with_quality(result,
+                (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'npmi')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'diversity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'no_word_share')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
+        END IF;
+    END IF;
+    new_id := tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                NULL, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
+    -- a new version of a family takes its parent's topic numbers after its drift baseline is
+    -- stored, so that inherit_topics() renumbers the baseline's topic counts with the topics
+    IF train_model.parent IS NOT NULL THEN
+        UPDATE tweetlda.models m SET parent_id = train_model.parent
+        WHERE m.id OPERATOR(pg_catalog.=) new_id;
+        PERFORM tweetlda.inherit_topics(new_id);
+    END IF;
+    RETURN new_id;
+END;
+$$;
+
+-- inherit_topics(): the drift baseline's top-topic counts move with their topics.
+CREATE OR REPLACE FUNCTION tweetlda.inherit_topics(model_id integer,
+        min_similarity double precision DEFAULT 0.3) RETURNS integer
+    LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    child tweetlda.lda_model;
+    parent tweetlda.lda_model;
+    parent_model integer;
+    child_name text;
+    numbers integer[];
+    parent_topics integer[];
+    similarities double precision[];
+    matched boolean[];
+    matches integer;
+BEGIN
+    IF inherit_topics.model_id IS NULL OR inherit_topics.min_similarity IS NULL THEN
+        RAISE EXCEPTION 'the model id and min_similarity of tweetlda.inherit_topics() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT m.model, m.parent_id, m.name INTO child, parent_model, child_name
+    FROM tweetlda.models m WHERE m.id OPERATOR(pg_catalog.=) inherit_topics.model_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'LDA model % does not exist', inherit_topics.model_id
+            USING ERRCODE = 'undefined_object', HINT = 'Models are listed in tweetlda.models.';
+    END IF;
+    SELECT p.model INTO parent FROM tweetlda.models p WHERE p.id OPERATOR(pg_catalog.=) parent_model;
+    IF parent IS NULL THEN
+        RAISE EXCEPTION 'LDA model "%" has no parent model', child_name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its parent_id is NULL: it was trained afresh, or its parent was deleted.',
+                  HINT = 'Set tweetlda.models.parent_id to the model it replaces.';
+    END IF;
+    SELECT pg_catalog.array_agg(t.new_topic ORDER BY t.topic),
+           pg_catalog.array_agg(t.parent_topic ORDER BY t.topic),
+           pg_catalog.array_agg(t.similarity ORDER BY t.topic),
+           pg_catalog.array_agg(t.matched ORDER BY t.topic),
+           pg_catalog.count(*) FILTER (WHERE t.matched)
+    INTO numbers, parent_topics, similarities, matched, matches
+    FROM tweetlda.match_topics(child, parent, inherit_topics.min_similarity) t;
+    -- the drift baseline's top-topic counts (metrics->'baseline') move with their topics
+    UPDATE tweetlda.models m SET model = tweetlda.permute_topics(m.model, numbers),
+        metrics = CASE WHEN m.metrics OPERATOR(pg_catalog.#>) '{baseline,topic_counts}' IS NULL THEN m.metrics
+            ELSE pg_catalog.jsonb_set(m.metrics, '{baseline,topic_counts}',
+                (SELECT coalesce(pg_catalog.jsonb_object_agg(numbers[c.key::integer]::text, c.value), '{}')
+                 FROM pg_catalog.jsonb_each(m.metrics OPERATOR(pg_catalog.#>) '{baseline,topic_counts}') c))
+            END
+    WHERE m.id OPERATOR(pg_catalog.=) inherit_topics.model_id;
+    DELETE FROM tweetlda.topic_lineage l WHERE l.model_id OPERATOR(pg_catalog.=) inherit_topics.model_id;
+    INSERT INTO tweetlda.topic_lineage (model_id, topic, parent_model_id, parent_topic, similarity)
+    SELECT inherit_topics.model_id, u.new_topic, parent_model, u.parent_topic, u.similarity
+    FROM ROWS FROM (pg_catalog.unnest(numbers), pg_catalog.unnest(parent_topics),
+                    pg_catalog.unnest(similarities), pg_catalog.unnest(matched))
+        AS u(new_topic, parent_topic, similarity, matched)
+    WHERE u.matched;
+    -- the model's own names follow their topics; matched topics without one take the parent's
+    WITH old AS (
+        DELETE FROM tweetlda.topic_names n WHERE n.model_id OPERATOR(pg_catalog.=) inherit_topics.model_id
+        RETURNING n.topic, n.name)
+    INSERT INTO tweetlda.topic_names (model_id, topic, name)
+    SELECT inherit_topics.model_id, numbers[old.topic], old.name FROM old
+    WHERE numbers[old.topic] IS NOT NULL;
+    INSERT INTO tweetlda.topic_names (model_id, topic, name)
+    SELECT inherit_topics.model_id, u.new_topic, n.name
+    FROM ROWS FROM (pg_catalog.unnest(numbers), pg_catalog.unnest(parent_topics),
+                    pg_catalog.unnest(matched)) AS u(new_topic, parent_topic, matched)
+    JOIN tweetlda.topic_names n ON n.model_id OPERATOR(pg_catalog.=) parent_model
+                               AND n.topic OPERATOR(pg_catalog.=) u.parent_topic
+    WHERE u.matched
+    ON CONFLICT DO NOTHING;
+    RETURN matches;
+END;
+$$;
+
+-- The stream (what tweetlda.stream_status() says, as numbers): worker, counters, queue and lag;
+-- the active and the serving model and the progress of the background rescoring after an
+-- activation; the latest drift check of the active model with its main figures
+-- (tweetlda.drift_history, which tweetlda_dashboard cannot read: the view reads it as its owner).
+CREATE OR REPLACE VIEW tweetlda_bi.stream_status AS
+SELECT w.pid IS NOT NULL AS running, coalesce(s.enabled, false) AS enabled,
+       extract(epoch FROM s.trigger_interval)::double precision AS trigger_interval_s,
+       s.batch_size, s.batches, s.rows_scored,
+       (SELECT count(*) FROM tweetlda.tweet_scores ts
+        WHERE ts.scored_at > now() - '10 seconds'::interval)::double precision / 10 AS rows_per_second,
+       q.n AS pending,
+       coalesce(extract(epoch FROM now() - q.oldest), 0)::double precision AS lag_s,
+       s.last_batch_at, s.last_batch_rows, s.last_batch_ms, s.errors, s.last_error, s.last_error_at,
+       (SELECT max(ts.scored_at) FROM tweetlda.tweet_scores ts) AS last_scored_at,
+       m.id AS model_id, m.name AS model_name, m.k AS model_topics,
+       sv.id AS serving_model_id, sv.name AS serving_model_name,
+       (s.rescore_started_at IS NOT NULL AND s.rescore_finished_at IS NULL) AS rescoring,
+       s.rescore_model_id, s.rescore_total, s.rescore_done, s.rescore_started_at, s.rescore_finished_at,
+       d.checked_at AS drift_checked_at, d.drifted, d.status AS drift_status,
+       (SELECT string_agg(c.key, ',' ORDER BY c.key) FROM jsonb_each(d.figures -> 'checks') c
+        WHERE (c.value ->> 'exceeded')::boolean) AS drift_exceeded,
+       (d.figures #>> '{window,tweets}')::bigint AS drift_tweets,
+       (d.figures #>> '{window,sampled}')::bigint AS drift_sampled,
+       (d.figures #>> '{checks,log_perplexity_increase,value}')::double precision
+           AS drift_log_perplexity_increase,
+       (d.figures #>> '{checks,oov_rate_increase,value}')::double precision AS drift_oov_rate_increase,
+       (d.figures #>> '{checks,no_word_share_increase,value}')::double precision
+           AS drift_no_word_share_increase,
+       (d.figures #>> '{checks,topic_jsd,value}')::double precision AS drift_topic_jsd,
+       (d.figures #>> '{checks,sentiment_shift,value}')::double precision AS drift_sentiment_shift
+FROM tweetlda.stream_state s
+CROSS JOIN (SELECT s2.worker_pid AS pid FROM tweetlda.stream_state s2
+            WHERE tweetlda.stream_backend_is_worker(s2.worker_pid)
+            UNION ALL SELECT NULL LIMIT 1) w
+CROSS JOIN (SELECT count(*) AS n, min(p.enqueued_at) AS oldest FROM tweetlda.pending p) q
+LEFT JOIN tweetlda.models m ON m.active
+LEFT JOIN tweetlda.models sv ON sv.id = (SELECT tweetlda.serving_model())
+LEFT JOIN LATERAL (SELECT h.checked_at, h.drifted, h.status, h.figures FROM tweetlda.drift_history h
+                   WHERE h.model_id = m.id ORDER BY h.checked_at DESC, h.id DESC LIMIT 1) d ON true;
+COMMENT ON VIEW tweetlda_bi.stream_status IS
+    'the stream: worker, counters, queue, lag, the active and the serving model, the rescoring after an activation, the latest drift check of the active model (one row)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.running IS 'whether the stream worker runs';
+COMMENT ON COLUMN tweetlda_bi.stream_status.enabled IS 'whether the stream is switched on';
+COMMENT ON COLUMN tweetlda_bi.stream_status.trigger_interval_s IS 'seconds between micro-batches';
+COMMENT ON COLUMN tweetlda_bi.stream_status.batch_size IS 'most tweets per micro-batch';
+COMMENT ON COLUMN tweetlda_bi.stream_status.batches IS 'micro-batches run';
+COMMENT ON COLUMN tweetlda_bi.stream_status.rows_scored IS 'tweets scored by the stream';
+COMMENT ON COLUMN tweetlda_bi.stream_status.rows_per_second IS 'tweets scored per second over the last 10 seconds';
+COMMENT ON COLUMN tweetlda_bi.stream_status.pending IS 'tweets landed and not scored yet (the queue)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.lag_s IS 'age in seconds of the oldest queued tweet (0: empty queue)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.last_batch_at IS 'when the last micro-batch ended';
+COMMENT ON COLUMN tweetlda_bi.stream_status.last_batch_rows IS 'tweets of the last micro-batch';
+COMMENT ON COLUMN tweetlda_bi.stream_status.last_batch_ms IS 'milliseconds the last micro-batch took';
+COMMENT ON COLUMN tweetlda_bi.stream_status.errors IS 'micro-batches that failed';
+COMMENT ON COLUMN tweetlda_bi.stream_status.last_error IS 'the last error message';
+COMMENT ON COLUMN tweetlda_bi.stream_status.last_error_at IS 'when the last error happened';
+COMMENT ON COLUMN tweetlda_bi.stream_status.last_scored_at IS 'when the newest score was written (by the stream or by hand)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.model_id IS 'the active model (the one new tweets are scored with)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.model_name IS 'the active model (the one new tweets are scored with)''s name';
+COMMENT ON COLUMN tweetlda_bi.stream_status.model_topics IS 'the active model (the one new tweets are scored with)''s number of topics';
+COMMENT ON COLUMN tweetlda_bi.stream_status.serving_model_id IS 'the model the views show: the active one, or while the window is rescored after an activation the one served before';
+COMMENT ON COLUMN tweetlda_bi.stream_status.serving_model_name IS 'the serving model''s name';
+COMMENT ON COLUMN tweetlda_bi.stream_status.rescoring IS 'whether the window is being rescored in the background after an activation (the views switch when it is done)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.rescore_model_id IS 'the model of the last activation, whose window is or was rescored';
+COMMENT ON COLUMN tweetlda_bi.stream_status.rescore_total IS 'tweets of the window to rescore (counted at activation, plus late ones)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.rescore_done IS 'tweets of the window rescored so far';
+COMMENT ON COLUMN tweetlda_bi.stream_status.rescore_started_at IS 'when the last activation started the rescoring';
+COMMENT ON COLUMN tweetlda_bi.stream_status.rescore_finished_at IS 'when the rescoring ended and the views switched (NULL while it runs)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_checked_at IS 'when the latest drift check of the active model ran (NULL: never checked)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drifted IS 'the latest drift check''s verdict: some figure exceeds its threshold';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_status IS 'the latest drift check''s status: ok, drifted, empty window, too few tweets or no baseline';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_exceeded IS 'the figures over their thresholds, comma-separated (NULL: none)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_tweets IS 'tweets of the checked window';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_sampled IS 'tweets of the window whose text was read (the sample)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_log_perplexity_increase IS 'held-out log perplexity per token of the sample minus at training (nats)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_oov_rate_increase IS 'out-of-vocabulary token rate of the sample minus at training (0 to 1)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_no_word_share_increase IS 'share of tweets without a known word minus at training (0 to 1)';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_topic_jsd IS 'Jensen-Shannon divergence (base 2, 0 to 1) of the top-topic shares, window vs training';
+COMMENT ON COLUMN tweetlda_bi.stream_status.drift_sentiment_shift IS 'total variation distance (0 to 1) of the sentiment label shares, window vs training';
+
+-- ---- end of issue 11/12: the whole loop ----
+
+-- ---- train_model() after the merge of the held-out slice and the loop's baseline order ----
+-- Train on a query's tweets with training parameters as jsonb (the keys of the lda aggregate
+-- and of tweetlda.models.params, as train() builds them), and store the model; returns its id.
+-- family, parent and origin store it as a new version of a family (retrain(), update_model());
+-- the name is then family@version unless given.  holdout as for train().
+CREATE OR REPLACE FUNCTION tweetlda.train_model(
+    name text,
+    source text,
+    params jsonb,
+    holdout integer DEFAULT 2000,
+    family text DEFAULT NULL,
+    parent integer DEFAULT NULL,
+    origin text DEFAULT 'train') RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    has_lang boolean;
+    p jsonb := train_model.params;
+    result tweetlda.lda_model;
+    quality jsonb;
+    new_id integer;
+    heldout_filter text;
+    source_alias text;
+BEGIN
+    IF train_model.source IS NULL OR train_model.params IS NULL
+       OR (train_model.name IS NULL AND train_model.family IS NULL) THEN
+        RAISE EXCEPTION 'source, params and a name or family of tweetlda.train_model() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pg_catalog.jsonb_typeof(p) OPERATOR(pg_catalog.<>) 'object' THEN
+        RAISE EXCEPTION 'training parameters must be a jsonb object'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the parameters as tweetlda.models.params stores them.';
+    END IF;
+    IF train_model.name IS NOT NULL
+       AND EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train_model.name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', train_model.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    -- check the parameters and the query's result type before reading the corpus
+    IF p OPERATOR(pg_catalog.?) 'text_config' THEN
+        p := pg_catalog.jsonb_set(p, '{text_config}',
+                                  tweetlda.validate_text_config(p OPERATOR(pg_catalog.->) 'text_config'));
+    END IF;
+    PERFORM tweetlda.lda_check_params(p);
+    has_lang := tweetlda.lda_check_training_source(train_model.source);
+    source_alias := CASE WHEN has_lang THEN 's(doc, lang)' ELSE 's(doc)' END;
+    IF train_model.holdout IS NULL OR train_model.holdout OPERATOR(pg_catalog.<) 0 THEN
+        RAISE EXCEPTION 'holdout must be a number of documents >= 0'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = '0 trains on every document and measures no quality figures.';
+    END IF;
+    -- the held-out slice (tweetlda.heldout_condition): deterministic, whatever the row order
+    heldout_filter := tweetlda.heldout_condition(train_model.source, source_alias, train_model.holdout);
+    -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
+    -- would, over all the tweets) and trains on it, without the held-out slice
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, %s, $1, (%s) IS NOT TRUE) FROM (%s) AS %s',
+                              CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                              heldout_filter, train_model.source, source_alias)
+        INTO result USING p;
+    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) OPERATOR(pg_catalog.||) tweetlda.drift_baseline($1, pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(%s)) FROM (%s) AS %s WHERE %s',
+                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END, CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                                  train_model.source, source_alias, heldout_filter)  -- with the drift baseline (src/sql/80_lifecycle.sql)
+            INTO quality USING result;
+        IF quality IS NOT NULL THEN
+            result := tweetlda.lda_model_with_quality(result,
+                (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'npmi')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'diversity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'no_word_share')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
+        END IF;
+    END IF;
+    new_id := tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                NULL, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
+    -- a new version of a family takes its parent's topic numbers after its drift baseline is
+    -- stored, so that inherit_topics() renumbers the baseline's topic counts with the topics
+    IF train_model.parent IS NOT NULL THEN
+        UPDATE tweetlda.models m SET parent_id = train_model.parent
+        WHERE m.id OPERATOR(pg_catalog.=) new_id;
+        PERFORM tweetlda.inherit_topics(new_id);
+    END IF;
+    RETURN new_id;
+END;
+$$;
+-- ---- end of train_model() ----

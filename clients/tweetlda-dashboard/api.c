@@ -78,14 +78,7 @@ static const char sql_latest[] =
 	"   AND " TOPIC_IS("s.topic") " AND " SENTIMENT_IS("s.sentiment")
 	" ORDER BY s.scored_at DESC, s.tweet_id DESC LIMIT $5::int";
 
-static const char sql_status[] =
-	"SELECT running, enabled, trigger_interval_s, batch_size, batches, rows_scored,"
-	"       rows_per_second, pending, lag_s,"
-	"       (extract(epoch FROM last_batch_at) * 1000)::bigint AS last_batch_ms_epoch,"
-	"       last_batch_rows, last_batch_ms, errors, last_error,"
-	"       (extract(epoch FROM last_scored_at) * 1000)::bigint AS last_scored_ms,"
-	"       model_id, model_name, model_topics"
-	" FROM tweetlda_bi.stream_status";
+static const char sql_status[] = STATUS_SQL;
 
 /* An endpoint: path, SQL, whether it takes limit */
 typedef struct

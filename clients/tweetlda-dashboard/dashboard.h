@@ -23,6 +23,27 @@
 #define PROGNAME			"tweetlda-dashboard"
 #define DASHBOARD_VERSION	"0.2.0"
 
+/*
+ * The stream panel's row (tweetlda_bi.stream_status), read by /api/status and
+ * by the live channel's poll: times as epoch milliseconds.
+ */
+#define STATUS_SQL \
+	"SELECT running, enabled, trigger_interval_s, batch_size, batches, rows_scored," \
+	"       rows_per_second, pending, lag_s," \
+	"       (extract(epoch FROM last_batch_at) * 1000)::bigint AS last_batch_ms_epoch," \
+	"       last_batch_rows, last_batch_ms, errors, last_error," \
+	"       (extract(epoch FROM last_scored_at) * 1000)::bigint AS last_scored_ms," \
+	"       model_id, model_name, model_topics," \
+	"       serving_model_id, serving_model_name, rescoring, rescore_model_id," \
+	"       rescore_total, rescore_done," \
+	"       (extract(epoch FROM rescore_started_at) * 1000)::bigint AS rescore_started_ms," \
+	"       (extract(epoch FROM rescore_finished_at) * 1000)::bigint AS rescore_finished_ms," \
+	"       (extract(epoch FROM drift_checked_at) * 1000)::bigint AS drift_checked_ms," \
+	"       drifted, drift_status, drift_exceeded, drift_tweets, drift_sampled," \
+	"       drift_log_perplexity_increase, drift_oov_rate_increase," \
+	"       drift_no_word_share_increase, drift_topic_jsd, drift_sentiment_shift" \
+	" FROM tweetlda_bi.stream_status"
+
 /* Command line options */
 typedef struct
 {

@@ -16,14 +16,7 @@
 
 #include "dashboard.h"
 
-static const char sql_poll[] =
-	"SELECT running, enabled, trigger_interval_s, batch_size, batches, rows_scored,"
-	"       rows_per_second, pending, lag_s,"
-	"       (extract(epoch FROM last_batch_at) * 1000)::bigint AS last_batch_ms_epoch,"
-	"       last_batch_rows, last_batch_ms, errors, last_error,"
-	"       (extract(epoch FROM last_scored_at) * 1000)::bigint AS last_scored_ms,"
-	"       model_id, model_name, model_topics"
-	" FROM tweetlda_bi.stream_status";
+static const char sql_poll[] = STATUS_SQL;
 
 static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ev_cond = PTHREAD_COND_INITIALIZER;

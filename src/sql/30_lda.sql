@@ -409,6 +409,7 @@ DECLARE
     p jsonb := train_model.params;
     result tweetlda.lda_model;
     quality jsonb;
+    new_id integer;
     heldout_filter text;
     source_alias text;
 BEGIN
@@ -463,8 +464,16 @@ BEGIN
                 (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
         END IF;
     END IF;
-    RETURN tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
-                                train_model.parent, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
+    new_id := tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                NULL, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
+    -- a new version of a family takes its parent's topic numbers after its drift baseline is
+    -- stored, so that inherit_topics() renumbers the baseline's topic counts with the topics
+    IF train_model.parent IS NOT NULL THEN
+        UPDATE tweetlda.models m SET parent_id = train_model.parent
+        WHERE m.id OPERATOR(pg_catalog.=) new_id;
+        PERFORM tweetlda.inherit_topics(new_id);
+    END IF;
+    RETURN new_id;
 END;
 $$;
 

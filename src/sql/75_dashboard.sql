@@ -301,44 +301,8 @@ COMMENT ON COLUMN tweetlda_bi.tweet_topics.topic IS 'topic number, from 1';
 COMMENT ON COLUMN tweetlda_bi.tweet_topics.label IS 'the topic''s display label';
 COMMENT ON COLUMN tweetlda_bi.tweet_topics.weight IS 'weight of the topic in the tweet, 0 to 1';
 
--- The stream: worker, counters, queue and lag (what tweetlda.stream_status() says, as numbers).
-CREATE VIEW tweetlda_bi.stream_status AS
-SELECT w.pid IS NOT NULL AS running, coalesce(s.enabled, false) AS enabled,
-       extract(epoch FROM s.trigger_interval)::double precision AS trigger_interval_s,
-       s.batch_size, s.batches, s.rows_scored,
-       (SELECT count(*) FROM tweetlda.tweet_scores ts
-        WHERE ts.scored_at > now() - '10 seconds'::interval)::double precision / 10 AS rows_per_second,
-       q.n AS pending,
-       coalesce(extract(epoch FROM now() - q.oldest), 0)::double precision AS lag_s,
-       s.last_batch_at, s.last_batch_rows, s.last_batch_ms, s.errors, s.last_error, s.last_error_at,
-       (SELECT max(ts.scored_at) FROM tweetlda.tweet_scores ts) AS last_scored_at,
-       m.id AS model_id, m.name AS model_name, m.k AS model_topics
-FROM tweetlda.stream_state s
-CROSS JOIN (SELECT s2.worker_pid AS pid FROM tweetlda.stream_state s2
-            WHERE tweetlda.stream_backend_is_worker(s2.worker_pid)
-            UNION ALL SELECT NULL LIMIT 1) w
-CROSS JOIN (SELECT count(*) AS n, min(p.enqueued_at) AS oldest FROM tweetlda.pending p) q
-LEFT JOIN tweetlda.models m ON m.active;
-COMMENT ON VIEW tweetlda_bi.stream_status IS 'the stream: worker, counters, queue, lag and active model (one row)';
-COMMENT ON COLUMN tweetlda_bi.stream_status.running IS 'whether the stream worker runs';
-COMMENT ON COLUMN tweetlda_bi.stream_status.enabled IS 'whether the stream is switched on';
-COMMENT ON COLUMN tweetlda_bi.stream_status.trigger_interval_s IS 'seconds between micro-batches';
-COMMENT ON COLUMN tweetlda_bi.stream_status.batch_size IS 'most tweets per micro-batch';
-COMMENT ON COLUMN tweetlda_bi.stream_status.batches IS 'micro-batches run';
-COMMENT ON COLUMN tweetlda_bi.stream_status.rows_scored IS 'tweets scored by the stream';
-COMMENT ON COLUMN tweetlda_bi.stream_status.rows_per_second IS 'tweets scored per second over the last 10 seconds';
-COMMENT ON COLUMN tweetlda_bi.stream_status.pending IS 'tweets landed and not scored yet (the queue)';
-COMMENT ON COLUMN tweetlda_bi.stream_status.lag_s IS 'age in seconds of the oldest queued tweet (0: empty queue)';
-COMMENT ON COLUMN tweetlda_bi.stream_status.last_batch_at IS 'when the last micro-batch ended';
-COMMENT ON COLUMN tweetlda_bi.stream_status.last_batch_rows IS 'tweets of the last micro-batch';
-COMMENT ON COLUMN tweetlda_bi.stream_status.last_batch_ms IS 'milliseconds the last micro-batch took';
-COMMENT ON COLUMN tweetlda_bi.stream_status.errors IS 'micro-batches that failed';
-COMMENT ON COLUMN tweetlda_bi.stream_status.last_error IS 'the last error message';
-COMMENT ON COLUMN tweetlda_bi.stream_status.last_error_at IS 'when the last error happened';
-COMMENT ON COLUMN tweetlda_bi.stream_status.last_scored_at IS 'when the newest score was written (by the stream or by hand)';
-COMMENT ON COLUMN tweetlda_bi.stream_status.model_id IS 'the active model';
-COMMENT ON COLUMN tweetlda_bi.stream_status.model_name IS 'the active model''s name';
-COMMENT ON COLUMN tweetlda_bi.stream_status.model_topics IS 'the active model''s number of topics';
+-- tweetlda_bi.stream_status reads the drift checks: it is created after them, in
+-- src/sql/85_dashboard_status.sql.
 
 GRANT USAGE ON SCHEMA tweetlda_bi TO tweetlda_dashboard;
 GRANT SELECT ON ALL TABLES IN SCHEMA tweetlda_bi TO tweetlda_dashboard;

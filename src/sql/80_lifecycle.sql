@@ -620,8 +620,9 @@ SELECT pg_catalog.pg_extension_config_dump('tweetlda.topic_lineage', '');
 
 -- Renumber the topics of a stored model to its parent's numbering (match_topics), record the
 -- matches in topic_lineage and give matched topics the names the user gave their parent topics
--- (names already given to the model's own topics are kept and follow their topics). Returns the
--- number of matched topics. store_model() calls it for every model stored with a parent.
+-- (names already given to the model's own topics are kept and follow their topics), and renumber
+-- the top-topic counts of its drift baseline. Returns the number of matched topics.
+-- store_model() and train_model() call it for every model stored with a parent.
 CREATE FUNCTION tweetlda.inherit_topics(model_id integer,
         min_similarity double precision DEFAULT 0.3) RETURNS integer
     LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
@@ -662,7 +663,13 @@ BEGIN
            pg_catalog.count(*) FILTER (WHERE t.matched)
     INTO numbers, parent_topics, similarities, matched, matches
     FROM tweetlda.match_topics(child, parent, inherit_topics.min_similarity) t;
-    UPDATE tweetlda.models m SET model = tweetlda.permute_topics(m.model, numbers)
+    -- the drift baseline's top-topic counts (metrics->'baseline') move with their topics
+    UPDATE tweetlda.models m SET model = tweetlda.permute_topics(m.model, numbers),
+        metrics = CASE WHEN m.metrics OPERATOR(pg_catalog.#>) '{baseline,topic_counts}' IS NULL THEN m.metrics
+            ELSE pg_catalog.jsonb_set(m.metrics, '{baseline,topic_counts}',
+                (SELECT coalesce(pg_catalog.jsonb_object_agg(numbers[c.key::integer]::text, c.value), '{}')
+                 FROM pg_catalog.jsonb_each(m.metrics OPERATOR(pg_catalog.#>) '{baseline,topic_counts}') c))
+            END
     WHERE m.id OPERATOR(pg_catalog.=) inherit_topics.model_id;
     DELETE FROM tweetlda.topic_lineage l WHERE l.model_id OPERATOR(pg_catalog.=) inherit_topics.model_id;
     INSERT INTO tweetlda.topic_lineage (model_id, topic, parent_model_id, parent_topic, similarity)

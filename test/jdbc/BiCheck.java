@@ -110,6 +110,23 @@ public class BiCheck {
                 check(n > 0 && sum > 0, "parameterized timeline: " + n + " hours, " + sum + " tweets of topic 2 in the last 24 hours");
             }
 
+            // The stream status: the serving model, the rescoring progress and the latest drift
+            // check of the active model (the test ran one), typed for a BI tool.
+            Map<String, Integer> statusTypes = new HashMap<>();
+            try (ResultSet rs = md.getColumns(null, "tweetlda_bi", "stream_status", "%")) {
+                while (rs.next()) statusTypes.put(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"));
+            }
+            check(statusTypes.get("serving_model_id") == Types.INTEGER && statusTypes.get("rescore_done") == Types.BIGINT
+                  && statusTypes.get("drifted") == Types.BIT && statusTypes.get("drift_status") == Types.VARCHAR
+                  && statusTypes.get("drift_topic_jsd") == Types.DOUBLE
+                  && statusTypes.get("drift_checked_at") == Types.TIMESTAMP,
+                  "stream_status has the serving model, rescoring and drift columns with scalar types");
+            List<String> st = rows(c, "SELECT serving_model_name, rescoring, drift_status, drift_sampled > 0, "
+                + "drift_checked_at IS NOT NULL, drift_oov_rate_increase IS NOT NULL FROM tweetlda_bi.stream_status");
+            st.forEach(r -> System.out.println("status " + r));
+            check(st.size() == 1 && st.get(0).matches("stream_test\tf\t(ok|drifted)\tt\tt\tt"),
+                  "stream_status shows the serving model and the latest drift check");
+
             // Writes and raw tables are refused (42501: insufficient privilege; 25006: read-only).
             String[] refused = {
                 "INSERT INTO tweetlda.tweets (id, text, raw) VALUES (1, 'x', '{}')",
@@ -119,6 +136,8 @@ public class BiCheck {
                 "SELECT count(*) FROM tweetlda.tweets",
                 "SELECT count(*) FROM tweetlda.score_rollup",
                 "SELECT model FROM tweetlda.models",
+                "SELECT count(*) FROM tweetlda.drift_history",
+                "SELECT count(*) FROM tweetlda.stream_state",
                 "CREATE TABLE tweetlda_bi.x (a int)",
                 "CREATE VIEW tweetlda_bi.y AS SELECT 1",
             };

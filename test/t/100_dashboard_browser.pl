@@ -11,6 +11,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use IPC::Run qw(start pump finish timeout);
 use HTTP::Tiny;
+use JSON::PP;
 use IO::Socket::INET;
 use FindBin;
 BEGIN { require "$FindBin::Bin/060_stream_common.pm"; StreamTest->import; }
@@ -41,6 +42,8 @@ wait_scored($node, $db, 2000);
 $node->safe_psql($db, q{SELECT tweetlda.ingest(jsonb_build_object('id', 900001, 'created_at', now(),
 	'text', E'<img src=x onerror="document.body.dataset.pwned=1"></script>"\\ \u0001\u2028 flood'))});
 wait_scored($node, $db, 2001);
+# a drift check of the active model, for the stream panel
+my $drift_status = $node->safe_psql($db, 'SELECT status FROM tweetlda.drift()');
 
 # Start the dashboard as the read-only login.
 my $port = PostgreSQL::Test::Cluster::get_free_port();
@@ -73,6 +76,14 @@ my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port) or 
 print $sock "GET /api/topics HTTP/1.0\r\nHost: attacker.example\r\n\r\n";
 like(scalar(<$sock>), qr{^HTTP/1\.[01] 403}, 'a foreign Host header is refused on a loopback address');
 close $sock;
+# the stream status: the serving model, the rescoring progress, the latest drift check
+my $status = JSON::PP::decode_json($http->get("$base/api/status")->{content});
+is(join('|', map { $status->{$_} // 'null' } qw(model_name serving_model_name rescoring drift_status)),
+	"stream_test|stream_test|0|$drift_status", '/api/status: the serving model and the latest drift check');
+ok($status->{drift_checked_ms} > 0 && $status->{drift_sampled} > 0
+	  && defined $status->{drift_oov_rate_increase} && defined $status->{drift_topic_jsd}
+	  && exists $status->{rescore_done} && exists $status->{drifted},
+	'/api/status: the drift figures and the rescoring progress');
 my $latest = $http->get("$base/api/latest?limit=1")->{content};
 like($latest, qr/\\u003cimg src=x onerror=\\"document/, 'hostile text: < and quotes are escaped in JSON');
 unlike($latest, qr/[\x00-\x1f<>]|\xe2\x80\xa8/, 'no raw control character, <, > or U+2028 in the JSON');
@@ -109,6 +120,12 @@ is(join(',', sort keys %points), 'p-latest,p-polarity,p-sentiment,p-status,p-tim
 	'the DOM dump names every panel');
 ok(!grep({ $_ == 0 } values %points), 'no panel is empty: ' . join(' ', map {"$_=$points{$_}"} sort keys %points));
 like($dom, qr/id="live" data-state="live"/, 'the live channel is connected');
+like($dom, qr{<dt>serving</dt><dd>stream_test \(switched [^<]+, 0 tweets rescored\)</dd>},
+	'the stream panel shows the serving model (its activation had no tweet to rescore)');
+like($dom, qr{<dt>drift</dt><dd>(?:\Q$drift_status\E|DRIFTED \([a-z_,]*\)), checked [^<]+</dd>},
+	'the stream panel shows the latest drift check');
+like($dom, qr{<dt>drift figures</dt><dd>perplexity [-+]\d\.\d{3} nats, unknown words [-+]\d\.\d{3}, [^<]*topic JSD \d\.\d{3}, sentiment shift \d\.\d{3} \(\d+ of \d+ tweets\)</dd>},
+	'the stream panel shows the drift figures');
 like($dom, qr/&lt;img src=x onerror=/, 'hostile text is shown as text');
 unlike($dom, qr/<img /, 'hostile text made no element');
 unlike($dom, qr/data-pwned/, 'hostile text ran no script');

@@ -36,6 +36,7 @@ $node->safe_psql($db, q{
 		                          'created_at', now() - (s.rn % 1440) * interval '1 minute')::text
 		FROM public.sample s WHERE s.rn <= 1500));
 	SELECT tweetlda.process_pending(10000);
+	SELECT status FROM tweetlda.drift();  -- a drift check of the active model for stream_status
 	CREATE ROLE metabase LOGIN PASSWORD 'bi-secret' IN ROLE tweetlda_dashboard;});
 is($node->safe_psql($db, q{SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'metabase'}),
 	't', 'the password is stored as a SCRAM verifier');
@@ -60,6 +61,9 @@ for my $line (split /\n/, $stdout) {
 like($stdout, qr/\ndone\n?$/, 'the Java program ran to the end without failures');
 like($stdout, qr/^views: .*\btopics\b.*$/m, 'the views are listed');
 like($stdout, qr/refused with 42501: SELECT count\(\*\) FROM tweetlda.tweets/, 'raw-table reads were checked');
+like($stdout, qr/^ok stream_status shows the serving model and the latest drift check$/m,
+	'the drift figures are read through tweetlda_bi.stream_status');
+like($stdout, qr/refused with 42501: SELECT count\(\*\) FROM tweetlda.drift_history/, 'drift_history itself is closed');
 
 # DROP EXTENSION removes the BI schema too (it is a member of the extension).
 $node->safe_psql($db, 'DROP EXTENSION tweetlda');

@@ -165,6 +165,39 @@ function renderLatest(rows) {
   setPoints('p-latest', rows.length);
 }
 
+// The model the views show, and the background rescoring after an activation.
+function servingText(s) {
+  if (s.serving_model_name === null) return 'none';
+  if (s.rescoring) {
+    return s.serving_model_name + ' (rescoring for ' + (s.model_name ?? '?') + ': ' +
+      (s.rescore_done ?? 0) + ' of ' + (s.rescore_total ?? 0) + ' tweets)';
+  }
+  if (s.rescore_finished_ms !== null && s.rescore_model_id === s.serving_model_id) {
+    return s.serving_model_name + ' (switched ' + new Date(s.rescore_finished_ms).toLocaleTimeString() +
+      ', ' + (s.rescore_done ?? 0) + ' tweets rescored)';
+  }
+  return s.serving_model_name;
+}
+
+// The latest drift check of the active model: verdict, status, when.
+function driftText(s) {
+  if (s.drift_checked_ms === null) return 'not checked yet';
+  const when = new Date(s.drift_checked_ms).toLocaleString();
+  if (s.drifted) return 'DRIFTED (' + (s.drift_exceeded ?? '') + '), checked ' + when;
+  return s.drift_status + ', checked ' + when;
+}
+
+// The main figures of the latest drift check (increases over the training baseline).
+function driftFigures(s) {
+  if (s.drift_checked_ms === null) return '-';
+  const f = (v, digits) => (v === null ? 'n/a' : (v >= 0 ? '+' : '') + v.toFixed(digits));
+  const g = (v) => (v === null ? 'n/a' : v.toFixed(3));
+  return 'perplexity ' + f(s.drift_log_perplexity_increase, 3) + ' nats, unknown words ' +
+    f(s.drift_oov_rate_increase, 3) + ', no known word ' + f(s.drift_no_word_share_increase, 3) +
+    ', topic JSD ' + g(s.drift_topic_jsd) + ', sentiment shift ' + g(s.drift_sentiment_shift) +
+    ' (' + (s.drift_sampled ?? 0) + ' of ' + (s.drift_tweets ?? 0) + ' tweets)';
+}
+
 // The stream panel; newer scores than the panels show make them reload.
 function renderStatus(s, fromRefresh) {
   if (fromRefresh) lastScoredMs = s.last_scored_ms;
@@ -172,6 +205,9 @@ function renderStatus(s, fromRefresh) {
   const items = [
     ['stream', s.running ? 'running' : (s.enabled ? 'enabled, worker not running' : 'stopped')],
     ['model', s.model_name === null ? 'none active' : s.model_name + ' (k=' + s.model_topics + ')'],
+    ['serving', servingText(s)],
+    ['drift', driftText(s)],
+    ['drift figures', driftFigures(s)],
     ['rate', (s.rows_per_second ?? 0).toFixed(1) + ' tweets/s'],
     ['queue', s.pending + ' tweets'],
     ['lag', (s.lag_s ?? 0).toFixed(1) + ' s'],
