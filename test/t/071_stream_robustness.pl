@@ -53,7 +53,7 @@ $plain->query_safe('SELECT pg_advisory_lock(7412390451)');
 # a role that may start the stream, dropped later while the worker runs
 $node->safe_psql($db, q{
 	CREATE ROLE starter LOGIN;
-	GRANT EXECUTE ON FUNCTION tweetlda.start_stream(interval, integer), tweetlda.stream_launch(),
+	GRANT EXECUTE ON FUNCTION tweetlda.start_stream(interval, integer, text), tweetlda.stream_launch(),
 		tweetlda.stream_status() TO starter;
 	GRANT SELECT, UPDATE ON tweetlda.stream_state TO starter;
 	GRANT SELECT ON tweetlda.pending, tweetlda.tweet_scores TO starter});
