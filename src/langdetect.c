@@ -351,7 +351,11 @@ RunCld2(const char *data, int len, int flags, Cld2Result *r)
 				 errmsg("out of memory in the language detector"),
 				 errdetail("CLD2 could not allocate memory for a text of %d bytes.", len)));
 	if (rc != CLD2_SHIM_OK)
-		elog(ERROR, "the language detector was given invalid UTF-8");
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("invalid UTF-8 in the text given to the language detector"),
+				 errdetail("The text has %d bytes; CLD2 stopped at a byte sequence that is not UTF-8.", len),
+				 errhint("Language detection reads UTF-8 text: store tweets in a UTF8 database or convert them with convert_from().")));
 }
 
 /*
