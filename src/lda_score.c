@@ -2,7 +2,8 @@
  * lda_score.c
  *		Scoring text with an LDA model: tweetlda.topics() and tweetlda.top_topic()
  *		for a model given by id, by name or as a value, and the per-document
- *		variational bound used by log_likelihood() and log_perplexity().
+ *		variational bound used by log_likelihood() and log_perplexity(); and
+ *		topic_argmax(), the same choice over a stored topics array.
  *
  * A "scorer" is a model prepared for scoring: the tokenizer rebuilt from the
  * model's text configuration, the vocabulary index, the term weights and
@@ -625,4 +626,40 @@ Datum
 lda_top_topic_lang_model(PG_FUNCTION_ARGS)
 {
 	return TopTopicLangCommon(fcinfo, 'v');
+}
+
+PG_FUNCTION_INFO_V1(topic_argmax);
+/* The 1-based index of the largest element of a real[] (NULL elements skipped) */
+Datum
+topic_argmax(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			best = -1;
+	float4		bestval = 0;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("topic array must have one dimension"),
+				 errdetail("The array has %d dimensions.", ARR_NDIM(arr))));
+	deconstruct_array(arr, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		float4		v = DatumGetFloat4(elems[i]);
+
+		if (nulls[i] || isnan(v))
+			continue;
+		if (best < 0 || v > bestval)
+		{
+			best = i;
+			bestval = v;
+		}
+	}
+	if (best < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(best + 1);	/* topics arrays are 1-based, like top_topic() */
 }

@@ -104,9 +104,6 @@
 #define STREAM_MIN_BATCH		1
 #define STREAM_MAX_BATCH		1000000
 
-/* Number of the first topic (tweetlda.topics arrays are 1-based, like SQL arrays) */
-#define TOPIC_FIRST				1
-
 /* What the worker gets in bgw_extra */
 typedef struct StreamWorkerArgs
 {
@@ -993,41 +990,4 @@ StreamWorkerMain(Datum main_arg)
 	why = StreamLoop(&args, loopcxt);
 	(void) StreamTry(StreamReleaseStep, NULL, "tweetlda stream: giving up the stream");
 	StreamExit(why);
-}
-
-PG_FUNCTION_INFO_V1(topic_argmax);
-
-/* The 1-based index of the largest element of a real[] (NULL elements skipped) */
-Datum
-topic_argmax(PG_FUNCTION_ARGS)
-{
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	int			best = -1;
-	float4		bestval = 0;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("topic array must have one dimension"),
-				 errdetail("The array has %d dimensions.", ARR_NDIM(arr))));
-	deconstruct_array(arr, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT,
-					  &elems, &nulls, &n);
-	for (int i = 0; i < n; i++)
-	{
-		float4		v = DatumGetFloat4(elems[i]);
-
-		if (nulls[i] || isnan(v))
-			continue;
-		if (best < 0 || v > bestval)
-		{
-			best = i;
-			bestval = v;
-		}
-	}
-	if (best < 0)
-		PG_RETURN_NULL();
-	PG_RETURN_INT32(best + TOPIC_FIRST);
 }
