@@ -191,7 +191,8 @@ LdaUpdate(const LdaModel *base, const LdaParams *params, bool auto_iter,
 						   empty_documents)));
 	if (vocab->nterms > base->nterms)
 		ereport(NOTICE,
-				(errmsg("lda: update admits %d new terms (vocabulary of %d terms)",
+				(errmsg("%s: update admits %d new terms (vocabulary of %d terms)",
+						base->info.method == LDA_METHOD_DMM ? "dmm" : "lda",
 						vocab->nterms - base->nterms, vocab->nterms)));
 	if (base->info.method == LDA_METHOD_DMM)
 		res = DmmUpdate(base, params, auto_iter, corpus, vocab->nterms);
