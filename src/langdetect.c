@@ -23,6 +23,7 @@
 #include <malloc.h>
 #endif
 
+#include "html_entity.h"
 #include "langdetect.h"
 #include "langdetect_cld2.h"
 #include "tweetlda.h"
@@ -129,57 +130,6 @@ IsRetweetMarker(const unsigned char *p, const unsigned char *end)
 		(end - p == 2 || IsSpace(p[2]) || p[2] == ':');
 }
 
-/* Decode an HTML entity at p ('&'); returns the bytes consumed (0 if none) and sets *cp */
-static int
-DecodeEntity(const unsigned char *p, const unsigned char *end, uint32 *cp)
-{
-	static const struct
-	{
-		const char *name;
-		uint32		cp;
-	}			named[] = {
-		{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
-		{"&apos;", '\''}, {"&nbsp;", ' '}
-	};
-	const unsigned char *q = p + 2;
-	int			base = 10,
-				ndigits = 0;
-	uint64		v = 0;
-
-	if (end - p < 4)
-		return 0;
-	if (p[1] != '#')
-	{
-		for (int i = 0; i < lengthof(named); i++)
-		{
-			int			len = strlen(named[i].name);
-
-			if (end - p >= len && memcmp(p, named[i].name, len) == 0)
-			{
-				*cp = named[i].cp;
-				return len;
-			}
-		}
-		return 0;
-	}
-	if ((*q | 0x20) == 'x')
-		base = 16, q++;
-	for (; q < end && ndigits <= 8; q++, ndigits++)
-	{
-		int			d = (*q >= '0' && *q <= '9') ? *q - '0' :
-			(base == 16 && (*q | 0x20) >= 'a' && (*q | 0x20) <= 'f') ? (*q | 0x20) - 'a' + 10 : -1;
-
-		if (d < 0)
-			break;
-		v = v * base + d;
-	}
-	if (ndigits == 0 || ndigits > 8 || q >= end || *q != ';')
-		return 0;
-	/* invalid code points (NUL, controls, surrogates, beyond U+10FFFF) decode as a space */
-	*cp = (v < 0x20 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) ? ' ' : (uint32) v;
-	return q + 1 - p;
-}
-
 /*
  * Copy the parts of a tweet that carry language into buf, up to
  * LANGDETECT_MAX_BYTES bytes, cut at a character boundary.  With
@@ -256,9 +206,10 @@ CleanTweet(const char *text, int len, CleanBuf *buf, bool drop_hashtags)
 			p++;
 			continue;
 		}
-		if (c == '&' && (n = DecodeEntity(p, end, &cp)) > 0)
+		if (c == '&' && (n = HtmlEntityDecode(p, end, &cp)) > 0)
 		{
-			if (cp == ' ' || !IsInterchangeValid(cp))
+			/* NUL, controls, spaces and &nbsp; separate words */
+			if (cp <= ' ' || cp == 0xA0 || !IsInterchangeValid(cp))
 				AppendSpace(buf);
 			else if (!AppendBytes(buf, (unsigned char *) enc, Utf8Encode(cp, enc)))
 				break;

@@ -21,6 +21,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
+#include "html_entity.h"
 #include "text_interrupts.h"
 #include "textconf.h"
 #include "textlang.h"
@@ -551,58 +552,6 @@ HandleCodepoint(TokState *st, pg_wchar cp, const unsigned char *at)
 	AppendChar(st, enc, Utf8Encode(cp, enc), cls);
 }
 
-/* Decode an HTML entity at p ('&'); returns the bytes consumed (0 if none) and sets *cp */
-static int
-DecodeEntity(const unsigned char *p, const unsigned char *end, pg_wchar *cp)
-{
-	static const struct
-	{
-		const char *name;
-		pg_wchar	cp;
-	}			named[] = {
-		{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
-		{"&apos;", '\''}, {"&nbsp;", 0xA0}
-	};
-	const unsigned char *q = p + 2;
-	int			base = 10,
-				ndigits = 0;
-	uint64		v = 0;
-
-	if (end - p >= 3 && p[1] != '#')
-	{
-		for (int i = 0; i < lengthof(named); i++)
-		{
-			int			len = strlen(named[i].name);
-
-			if (end - p >= len && memcmp(p, named[i].name, len) == 0)
-			{
-				*cp = named[i].cp;
-				return len;
-			}
-		}
-		return 0;
-	}
-	if (end - p < 4 || p[1] != '#')
-		return 0;
-	if (*q == 'x' || *q == 'X')
-		base = 16, q++;
-	for (; q < end && ndigits <= 8; q++, ndigits++)
-	{
-		int			d = (*q >= '0' && *q <= '9') ? *q - '0' :
-			(base == 16 && *q >= 'a' && *q <= 'f') ? *q - 'a' + 10 :
-			(base == 16 && *q >= 'A' && *q <= 'F') ? *q - 'A' + 10 : -1;
-
-		if (d < 0)
-			break;
-		v = v * base + d;
-	}
-	if (ndigits == 0 || ndigits > 8 || q >= end || *q != ';')
-		return 0;
-	/* invalid code points (NUL, surrogates, beyond U+10FFFF) decode as a separator */
-	*cp = (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) ? 0 : (pg_wchar) v;
-	return q + 1 - p;
-}
-
 /* Skip a URL: everything up to the next ASCII space or control character */
 static inline const unsigned char *
 SkipUrl(const unsigned char *p, const unsigned char *end)
@@ -677,7 +626,7 @@ HandleAsciiSeparator(TokState *st, const unsigned char *p, const unsigned char *
 	switch (*p)
 	{
 		case '&':
-			if ((n = DecodeEntity(p, end, &cp)) > 0)
+			if ((n = HtmlEntityDecode(p, end, &cp)) > 0)
 			{
 				HandleCodepoint(st, cp, p);
 				return p + n;
