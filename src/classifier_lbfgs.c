@@ -14,6 +14,15 @@
  * theta holds one column of K weights per compact sparse feature, then one
  * per dense signal, then the bias: theta[j * K + c].
  *
+ * Two classes: with the penalty on both columns, the optimum has w0 = -w1 (the
+ * loss depends on w1 - w0 only; for a given difference the penalty is least at
+ * w0 = -w1, and the bias is unpenalized), and L-BFGS from theta = 0 stays on
+ * that subspace.  So for K = 2 the optimizer runs on u = w1 alone (one logistic
+ * column: z1 - z0 = 2 (b + x.u)), with the gradient of f with respect to w1 and
+ * every dot product of the full space (2 u.v); it follows the same iterates as
+ * the two-column problem (up to rounding) at half the work and one exp per row,
+ * and stores w0 = -u, w1 = u.
+ *
  * L-BFGS (Nocedal & Wright, algorithm 7.4) with 10 correction pairs and a
  * backtracking Armijo line search; it stops when max |gradient| <= tolerance,
  * when the objective no longer decreases, or after max_iter iterations.  Every
@@ -42,7 +51,9 @@ typedef struct Problem
 	double	   *cw;				/* per class */
 	double		W;
 	double		l2;
-	Size		P;				/* parameters */
+	Size		P;				/* parameters optimized */
+	int			cols;			/* columns optimized: K, or 1 for two classes */
+	double		dotw;			/* dot products of the full space: 1, or 2 for two classes */
 	double	   *z;				/* K scratch */
 } Problem;
 
@@ -109,9 +120,72 @@ Softmax(double *z, int K)
 	return mx + log(sum);
 }
 
+/* Two classes: f(u) and its gradient with respect to w1 (= u) into g */
+static double
+EvaluateBinary(Problem *pb, const double *u, double *g)
+{
+	const ClfData *d = pb->data;
+	Size		nreg = (Size) (d->nf + d->nd);
+	const double *du = u + d->nf;
+	double	   *gd = g + d->nf;
+	double		bias = u[nreg],
+				gb = 0,
+				f = 0;
+
+	CHECK_FOR_INTERRUPTS();
+	memset(g, 0, sizeof(double) * pb->P);
+	for (int64 r = 0; r < pb->nrows; r++)
+	{
+		int64		i = pb->rows[r];
+		int			y = d->y[i];
+		double		w = pb->cw[y],
+					xv = d->xval[i],
+					t = 0,
+					dz,
+					e,
+					m,
+					res,
+					rx;
+		const int32 *fid = d->fid + d->start[i];
+		int64		nfi = d->start[i + 1] - d->start[i];
+		const float *dense = d->dense + i * d->nd;
+
+		if ((r & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
+		for (int64 j = 0; j < nfi; j++)
+			t += u[fid[j]];
+		t = bias + xv * t;
+		for (int k = 0; k < d->nd; k++)
+			if (dense[k] != 0)
+				t += dense[k] * du[k];
+		/* z1 - z0 = 2t; loss = softplus(+-2t), P(1) = sigmoid(2t) */
+		dz = 2 * t;
+		e = exp(-fabs(dz));
+		m = y == 1 ? -dz : dz;
+		f += w * (Max(m, 0) + log1p(e));
+		res = w * ((dz >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - (y == 1 ? 1.0 : 0.0));
+		gb += res;
+		rx = res * xv;
+		for (int64 j = 0; j < nfi; j++)
+			g[fid[j]] += rx;
+		for (int k = 0; k < d->nd; k++)
+			if (dense[k] != 0)
+				gd[k] += dense[k] * res;
+	}
+	g[nreg] = gb;
+	for (Size p = 0; p < nreg; p++)
+	{
+		f += pb->l2 * u[p] * u[p];
+		g[p] += pb->l2 * u[p];
+	}
+	for (Size p = 0; p < pb->P; p++)
+		g[p] /= pb->W;
+	return f / pb->W;
+}
+
 /* f(theta) and its gradient into g */
 static double
-Evaluate(Problem *pb, const double *theta, double *g)
+EvaluateMulti(Problem *pb, const double *theta, double *g)
 {
 	const ClfData *d = pb->data;
 	int			K = d->K;
@@ -170,15 +244,22 @@ Evaluate(Problem *pb, const double *theta, double *g)
 	return f / pb->W;
 }
 
-/* Dot product */
+/* f and its gradient into g, for the optimized parameters */
 static inline double
-Dot(const double *a, const double *b, Size n)
+Evaluate(Problem *pb, const double *theta, double *g)
+{
+	return pb->cols == 1 ? EvaluateBinary(pb, theta, g) : EvaluateMulti(pb, theta, g);
+}
+
+/* Dot product (of the full parameter space: dotw = 2 for the one column of two classes) */
+static inline double
+Dot(const Problem *pb, const double *a, const double *b)
 {
 	double		s = 0;
 
-	for (Size i = 0; i < n; i++)
+	for (Size i = 0; i < pb->P; i++)
 		s += a[i] * b[i];
-	return s;
+	return pb->dotw * s;
 }
 
 /* max |g| */
@@ -194,22 +275,24 @@ NormInf(const double *g, Size n)
 
 /* The L-BFGS direction -H g into dir (two-loop recursion over the stored pairs) */
 static void
-Direction(const double *g, double **s, double **y, double *rho, int npairs, int newest,
-		  Size P, double *dir, double *alpha)
+Direction(const Problem *pb, const double *g, double **s, double **y, double *rho, int npairs,
+		  int newest, double *dir, double *alpha)
 {
+	Size		P = pb->P;
+
 	for (Size p = 0; p < P; p++)
 		dir[p] = -g[p];
 	for (int k = 0; k < npairs; k++)
 	{
 		int			j = (newest - k + LBFGS_M) % LBFGS_M;
 
-		alpha[j] = rho[j] * Dot(s[j], dir, P);
+		alpha[j] = rho[j] * Dot(pb, s[j], dir);
 		for (Size p = 0; p < P; p++)
 			dir[p] -= alpha[j] * y[j][p];
 	}
 	if (npairs > 0)
 	{
-		double		gamma = Dot(s[newest], y[newest], P) / Dot(y[newest], y[newest], P);
+		double		gamma = Dot(pb, s[newest], y[newest]) / Dot(pb, y[newest], y[newest]);
 
 		for (Size p = 0; p < P; p++)
 			dir[p] *= gamma;
@@ -217,7 +300,7 @@ Direction(const double *g, double **s, double **y, double *rho, int npairs, int 
 	for (int k = npairs - 1; k >= 0; k--)
 	{
 		int			j = (newest - k + LBFGS_M) % LBFGS_M;
-		double		beta = rho[j] * Dot(y[j], dir, P);
+		double		beta = rho[j] * Dot(pb, y[j], dir);
 
 		for (Size p = 0; p < P; p++)
 			dir[p] += s[j][p] * (alpha[j] - beta);
@@ -261,18 +344,18 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 		int			ls;
 		int			slot;
 
-		Direction(g, s, y, rho, npairs, newest, P, dir, alpha);
-		slope = Dot(g, dir, P);
+		Direction(pb, g, s, y, rho, npairs, newest, dir, alpha);
+		slope = Dot(pb, g, dir);
 		if (slope >= 0)
 		{
 			/* not a descent direction: restart from steepest descent */
 			npairs = 0;
 			for (Size p = 0; p < P; p++)
 				dir[p] = -g[p];
-			slope = Dot(g, dir, P);
+			slope = Dot(pb, g, dir);
 		}
 		if (npairs == 0)
-			step = Min(1.0, 1.0 / sqrt(Dot(g, g, P)));
+			step = Min(1.0, 1.0 / sqrt(Dot(pb, g, g)));
 		for (ls = 0; ls < LS_MAX_STEPS; ls++)
 		{
 			for (Size p = 0; p < P; p++)
@@ -296,7 +379,7 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 			y[slot][p] = gnew[p] - g[p];
 		}
 		{
-			double		sy = Dot(s[slot], y[slot], P);
+			double		sy = Dot(pb, s[slot], y[slot]);
 
 			if (sy > 1e-12)
 			{
@@ -330,13 +413,28 @@ ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *par
 	for (int64 r = 0; r < nrows; r++)
 		pb.W += pb.cw[data->y[rows[r]]];
 	pb.l2 = params->l2;
-	pb.P = (Size) (data->nf + data->nd + 1) * K;
+	pb.cols = K == 2 ? 1 : K;
+	pb.dotw = K == 2 ? 2.0 : 1.0;
+	pb.P = (Size) (data->nf + data->nd + 1) * pb.cols;
 	pb.z = palloc(sizeof(double) * K);
 	theta = Vec(pb.P);
 	w->K = K;
 	w->nf = data->nf;
 	w->nd = data->nd;
 	w->iterations = Lbfgs(&pb, theta, params->max_iter, params->tolerance, &w->loss);
+	if (pb.cols == 1)
+	{
+		/* two classes: w0 = -u, w1 = u */
+		double	   *full = Vec(pb.P * 2);
+
+		for (Size p = 0; p < pb.P; p++)
+		{
+			full[2 * p] = -theta[p];
+			full[2 * p + 1] = theta[p];
+		}
+		pfree(theta);
+		theta = full;
+	}
 	w->w = theta;
 	w->dense = theta + (Size) data->nf * K;
 	w->bias = theta + (Size) (data->nf + data->nd) * K;
