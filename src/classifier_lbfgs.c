@@ -273,37 +273,76 @@ NormInf(const double *g, Size n)
 	return m;
 }
 
-/* The L-BFGS direction -H g into dir (two-loop recursion over the stored pairs) */
+/*
+ * The L-BFGS direction -H g into dir (two-loop recursion over the stored
+ * pairs).  Each pass over the parameters updates dir and accumulates the dot
+ * product that the next step needs (same operations, same order, one pass).
+ */
 static void
 Direction(const Problem *pb, const double *g, double **s, double **y, double *rho, int npairs,
 		  int newest, double *dir, double *alpha)
 {
 	Size		P = pb->P;
+	double		acc = 0,
+				gamma;
+	const double *next;
 
+	if (npairs == 0)
+	{
+		for (Size p = 0; p < P; p++)
+			dir[p] = -g[p];
+		return;
+	}
+	next = s[newest];
 	for (Size p = 0; p < P; p++)
+	{
 		dir[p] = -g[p];
+		acc += next[p] * dir[p];
+	}
 	for (int k = 0; k < npairs; k++)
 	{
 		int			j = (newest - k + LBFGS_M) % LBFGS_M;
+		double		a = rho[j] * (pb->dotw * acc);
+		const double *yj = y[j];
 
-		alpha[j] = rho[j] * Dot(pb, s[j], dir);
-		for (Size p = 0; p < P; p++)
-			dir[p] -= alpha[j] * y[j][p];
+		alpha[j] = a;
+		next = k + 1 < npairs ? s[(newest - k - 1 + LBFGS_M) % LBFGS_M] : NULL;
+		acc = 0;
+		if (next)
+			for (Size p = 0; p < P; p++)
+			{
+				dir[p] -= a * yj[p];
+				acc += next[p] * dir[p];
+			}
+		else
+			for (Size p = 0; p < P; p++)
+				dir[p] -= a * yj[p];
 	}
-	if (npairs > 0)
+	gamma = Dot(pb, s[newest], y[newest]) / Dot(pb, y[newest], y[newest]);
+	next = y[(newest - (npairs - 1) + LBFGS_M) % LBFGS_M];
+	acc = 0;
+	for (Size p = 0; p < P; p++)
 	{
-		double		gamma = Dot(pb, s[newest], y[newest]) / Dot(pb, y[newest], y[newest]);
-
-		for (Size p = 0; p < P; p++)
-			dir[p] *= gamma;
+		dir[p] *= gamma;
+		acc += next[p] * dir[p];
 	}
 	for (int k = npairs - 1; k >= 0; k--)
 	{
 		int			j = (newest - k + LBFGS_M) % LBFGS_M;
-		double		beta = rho[j] * Dot(pb, y[j], dir);
+		double		c = alpha[j] - rho[j] * (pb->dotw * acc);
+		const double *sj = s[j];
 
-		for (Size p = 0; p < P; p++)
-			dir[p] += s[j][p] * (alpha[j] - beta);
+		next = k > 0 ? y[(newest - k + 1 + LBFGS_M) % LBFGS_M] : NULL;
+		acc = 0;
+		if (next)
+			for (Size p = 0; p < P; p++)
+			{
+				dir[p] += sj[p] * c;
+				acc += next[p] * dir[p];
+			}
+		else
+			for (Size p = 0; p < P; p++)
+				dir[p] += sj[p] * c;
 	}
 }
 

@@ -723,17 +723,56 @@ CompareU32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The distinct buckets of the training examples (in at least min_df of them), ascending */
+/*
+ * The distinct buckets of the training examples (in at least min_df of them),
+ * ascending.  When the bucket space is small against the features (2^hash_bits
+ * at most 8 per feature occurrence), they are counted in an array over the
+ * buckets, which then maps each bucket to its compact id (-1: dropped) in
+ * *map; otherwise they are sorted and *map is NULL (BuildData searches).
+ */
 static uint32 *
-TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
+TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout, int32 **map)
 {
 	int64		n = 0;
 	uint32	   *b;
 	int			m = 0;
+	uint64		nbuckets = UINT64CONST(1) << st->params.feat.hash_bits;
 
 	for (int64 r = 0; r < st->nex; r++)
 		if (!pp->held[r])
 			n += st->start[pp->order[r] + 1] - st->start[pp->order[r]];
+	*map = NULL;
+	if (nbuckets <= (uint64) n * 8)
+	{
+		int32	   *cnt = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * nbuckets);
+		int64		nd = 0;
+
+		memset(cnt, 0, sizeof(int32) * nbuckets);
+		for (int64 r = 0; r < st->nex; r++)
+		{
+			if ((r & 4095) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (!pp->held[r])
+				for (int64 j = st->start[pp->order[r]]; j < st->start[pp->order[r] + 1]; j++)
+					cnt[st->feats[j]]++;
+		}
+		for (uint64 k = 0; k < nbuckets; k++)
+			nd += cnt[k] >= st->params.min_df;
+		b = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(nd, 1));
+		for (uint64 k = 0; k < nbuckets; k++)
+		{
+			if (cnt[k] >= st->params.min_df)
+			{
+				b[m] = (uint32) k;
+				cnt[k] = m++;
+			}
+			else
+				cnt[k] = -1;
+		}
+		*map = cnt;
+		*nout = m;
+		return b;
+	}
 	b = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(n, 1));
 	n = 0;
 	for (int64 r = 0; r < st->nex; r++)
@@ -755,7 +794,7 @@ TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
 
 /* The data set in sorted order, features mapped to compact ids (unknown ones dropped) */
 static ClfData *
-BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf)
+BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf, const int32 *map)
 {
 	ClfData    *d = palloc0(sizeof(ClfData));
 	int64		n = st->nex;
@@ -780,7 +819,7 @@ BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf)
 			CHECK_FOR_INTERRUPTS();
 		for (int64 j = st->start[i]; j < st->start[i + 1]; j++)
 		{
-			int32		f = FindBucket(buckets, nf, st->feats[j]);
+			int32		f = map ? map[st->feats[j]] : FindBucket(buckets, nf, st->feats[j]);
 
 			if (f >= 0)
 				d->fid[k++] = f;
@@ -893,8 +932,9 @@ Train(const ClfState *st, TimestampTz t0)
 	Prepared   *pp = Prepare(st);
 	ClfTrainingInfo info;
 	int			nf;
-	uint32	   *buckets = TrainingBuckets(st, pp, &nf);
-	ClfData    *d = BuildData(st, pp, buckets, nf);
+	int32	   *map;
+	uint32	   *buckets = TrainingBuckets(st, pp, &nf, &map);
+	ClfData    *d = BuildData(st, pp, buckets, nf, map);
 	int64	   *train = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->nex);
 	int64	   *held = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->nex);
 	int64		ntrain = 0,
