@@ -713,14 +713,30 @@ FindBucket(const uint32 *b, int n, uint32 x)
 	return -1;
 }
 
-/* qsort comparator for uint32 */
-static int
-CompareU32(const void *a, const void *b)
+/* Sort n values below 2^bits ascending: LSD radix sort, 12 bits a pass (tmp: n values) */
+static void
+RadixSortU32(uint32 *v, int64 n, int bits, uint32 *tmp)
 {
-	uint32		x = *(const uint32 *) a,
-				y = *(const uint32 *) b;
+	int64		count[4096];
 
-	return (x > y) - (x < y);
+	for (int shift = 0; shift < bits; shift += 12)
+	{
+		int64		sum = 0;
+
+		memset(count, 0, sizeof(count));
+		for (int64 i = 0; i < n; i++)
+			count[(v[i] >> shift) & 4095]++;
+		for (int k = 0; k < 4096; k++)
+		{
+			int64		c = count[k];
+
+			count[k] = sum;
+			sum += c;
+		}
+		for (int64 i = 0; i < n; i++)
+			tmp[count[(v[i] >> shift) & 4095]++] = v[i];
+		memcpy(v, tmp, sizeof(uint32) * n);
+	}
 }
 
 /*
@@ -779,7 +795,12 @@ TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout, int32 **map)
 		if (!pp->held[r])
 			for (int64 j = st->start[pp->order[r]]; j < st->start[pp->order[r] + 1]; j++)
 				b[n++] = st->feats[j];
-	qsort(b, n, sizeof(uint32), CompareU32);
+	{
+		uint32	   *tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(n, 1));
+
+		RadixSortU32(b, n, st->params.feat.hash_bits, tmp);
+		pfree(tmp);
+	}
 	/* keep the buckets of at least min_df training examples (a text has each at most once) */
 	for (int64 i = 0, run; i < n; i += run)
 	{
