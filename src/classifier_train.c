@@ -692,25 +692,54 @@ Prepare(const ClfState *st)
 	return pp;
 }
 
-/* binary search of a bucket in the sorted vocabulary; -1 when absent */
-static inline int32
-FindBucket(const uint32 *b, int n, uint32 x)
+/*
+ * The compact ids of the kept buckets: an open-addressing table of at least
+ * twice as many slots (buckets are hashes already: their low bits spread)
+ */
+typedef struct BucketMap
 {
-	int			lo = 0,
-				hi = n - 1;
+	uint32		mask;
+	uint32	   *key;			/* bucket + 1 (0: empty slot) */
+	int32	   *id;
+} BucketMap;
 
-	while (lo <= hi)
+/* Map buckets[i] to i */
+static BucketMap *
+BucketMapCreate(const uint32 *buckets, int nf)
+{
+	BucketMap  *m = palloc(sizeof(BucketMap));
+	uint32		size = 16;
+
+	while (size < (uint32) nf * 2)
+		size *= 2;
+	m->mask = size - 1;
+	m->key = palloc0(sizeof(uint32) * size);
+	m->id = palloc(sizeof(int32) * size);
+	for (int i = 0; i < nf; i++)
 	{
-		int			mid = (lo + hi) / 2;
+		uint32		h = buckets[i] & m->mask;
 
-		if (b[mid] == x)
-			return mid;
-		if (b[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
+		while (m->key[h] != 0)
+			h = (h + 1) & m->mask;
+		m->key[h] = buckets[i] + 1;
+		m->id[h] = i;
 	}
-	return -1;
+	return m;
+}
+
+/* The compact id of a bucket; -1 when it was dropped */
+static inline int32
+BucketMapGet(const BucketMap *m, uint32 bucket)
+{
+	uint32		h = bucket & m->mask;
+
+	for (;; h = (h + 1) & m->mask)
+	{
+		if (m->key[h] == bucket + 1)
+			return m->id[h];
+		if (m->key[h] == 0)
+			return -1;
+	}
 }
 
 /* Sort n values below 2^bits ascending: LSD radix sort, 12 bits a pass (tmp: n values) */
@@ -739,56 +768,17 @@ RadixSortU32(uint32 *v, int64 n, int bits, uint32 *tmp)
 	}
 }
 
-/*
- * The distinct buckets of the training examples (in at least min_df of them),
- * ascending.  When the bucket space is small against the features (2^hash_bits
- * at most 8 per feature occurrence), they are counted in an array over the
- * buckets, which then maps each bucket to its compact id (-1: dropped) in
- * *map; otherwise they are sorted and *map is NULL (BuildData searches).
- */
+/* The distinct buckets of the training examples (in at least min_df of them), ascending */
 static uint32 *
-TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout, int32 **map)
+TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
 {
 	int64		n = 0;
 	uint32	   *b;
 	int			m = 0;
-	uint64		nbuckets = UINT64CONST(1) << st->params.feat.hash_bits;
 
 	for (int64 r = 0; r < st->nex; r++)
 		if (!pp->held[r])
 			n += st->start[pp->order[r] + 1] - st->start[pp->order[r]];
-	*map = NULL;
-	if (nbuckets <= (uint64) n * 8)
-	{
-		int32	   *cnt = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * nbuckets);
-		int64		nd = 0;
-
-		memset(cnt, 0, sizeof(int32) * nbuckets);
-		for (int64 r = 0; r < st->nex; r++)
-		{
-			if ((r & 4095) == 0)
-				CHECK_FOR_INTERRUPTS();
-			if (!pp->held[r])
-				for (int64 j = st->start[pp->order[r]]; j < st->start[pp->order[r] + 1]; j++)
-					cnt[st->feats[j]]++;
-		}
-		for (uint64 k = 0; k < nbuckets; k++)
-			nd += cnt[k] >= st->params.min_df;
-		b = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(nd, 1));
-		for (uint64 k = 0; k < nbuckets; k++)
-		{
-			if (cnt[k] >= st->params.min_df)
-			{
-				b[m] = (uint32) k;
-				cnt[k] = m++;
-			}
-			else
-				cnt[k] = -1;
-		}
-		*map = cnt;
-		*nout = m;
-		return b;
-	}
 	b = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(n, 1));
 	n = 0;
 	for (int64 r = 0; r < st->nex; r++)
@@ -815,10 +805,11 @@ TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout, int32 **map)
 
 /* The data set in sorted order, features mapped to compact ids (unknown ones dropped) */
 static ClfData *
-BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf, const int32 *map)
+BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf)
 {
 	ClfData    *d = palloc0(sizeof(ClfData));
 	int64		n = st->nex;
+	BucketMap  *map;
 
 	d->K = pp->K;
 	d->nf = nf;
@@ -830,6 +821,7 @@ BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf,
 	d->dense = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float) * Max(n * st->nd, 1));
 	d->y = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(n, 1));
 	d->start[0] = 0;
+	map = BucketMapCreate(buckets, nf);
 	for (int64 r = 0; r < n; r++)
 	{
 		int64		i = pp->order[r];
@@ -840,7 +832,7 @@ BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf,
 			CHECK_FOR_INTERRUPTS();
 		for (int64 j = st->start[i]; j < st->start[i + 1]; j++)
 		{
-			int32		f = map ? map[st->feats[j]] : FindBucket(buckets, nf, st->feats[j]);
+			int32		f = BucketMapGet(map, st->feats[j]);
 
 			if (f >= 0)
 				d->fid[k++] = f;
@@ -953,9 +945,8 @@ Train(const ClfState *st, TimestampTz t0)
 	Prepared   *pp = Prepare(st);
 	ClfTrainingInfo info;
 	int			nf;
-	int32	   *map;
-	uint32	   *buckets = TrainingBuckets(st, pp, &nf, &map);
-	ClfData    *d = BuildData(st, pp, buckets, nf, map);
+	uint32	   *buckets = TrainingBuckets(st, pp, &nf);
+	ClfData    *d = BuildData(st, pp, buckets, nf);
 	int64	   *train = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->nex);
 	int64	   *held = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->nex);
 	int64		ntrain = 0,
@@ -1001,8 +992,8 @@ Train(const ClfState *st, TimestampTz t0)
 	info.trained_at = GetCurrentTimestamp();
 	TimestampDifference(t0, info.trained_at, &secs, &usecs);
 	info.seconds = secs + usecs / 1e6;
-	return ClfModelBuild(&st->params, &info, pp->labels, pp->K, trcount, conf, buckets, w,
-						 (StringInfo) &st->textconf);
+	{ClfModel *m = ClfModelBuild(&st->params, &info, pp->labels, pp->K, trcount, conf, buckets, w,
+						 (StringInfo) &st->textconf); return m;}
 }
 
 PG_FUNCTION_INFO_V1(sentiment_classifier_finalfn);
