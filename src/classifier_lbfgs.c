@@ -62,6 +62,7 @@ typedef struct Problem
 	double	   *loss;			/* two classes, per row: its weighted loss */
 	double	   *res;			/* two classes, per row: its weighted residual */
 	bool		threads;		/* two classes: big enough for a helper thread */
+	double		gmax;			/* max |gradient| of the last evaluation */
 } Problem;
 
 /* Class weights: 1, or balanced (n / (K n_c)) over the rows */
@@ -125,6 +126,32 @@ Softmax(double *z, int K)
 	for (int c = 0; c < K; c++)
 		z[c] /= sum;
 	return mx + log(sum);
+}
+
+/*
+ * Add the penalty to f (fl2 theta^2 a parameter but the bias) and to g, divide
+ * both by W; pb->gmax = max |g|.  One pass, the same operations as a pass for
+ * each.
+ */
+static double
+Penalize(Problem *pb, const double *theta, double *g, double f, double fl2)
+{
+	Size		nreg = pb->P - pb->cols;
+	double		gmax = 0;
+
+	for (Size p = 0; p < pb->P; p++)
+	{
+		if (p < nreg)
+		{
+			f += fl2 * theta[p] * theta[p];
+			g[p] = (g[p] + pb->l2 * theta[p]) / pb->W;
+		}
+		else
+			g[p] /= pb->W;
+		gmax = Max(gmax, fabs(g[p]));
+	}
+	pb->gmax = gmax;
+	return f / pb->W;
 }
 
 /* Two classes, rows r0..r1 at u: each row's weighted loss and residual (no PostgreSQL call) */
@@ -245,14 +272,7 @@ EvaluateBinary(Problem *pb, const double *u, double *g)
 		}
 	}
 	g[nreg] = gb;
-	for (Size p = 0; p < nreg; p++)
-	{
-		f += pb->l2 * u[p] * u[p];
-		g[p] += pb->l2 * u[p];
-	}
-	for (Size p = 0; p < pb->P; p++)
-		g[p] /= pb->W;
-	return f / pb->W;
+	return Penalize(pb, u, g, f, pb->l2);
 }
 
 /* f(theta) and its gradient into g */
@@ -306,14 +326,7 @@ EvaluateMulti(Problem *pb, const double *theta, double *g)
 					col[c] += s * z[c];
 		}
 	}
-	for (Size p = 0; p < nreg; p++)
-	{
-		f += 0.5 * pb->l2 * theta[p] * theta[p];
-		g[p] += pb->l2 * theta[p];
-	}
-	for (Size p = 0; p < pb->P; p++)
-		g[p] /= pb->W;
-	return f / pb->W;
+	return Penalize(pb, theta, g, f, 0.5 * pb->l2);
 }
 
 /* f and its gradient into g, for the optimized parameters */
@@ -334,23 +347,15 @@ Dot(const Problem *pb, const double *a, const double *b)
 	return pb->dotw * s;
 }
 
-/* max |g| */
-static inline double
-NormInf(const double *g, Size n)
-{
-	double		m = 0;
-
-	for (Size i = 0; i < n; i++)
-		m = Max(m, fabs(g[i]));
-	return m;
-}
+static double Steepest(const Problem *pb, const double *g, double *dir);
 
 /*
  * The L-BFGS direction -H g into dir (two-loop recursion over the stored
- * pairs).  Each pass over the parameters updates dir and accumulates the dot
- * product that the next step needs (same operations, same order, one pass).
+ * pairs); returns the slope g.dir.  Each pass over the parameters updates dir
+ * and accumulates the dot product that the next step needs (same operations,
+ * same order, one pass).
  */
-static void
+static double
 Direction(const Problem *pb, const double *g, double **s, double **y, double *rho, int npairs,
 		  int newest, double *dir, double *alpha)
 {
@@ -360,11 +365,7 @@ Direction(const Problem *pb, const double *g, double **s, double **y, double *rh
 	const double *next;
 
 	if (npairs == 0)
-	{
-		for (Size p = 0; p < P; p++)
-			dir[p] = -g[p];
-		return;
-	}
+		return Steepest(pb, g, dir);
 	next = s[newest];
 	for (Size p = 0; p < P; p++)
 	{
@@ -390,7 +391,19 @@ Direction(const Problem *pb, const double *g, double **s, double **y, double *rh
 			for (Size p = 0; p < P; p++)
 				dir[p] -= a * yj[p];
 	}
-	gamma = Dot(pb, s[newest], y[newest]) / Dot(pb, y[newest], y[newest]);
+	{
+		const double *sn = s[newest],
+				   *yn = y[newest];
+		double		sy = 0,
+					yy = 0;
+
+		for (Size p = 0; p < P; p++)
+		{
+			sy += sn[p] * yn[p];
+			yy += yn[p] * yn[p];
+		}
+		gamma = (pb->dotw * sy) / (pb->dotw * yy);
+	}
 	next = y[(newest - (npairs - 1) + LBFGS_M) % LBFGS_M];
 	acc = 0;
 	for (Size p = 0; p < P; p++)
@@ -414,8 +427,26 @@ Direction(const Problem *pb, const double *g, double **s, double **y, double *rh
 			}
 		else
 			for (Size p = 0; p < P; p++)
+			{
 				dir[p] += sj[p] * c;
+				acc += g[p] * dir[p];
+			}
 	}
+	return pb->dotw * acc;
+}
+
+/* The steepest descent direction -g into dir; returns the slope g.dir */
+static double
+Steepest(const Problem *pb, const double *g, double *dir)
+{
+	double		acc = 0;
+
+	for (Size p = 0; p < pb->P; p++)
+	{
+		dir[p] = -g[p];
+		acc += g[p] * dir[p];
+	}
+	return pb->dotw * acc;
 }
 
 /* Allocate P doubles (huge allowed), zeroed */
@@ -430,7 +461,8 @@ static int
 Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 {
 	Size		P = pb->P;
-	double	   *g = Vec(P),
+	double	   *x = theta,
+			   *g = Vec(P),
 			   *gnew = Vec(P),
 			   *xnew = Vec(P),
 			   *dir = Vec(P);
@@ -441,37 +473,38 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 	int			npairs = 0,
 				newest = -1,
 				it;
-	double		f;
+	double		f,
+				gnorm;
 
 	for (int k = 0; k < LBFGS_M; k++)
 		s[k] = y[k] = NULL;
 	memset(theta, 0, sizeof(double) * P);
 	f = Evaluate(pb, theta, g);
-	for (it = 0; it < max_iter && NormInf(g, P) > tol; it++)
+	gnorm = pb->gmax;
+	for (it = 0; it < max_iter && gnorm > tol; it++)
 	{
 		double		step = 1.0,
 					slope,
-					fnew = f;
+					fnew = f,
+					gnew_norm = 0;
 		int			ls;
 		int			slot;
 
-		Direction(pb, g, s, y, rho, npairs, newest, dir, alpha);
-		slope = Dot(pb, g, dir);
+		slope = Direction(pb, g, s, y, rho, npairs, newest, dir, alpha);
 		if (slope >= 0)
 		{
 			/* not a descent direction: restart from steepest descent */
 			npairs = 0;
-			for (Size p = 0; p < P; p++)
-				dir[p] = -g[p];
-			slope = Dot(pb, g, dir);
+			slope = Steepest(pb, g, dir);
 		}
 		if (npairs == 0)
 			step = Min(1.0, 1.0 / sqrt(Dot(pb, g, g)));
 		for (ls = 0; ls < LS_MAX_STEPS; ls++)
 		{
 			for (Size p = 0; p < P; p++)
-				xnew[p] = theta[p] + step * dir[p];
+				xnew[p] = x[p] + step * dir[p];
 			fnew = Evaluate(pb, xnew, gnew);
+			gnew_norm = pb->gmax;
 			if (fnew <= f + ARMIJO_C1 * step * slope)
 				break;
 			step *= 0.5;
@@ -484,25 +517,38 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 			s[slot] = Vec(P);
 			y[slot] = Vec(P);
 		}
-		for (Size p = 0; p < P; p++)
 		{
-			s[slot][p] = xnew[p] - theta[p];
-			y[slot][p] = gnew[p] - g[p];
-		}
-		{
-			double		sy = Dot(pb, s[slot], y[slot]);
+			double	   *ss = s[slot],
+					   *yy = y[slot],
+						sy = 0,
+					   *t;
 
+			for (Size p = 0; p < P; p++)
+			{
+				ss[p] = xnew[p] - x[p];
+				yy[p] = gnew[p] - g[p];
+				sy += ss[p] * yy[p];
+			}
+			sy *= pb->dotw;
 			if (sy > 1e-12)
 			{
 				rho[slot] = 1.0 / sy;
 				newest = slot;
 				npairs = Min(npairs + 1, LBFGS_M);
 			}
+			/* the new point and gradient become the current ones */
+			t = x;
+			x = xnew;
+			xnew = t;
+			t = g;
+			g = gnew;
+			gnew = t;
 		}
-		memcpy(theta, xnew, sizeof(double) * P);
-		memcpy(g, gnew, sizeof(double) * P);
 		f = fnew;
+		gnorm = gnew_norm;
 	}
+	if (x != theta)
+		memcpy(theta, x, sizeof(double) * P);
 	*fout = f;
 	return it;
 }
