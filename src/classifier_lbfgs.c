@@ -32,8 +32,6 @@
 #include "postgres.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <signal.h>
 
 #include "miscadmin.h"
 #include "utils/memutils.h"
@@ -43,8 +41,6 @@
 #define LBFGS_M			10
 #define LS_MAX_STEPS	40
 #define ARMIJO_C1		1e-4
-#define EVAL_BLOCK_ROWS	65536	/* rows between interrupt checks */
-#define EVAL_THREAD_NNZ	100000	/* feature entries from which a helper thread pays */
 
 /* The objective's inputs */
 typedef struct Problem
@@ -59,9 +55,6 @@ typedef struct Problem
 	int			cols;			/* columns optimized: K, or 1 for two classes */
 	double		dotw;			/* dot products of the full space: 1, or 2 for two classes */
 	double	   *z;				/* K scratch */
-	double	   *loss;			/* two classes, per row: its weighted loss */
-	double	   *res;			/* two classes, per row: its weighted residual */
-	bool		threads;		/* two classes: big enough for a helper thread */
 	double		gmax;			/* max |gradient| of the last evaluation */
 } Problem;
 
@@ -154,122 +147,57 @@ Penalize(Problem *pb, const double *theta, double *g, double f, double fl2)
 	return f / pb->W;
 }
 
-/* Two classes, rows r0..r1 at u: each row's weighted loss and residual (no PostgreSQL call) */
-static void
-RowsBinary(const Problem *pb, const double *u, int64 r0, int64 r1)
-{
-	const ClfData *d = pb->data;
-	const double *du = u + d->nf;
-	double		bias = u[d->nf + d->nd];
-
-	for (int64 r = r0; r < r1; r++)
-	{
-		int64		i = pb->rows[r];
-		int			y = d->y[i];
-		double		w = pb->cw[y],
-					t = 0,
-					dz,
-					e,
-					m;
-		const int32 *fid = d->fid + d->start[i];
-		int64		nfi = d->start[i + 1] - d->start[i];
-		const float *dense = d->dense + i * d->nd;
-
-		for (int64 j = 0; j < nfi; j++)
-			t += u[fid[j]];
-		t = bias + d->xval[i] * t;
-		for (int k = 0; k < d->nd; k++)
-			if (dense[k] != 0)
-				t += dense[k] * du[k];
-		/* z1 - z0 = 2t; loss = softplus(-+2t), P(1) = sigmoid(2t) */
-		dz = 2 * t;
-		e = exp(-fabs(dz));
-		m = y == 1 ? -dz : dz;
-		pb->loss[r] = w * (Max(m, 0) + log1p(e));
-		pb->res[r] = w * ((dz >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - (y == 1 ? 1.0 : 0.0));
-	}
-}
-
-/* A share of the rows for the helper thread */
-typedef struct RowsJob
-{
-	const Problem *pb;
-	const double *u;
-	int64		r0;
-	int64		r1;
-} RowsJob;
-
-/* pthread entry point: RowsBinary of a share */
-static void *
-RowsJobRun(void *arg)
-{
-	RowsJob    *job = (RowsJob *) arg;
-
-	RowsBinary(job->pb, job->u, job->r0, job->r1);
-	return NULL;
-}
-
-/* Run fn(arg) in a helper thread (signals blocked); false if it could not start */
-static bool
-StartHelper(pthread_t *th, void *(*fn) (void *), void *arg)
-{
-	sigset_t	all,
-				old;
-	int			rc;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(th, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc == 0;
-}
-
-/*
- * Two classes: f(u) and its gradient with respect to w1 (= u) into g.  The
- * rows' losses and residuals come first (the second half of each block of rows
- * in a helper thread when the problem is big enough: they depend on u and the
- * row only); then the backend sums them into f and g in row order, so the
- * result is the same bit for bit with or without the thread.
- */
+/* Two classes: f(u) and its gradient with respect to w1 (= u) into g */
 static double
 EvaluateBinary(Problem *pb, const double *u, double *g)
 {
 	const ClfData *d = pb->data;
 	Size		nreg = (Size) (d->nf + d->nd);
+	const double *du = u + d->nf;
 	double	   *gd = g + d->nf;
-	double		gb = 0,
+	double		bias = u[nreg],
+				gb = 0,
 				f = 0;
 
+	CHECK_FOR_INTERRUPTS();
 	memset(g, 0, sizeof(double) * pb->P);
-	for (int64 b0 = 0; b0 < pb->nrows; b0 += EVAL_BLOCK_ROWS)
+	for (int64 r = 0; r < pb->nrows; r++)
 	{
-		int64		b1 = Min(pb->nrows, b0 + EVAL_BLOCK_ROWS);
-		int64		mid = pb->threads ? b0 + (b1 - b0) / 2 : b1;
-		RowsJob		job = {pb, u, mid, b1};
-		pthread_t	th;
-		bool		threaded = mid < b1 && StartHelper(&th, RowsJobRun, &job);
+		int64		i = pb->rows[r];
+		int			y = d->y[i];
+		double		w = pb->cw[y],
+					xv = d->xval[i],
+					t = 0,
+					dz,
+					e,
+					m,
+					res,
+					rx;
+		const int32 *fid = d->fid + d->start[i];
+		int64		nfi = d->start[i + 1] - d->start[i];
+		const float *dense = d->dense + i * d->nd;
 
-		CHECK_FOR_INTERRUPTS();
-		RowsBinary(pb, u, b0, threaded ? mid : b1);
-		if (threaded)
-			pthread_join(th, NULL);
-		for (int64 r = b0; r < b1; r++)
-		{
-			int64		i = pb->rows[r];
-			double		res = pb->res[r],
-						rx = res * d->xval[i];
-			const int32 *fid = d->fid + d->start[i];
-			int64		nfi = d->start[i + 1] - d->start[i];
-			const float *dense = d->dense + i * d->nd;
-
-			f += pb->loss[r];
-			gb += res;
-			for (int64 j = 0; j < nfi; j++)
-				g[fid[j]] += rx;
-			for (int k = 0; k < d->nd; k++)
-				if (dense[k] != 0)
-					gd[k] += dense[k] * res;
-		}
+		if ((r & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
+		for (int64 j = 0; j < nfi; j++)
+			t += u[fid[j]];
+		t = bias + xv * t;
+		for (int k = 0; k < d->nd; k++)
+			if (dense[k] != 0)
+				t += dense[k] * du[k];
+		/* z1 - z0 = 2t; loss = softplus(+-2t), P(1) = sigmoid(2t) */
+		dz = 2 * t;
+		e = exp(-fabs(dz));
+		m = y == 1 ? -dz : dz;
+		f += w * (Max(m, 0) + log1p(e));
+		res = w * ((dz >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - (y == 1 ? 1.0 : 0.0));
+		gb += res;
+		rx = res * xv;
+		for (int64 j = 0; j < nfi; j++)
+			g[fid[j]] += rx;
+		for (int k = 0; k < d->nd; k++)
+			if (dense[k] != 0)
+				gd[k] += dense[k] * res;
 	}
 	g[nreg] = gb;
 	return Penalize(pb, u, g, f, pb->l2);
@@ -574,15 +502,6 @@ ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *par
 	pb.dotw = K == 2 ? 2.0 : 1.0;
 	pb.P = (Size) (data->nf + data->nd + 1) * pb.cols;
 	pb.z = palloc(sizeof(double) * K);
-	pb.loss = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * Max(nrows, 1));
-	pb.res = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * Max(nrows, 1));
-	{
-		int64		nnz = 0;
-
-		for (int64 r = 0; r < nrows; r++)
-			nnz += data->start[rows[r] + 1] - data->start[rows[r]];
-		pb.threads = nnz >= EVAL_THREAD_NNZ && getenv("I13_NOTHREAD") == NULL;
-	}
 	theta = Vec(pb.P);
 	w->K = K;
 	w->nf = data->nf;
