@@ -56,7 +56,6 @@ typedef struct Problem
 	Size		P;				/* parameters optimized */
 	int			cols;			/* columns optimized: K, or 1 for two classes */
 	double		dotw;			/* dot products of the full space: 1, or 2 for two classes */
-	double	   *z;				/* K scratch */
 	double		gmax;			/* max |gradient| of the last evaluation */
 } Problem;
 
@@ -76,11 +75,10 @@ ClassWeights(const ClfData *d, const int64 *rows, int64 nrows, ClfClassWeight mo
 	return cw;
 }
 
-/* The logits of example i into z */
-static inline void
-Logits(const ClfData *d, const double *theta, int64 i, double *z)
+/* The logits of example i into z (K classes: a constant where inlined for one K) */
+static pg_attribute_always_inline void
+LogitsK(const ClfData *d, const double *theta, int64 i, double *z, const int K)
 {
-	int			K = d->K;
 	const double *bias = theta + (Size) (d->nf + d->nd) * K;
 	double		xv = d->xval[i];
 
@@ -104,9 +102,16 @@ Logits(const ClfData *d, const double *theta, int64 i, double *z)
 	}
 }
 
+/* The logits of example i into z */
+static void
+Logits(const ClfData *d, const double *theta, int64 i, double *z)
+{
+	LogitsK(d, theta, i, z, d->K);
+}
+
 /* Softmax in place; returns logsumexp */
-static inline double
-Softmax(double *z, int K)
+static pg_attribute_always_inline double
+Softmax(double *z, const int K)
 {
 	double		mx = z[0],
 				sum = 0;
@@ -205,12 +210,15 @@ EvaluateBinary(Problem *pb, const double *u, double *g)
 	return Penalize(pb, u, g, f, pb->l2);
 }
 
-/* f(theta) and its gradient into g */
-static double
-EvaluateMulti(Problem *pb, const double *theta, double *g)
+/*
+ * K classes: f(theta) and its gradient into g (inlined for a constant K, so
+ * that the loops over the classes unroll: the same operations in the same
+ * order)
+ */
+static pg_attribute_always_inline double
+EvaluateMultiK(Problem *pb, const double *theta, double *g, const int K)
 {
 	const ClfData *d = pb->data;
-	int			K = d->K;
 	Size		nreg = (Size) (d->nf + d->nd) * K;
 	double		f = 0;
 
@@ -224,12 +232,12 @@ EvaluateMulti(Problem *pb, const double *theta, double *g)
 					zy,
 					lse,
 					xv = d->xval[i];
-		double	   *z = pb->z;
+		double		z[CLF_MAX_CLASSES];
 		double	   *gb = g + nreg;
 
 		if ((r & 65535) == 65535)
 			CHECK_FOR_INTERRUPTS();
-		Logits(d, theta, i, z);
+		LogitsK(d, theta, i, z, K);
 		zy = z[y];
 		lse = Softmax(z, K);
 		f += w * (lse - zy);
@@ -257,6 +265,23 @@ EvaluateMulti(Problem *pb, const double *theta, double *g)
 		}
 	}
 	return Penalize(pb, theta, g, f, 0.5 * pb->l2);
+}
+
+/* K classes: f(theta) and its gradient into g */
+static double
+EvaluateMulti(Problem *pb, const double *theta, double *g)
+{
+	switch (pb->data->K)
+	{
+		case 3:
+			return EvaluateMultiK(pb, theta, g, 3);
+		case 4:
+			return EvaluateMultiK(pb, theta, g, 4);
+		case 5:
+			return EvaluateMultiK(pb, theta, g, 5);
+		default:
+			return EvaluateMultiK(pb, theta, g, pb->data->K);
+	}
 }
 
 /* f and its gradient into g, for the optimized parameters */
@@ -531,7 +556,6 @@ ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *par
 	pb.cols = K == 2 ? 1 : K;
 	pb.dotw = K == 2 ? 2.0 : 1.0;
 	pb.P = (Size) (data->nf + data->nd + 1) * pb.cols;
-	pb.z = palloc(sizeof(double) * K);
 	theta = Vec(pb.P);
 	w->K = K;
 	w->nf = data->nf;
