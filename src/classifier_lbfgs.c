@@ -54,6 +54,7 @@ typedef struct Problem
 	double		W;
 	double		l2;
 	Size		P;				/* parameters optimized */
+	double	   *z;				/* K scratch (more than 8 classes) */
 	int			cols;			/* columns optimized: K, or 1 for two classes */
 	double		dotw;			/* dot products of the full space: 1, or 2 for two classes */
 	double		gmax;			/* max |gradient| of the last evaluation */
@@ -82,12 +83,14 @@ LogitsK(const ClfData *d, const double *theta, int64 i, double *z, const int K)
 	const double *bias = theta + (Size) (d->nf + d->nd) * K;
 	double		xv = d->xval[i];
 
+#pragma GCC unroll 8
 	for (int c = 0; c < K; c++)
 		z[c] = bias[c];
 	for (int64 j = d->start[i]; j < d->start[i + 1]; j++)
 	{
 		const double *col = theta + (Size) d->fid[j] * K;
 
+#pragma GCC unroll 8
 		for (int c = 0; c < K; c++)
 			z[c] += xv * col[c];
 	}
@@ -97,6 +100,7 @@ LogitsK(const ClfData *d, const double *theta, int64 i, double *z, const int K)
 		const double *col = theta + (Size) (d->nf + k) * K;
 
 		if (s != 0)
+#pragma GCC unroll 8
 			for (int c = 0; c < K; c++)
 				z[c] += s * col[c];
 	}
@@ -118,11 +122,13 @@ Softmax(double *z, const int K)
 
 	for (int c = 1; c < K; c++)
 		mx = Max(mx, z[c]);
+#pragma GCC unroll 8
 	for (int c = 0; c < K; c++)
 	{
 		z[c] = exp(z[c] - mx);
 		sum += z[c];
 	}
+#pragma GCC unroll 8
 	for (int c = 0; c < K; c++)
 		z[c] /= sum;
 	return mx + log(sum);
@@ -232,7 +238,8 @@ EvaluateMultiK(Problem *pb, const double *theta, double *g, const int K)
 					zy,
 					lse,
 					xv = d->xval[i];
-		double		z[CLF_MAX_CLASSES];
+		double		zs[8];			/* for a constant K: kept in registers */
+		double	   *z = K <= 8 ? zs : pb->z;
 		double	   *gb = g + nreg;
 
 		if ((r & 65535) == 65535)
@@ -242,6 +249,7 @@ EvaluateMultiK(Problem *pb, const double *theta, double *g, const int K)
 		lse = Softmax(z, K);
 		f += w * (lse - zy);
 		z[y] -= 1.0;
+#pragma GCC unroll 8
 		for (int c = 0; c < K; c++)
 		{
 			z[c] *= w;
@@ -251,6 +259,7 @@ EvaluateMultiK(Problem *pb, const double *theta, double *g, const int K)
 		{
 			double	   *col = g + (Size) d->fid[j] * K;
 
+#pragma GCC unroll 8
 			for (int c = 0; c < K; c++)
 				col[c] += xv * z[c];
 		}
@@ -260,6 +269,7 @@ EvaluateMultiK(Problem *pb, const double *theta, double *g, const int K)
 			double	   *col = g + (Size) (d->nf + k) * K;
 
 			if (s != 0)
+#pragma GCC unroll 8
 				for (int c = 0; c < K; c++)
 					col[c] += s * z[c];
 		}
@@ -554,6 +564,7 @@ ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *par
 		pb.W += pb.cw[data->y[rows[r]]];
 	pb.l2 = params->l2;
 	pb.cols = K == 2 ? 1 : K;
+	pb.z = palloc(sizeof(double) * K);
 	pb.dotw = K == 2 ? 2.0 : 1.0;
 	pb.P = (Size) (data->nf + data->nd + 1) * pb.cols;
 	theta = Vec(pb.P);
