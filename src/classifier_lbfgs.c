@@ -422,15 +422,14 @@ Vec(Size P)
 }
 
 /*
- * Room for n vectors of P doubles in one allocation.  When it spans huge pages,
- * they are asked for (madvise): the first touch of fresh memory costs a page
- * fault per 4 kB page otherwise, a noticeable share of training where faults
- * are slow (virtual machines); the contents do not change.
+ * bytes of memory (huge allowed, not zeroed) that training fills once.  When it
+ * spans huge pages they are asked for (madvise): the first touch of fresh
+ * memory costs a page fault per 4 kB page otherwise, a noticeable share of
+ * training where faults are slow (virtual machines); contents never depend on it.
  */
-static double *
-Arena(Size P, int n)
+void *
+ClfAllocLarge(Size bytes)
 {
-	Size		bytes = sizeof(double) * P * n;
 	char	   *raw;
 
 #ifdef MADV_HUGEPAGE
@@ -441,11 +440,11 @@ Arena(Size P, int n)
 		raw = MemoryContextAllocHuge(CurrentMemoryContext, bytes + HUGE_PAGE_BYTES);
 		aligned = (char *) TYPEALIGN(HUGE_PAGE_BYTES, raw);
 		(void) madvise(aligned, TYPEALIGN_DOWN(HUGE_PAGE_BYTES, bytes), MADV_HUGEPAGE);
-		return (double *) aligned;
+		return aligned;
 	}
 #endif
-	raw = MemoryContextAllocHuge(CurrentMemoryContext, bytes);
-	return (double *) raw;
+	raw = MemoryContextAllocHuge(CurrentMemoryContext, Max(bytes, 1));
+	return raw;
 }
 
 /* Minimize f from theta = 0; returns the iterations run, the final f in *fout */
@@ -453,7 +452,7 @@ static int
 Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 {
 	Size		P = pb->P;
-	double	   *arena = Arena(P, 4 + 2 * LBFGS_M);
+	double	   *arena = ClfAllocLarge(sizeof(double) * P * (4 + 2 * LBFGS_M));
 	double	   *x = theta,
 			   *g = arena,
 			   *gnew = arena + P,

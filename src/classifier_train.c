@@ -779,18 +779,13 @@ TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
 	for (int64 r = 0; r < st->nex; r++)
 		if (!pp->held[r])
 			n += st->start[pp->order[r] + 1] - st->start[pp->order[r]];
-	b = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(n, 1));
+	b = ClfAllocLarge(sizeof(uint32) * n * 2);	/* and the radix sort's room */
 	n = 0;
 	for (int64 r = 0; r < st->nex; r++)
 		if (!pp->held[r])
 			for (int64 j = st->start[pp->order[r]]; j < st->start[pp->order[r] + 1]; j++)
 				b[n++] = st->feats[j];
-	{
-		uint32	   *tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(n, 1));
-
-		RadixSortU32(b, n, st->params.feat.hash_bits, tmp);
-		pfree(tmp);
-	}
+	RadixSortU32(b, n, st->params.feat.hash_bits, b + n);
 	/* keep the buckets of at least min_df training examples (a text has each at most once) */
 	for (int64 i = 0, run; i < n; i += run)
 	{
@@ -816,7 +811,7 @@ BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf)
 	d->nd = st->nd;
 	d->n = n;
 	d->start = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * (n + 1));
-	d->fid = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(st->start[n], 1));
+	d->fid = ClfAllocLarge(sizeof(int32) * st->start[n]);
 	d->xval = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float) * Max(n, 1));
 	d->dense = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float) * Max(n * st->nd, 1));
 	d->y = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(n, 1));
