@@ -752,6 +752,7 @@ RadixSortU32(uint32 *v, int64 n, int bits, uint32 *tmp)
 	{
 		int64		sum = 0;
 
+		CHECK_FOR_INTERRUPTS();
 		memset(count, 0, sizeof(count));
 		for (int64 i = 0; i < n; i++)
 			count[(v[i] >> shift) & 4095]++;
@@ -762,6 +763,7 @@ RadixSortU32(uint32 *v, int64 n, int bits, uint32 *tmp)
 			count[k] = sum;
 			sum += c;
 		}
+		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < n; i++)
 			tmp[count[(v[i] >> shift) & 4095]++] = v[i];
 		memcpy(v, tmp, sizeof(uint32) * n);
