@@ -154,4 +154,25 @@ FROM (SELECT tweetlda.sentiment_model_info(tweetlda.sentiment_classifier(doc, la
         '{"char_ngrams": [3, 4], "social": false, "text_config": {"stem": true}, "class_weight": "none", "hash_bits": 16}')) AS i
       FROM airline) x;
 
+-- two classes: the optimizer fits one logistic column (the two-column optimum has w0 = -w1) and
+-- stores both columns; iterations, loss and probabilities are those of the two-column fit of
+-- 0.2.0 before the change (recorded from it, to 5 decimals), with the default and a weak penalty
+SELECT (tweetlda.train_sentiment('airline2', $$SELECT doc, label FROM airline WHERE label <> 'neutral'$$,
+                                 holdout => 0, l2 => 1.0, replace => true))->'iterations' AS iterations;
+SELECT round((tweetlda.sentiment_model_info(model)#>>'{training,loss}')::numeric, 5) AS loss,
+       (SELECT string_agg(p.label || '=' || round(p.probability::numeric, 5), ' ' ORDER BY d, p.label)
+        FROM (VALUES ('my flight was delayed again'), ('thanks for the smooth flight'),
+                     ('flying to boston tomorrow')) AS t(d),
+             tweetlda.sentiment_probabilities(d, 'airline2') AS p) AS probabilities
+FROM tweetlda.sentiment_models WHERE name = 'airline2';
+SELECT (tweetlda.train_sentiment('airline2', $$SELECT doc, label FROM airline WHERE label <> 'neutral'$$,
+                                 holdout => 0, l2 => 0.02, replace => true))->'iterations' AS iterations;
+SELECT round((tweetlda.sentiment_model_info(model)#>>'{training,loss}')::numeric, 5) AS loss,
+       (SELECT string_agg(p.label || '=' || round(p.probability::numeric, 5), ' ' ORDER BY d, p.label)
+        FROM (VALUES ('my flight was delayed again'), ('thanks for the smooth flight'),
+                     ('flying to boston tomorrow')) AS t(d),
+             tweetlda.sentiment_probabilities(d, 'airline2') AS p) AS probabilities
+FROM tweetlda.sentiment_models WHERE name = 'airline2';
+DELETE FROM tweetlda.sentiment_models WHERE name = 'airline2';
+
 DROP TABLE airline, airline_shuffled, m, fp;

@@ -14,6 +14,15 @@
  * theta holds one column of K weights per compact sparse feature, then one
  * per dense signal, then the bias: theta[j * K + c].
  *
+ * Two classes: with the penalty on both columns, the optimum has w0 = -w1 (the
+ * loss depends on w1 - w0 only; for a given difference the penalty is least at
+ * w0 = -w1, and the bias is unpenalized), and L-BFGS from theta = 0 stays on
+ * that subspace.  So for K = 2 the optimizer runs on u = w1 alone (one logistic
+ * column: z1 - z0 = 2 (b + x.u)), with the gradient of f with respect to w1 and
+ * every dot product of the full space (2 u.v); it follows the same iterates as
+ * the two-column problem (up to rounding) at half the work and one exp per row,
+ * and stores w0 = -u, w1 = u.
+ *
  * L-BFGS (Nocedal & Wright, algorithm 7.4) with 10 correction pairs and a
  * backtracking Armijo line search; it stops when max |gradient| <= tolerance,
  * when the objective no longer decreases, or after max_iter iterations.  Every
@@ -23,6 +32,7 @@
 #include "postgres.h"
 
 #include <math.h>
+#include <sys/mman.h>
 
 #include "miscadmin.h"
 #include "utils/memutils.h"
@@ -32,6 +42,7 @@
 #define LBFGS_M			10
 #define LS_MAX_STEPS	40
 #define ARMIJO_C1		1e-4
+#define HUGE_PAGE_BYTES	((Size) 2 * 1024 * 1024)
 
 /* The objective's inputs */
 typedef struct Problem
@@ -42,8 +53,11 @@ typedef struct Problem
 	double	   *cw;				/* per class */
 	double		W;
 	double		l2;
-	Size		P;				/* parameters */
-	double	   *z;				/* K scratch */
+	Size		P;				/* parameters optimized */
+	double	   *z;				/* K scratch (more than 8 classes) */
+	int			cols;			/* columns optimized: K, or 1 for two classes */
+	double		dotw;			/* dot products of the full space: 1, or 2 for two classes */
+	double		gmax;			/* max |gradient| of the last evaluation */
 } Problem;
 
 /* Class weights: 1, or balanced (n / (K n_c)) over the rows */
@@ -62,20 +76,21 @@ ClassWeights(const ClfData *d, const int64 *rows, int64 nrows, ClfClassWeight mo
 	return cw;
 }
 
-/* The logits of example i into z */
-static inline void
-Logits(const ClfData *d, const double *theta, int64 i, double *z)
+/* The logits of example i into z (K classes: a constant where inlined for one K) */
+static pg_attribute_always_inline void
+LogitsK(const ClfData *d, const double *theta, int64 i, double *z, const int K)
 {
-	int			K = d->K;
 	const double *bias = theta + (Size) (d->nf + d->nd) * K;
 	double		xv = d->xval[i];
 
+#pragma GCC unroll 8
 	for (int c = 0; c < K; c++)
 		z[c] = bias[c];
 	for (int64 j = d->start[i]; j < d->start[i + 1]; j++)
 	{
 		const double *col = theta + (Size) d->fid[j] * K;
 
+#pragma GCC unroll 8
 		for (int c = 0; c < K; c++)
 			z[c] += xv * col[c];
 	}
@@ -85,36 +100,131 @@ Logits(const ClfData *d, const double *theta, int64 i, double *z)
 		const double *col = theta + (Size) (d->nf + k) * K;
 
 		if (s != 0)
+#pragma GCC unroll 8
 			for (int c = 0; c < K; c++)
 				z[c] += s * col[c];
 	}
 }
 
+/* The logits of example i into z */
+static void
+Logits(const ClfData *d, const double *theta, int64 i, double *z)
+{
+	LogitsK(d, theta, i, z, d->K);
+}
+
 /* Softmax in place; returns logsumexp */
-static inline double
-Softmax(double *z, int K)
+static pg_attribute_always_inline double
+Softmax(double *z, const int K)
 {
 	double		mx = z[0],
 				sum = 0;
 
 	for (int c = 1; c < K; c++)
 		mx = Max(mx, z[c]);
+#pragma GCC unroll 8
 	for (int c = 0; c < K; c++)
 	{
 		z[c] = exp(z[c] - mx);
 		sum += z[c];
 	}
+#pragma GCC unroll 8
 	for (int c = 0; c < K; c++)
 		z[c] /= sum;
 	return mx + log(sum);
 }
 
-/* f(theta) and its gradient into g */
+/*
+ * Add the penalty to f (fl2 theta^2 a parameter but the bias) and to g, divide
+ * both by W; pb->gmax = max |g|.  One pass, the same operations as a pass for
+ * each.
+ */
 static double
-Evaluate(Problem *pb, const double *theta, double *g)
+Penalize(Problem *pb, const double *theta, double *g, double f, double fl2)
+{
+	Size		nreg = pb->P - pb->cols;
+	double		gmax = 0;
+
+	for (Size p = 0; p < pb->P; p++)
+	{
+		if (p < nreg)
+		{
+			f += fl2 * theta[p] * theta[p];
+			g[p] = (g[p] + pb->l2 * theta[p]) / pb->W;
+		}
+		else
+			g[p] /= pb->W;
+		gmax = Max(gmax, fabs(g[p]));
+	}
+	pb->gmax = gmax;
+	return f / pb->W;
+}
+
+/* Two classes: f(u) and its gradient with respect to w1 (= u) into g */
+static double
+EvaluateBinary(Problem *pb, const double *u, double *g)
 {
 	const ClfData *d = pb->data;
-	int			K = d->K;
+	Size		nreg = (Size) (d->nf + d->nd);
+	const double *du = u + d->nf;
+	double	   *gd = g + d->nf;
+	double		bias = u[nreg],
+				gb = 0,
+				f = 0;
+
+	CHECK_FOR_INTERRUPTS();
+	memset(g, 0, sizeof(double) * pb->P);
+	for (int64 r = 0; r < pb->nrows; r++)
+	{
+		int64		i = pb->rows[r];
+		int			y = d->y[i];
+		double		w = pb->cw[y],
+					xv = d->xval[i],
+					t = 0,
+					dz,
+					e,
+					m,
+					res,
+					rx;
+		const int32 *fid = d->fid + d->start[i];
+		int64		nfi = d->start[i + 1] - d->start[i];
+		const float *dense = d->dense + i * d->nd;
+
+		if ((r & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
+		for (int64 j = 0; j < nfi; j++)
+			t += u[fid[j]];
+		t = bias + xv * t;
+		for (int k = 0; k < d->nd; k++)
+			if (dense[k] != 0)
+				t += dense[k] * du[k];
+		/* z1 - z0 = 2t; loss = softplus(+-2t), P(1) = sigmoid(2t) */
+		dz = 2 * t;
+		e = exp(-fabs(dz));
+		m = y == 1 ? -dz : dz;
+		f += w * (Max(m, 0) + log1p(e));
+		res = w * ((dz >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - (y == 1 ? 1.0 : 0.0));
+		gb += res;
+		rx = res * xv;
+		for (int64 j = 0; j < nfi; j++)
+			g[fid[j]] += rx;
+		for (int k = 0; k < d->nd; k++)
+			if (dense[k] != 0)
+				gd[k] += dense[k] * res;
+	}
+	g[nreg] = gb;
+	return Penalize(pb, u, g, f, pb->l2);
+}
+
+/*
+ * K classes: f(theta) and its gradient into g (inlined for a constant K, so
+ * that the loops over the classes unroll: the same operations in the same
+ * order)
+ */
+static pg_attribute_always_inline double
+EvaluateMultiK(Problem *pb, const double *theta, double *g, const int K)
+{
+	const ClfData *d = pb->data;
 	Size		nreg = (Size) (d->nf + d->nd) * K;
 	double		f = 0;
 
@@ -128,16 +238,18 @@ Evaluate(Problem *pb, const double *theta, double *g)
 					zy,
 					lse,
 					xv = d->xval[i];
-		double	   *z = pb->z;
+		double		zs[8];			/* for a constant K: kept in registers */
+		double	   *z = K <= 8 ? zs : pb->z;
 		double	   *gb = g + nreg;
 
 		if ((r & 65535) == 65535)
 			CHECK_FOR_INTERRUPTS();
-		Logits(d, theta, i, z);
+		LogitsK(d, theta, i, z, K);
 		zy = z[y];
 		lse = Softmax(z, K);
 		f += w * (lse - zy);
 		z[y] -= 1.0;
+#pragma GCC unroll 8
 		for (int c = 0; c < K; c++)
 		{
 			z[c] *= w;
@@ -147,6 +259,7 @@ Evaluate(Problem *pb, const double *theta, double *g)
 		{
 			double	   *col = g + (Size) d->fid[j] * K;
 
+#pragma GCC unroll 8
 			for (int c = 0; c < K; c++)
 				col[c] += xv * z[c];
 		}
@@ -156,72 +269,149 @@ Evaluate(Problem *pb, const double *theta, double *g)
 			double	   *col = g + (Size) (d->nf + k) * K;
 
 			if (s != 0)
+#pragma GCC unroll 8
 				for (int c = 0; c < K; c++)
 					col[c] += s * z[c];
 		}
 	}
-	for (Size p = 0; p < nreg; p++)
-	{
-		f += 0.5 * pb->l2 * theta[p] * theta[p];
-		g[p] += pb->l2 * theta[p];
-	}
-	for (Size p = 0; p < pb->P; p++)
-		g[p] /= pb->W;
-	return f / pb->W;
+	return Penalize(pb, theta, g, f, 0.5 * pb->l2);
 }
 
-/* Dot product */
+/* K classes: f(theta) and its gradient into g */
+static double
+EvaluateMulti(Problem *pb, const double *theta, double *g)
+{
+	switch (pb->data->K)
+	{
+		case 3:
+			return EvaluateMultiK(pb, theta, g, 3);
+		case 4:
+			return EvaluateMultiK(pb, theta, g, 4);
+		case 5:
+			return EvaluateMultiK(pb, theta, g, 5);
+		default:
+			return EvaluateMultiK(pb, theta, g, pb->data->K);
+	}
+}
+
+/* f and its gradient into g, for the optimized parameters */
 static inline double
-Dot(const double *a, const double *b, Size n)
+Evaluate(Problem *pb, const double *theta, double *g)
+{
+	return pb->cols == 1 ? EvaluateBinary(pb, theta, g) : EvaluateMulti(pb, theta, g);
+}
+
+/* Dot product (of the full parameter space: dotw = 2 for the one column of two classes) */
+static inline double
+Dot(const Problem *pb, const double *a, const double *b)
 {
 	double		s = 0;
 
-	for (Size i = 0; i < n; i++)
+	for (Size i = 0; i < pb->P; i++)
 		s += a[i] * b[i];
-	return s;
+	return pb->dotw * s;
 }
 
-/* max |g| */
-static inline double
-NormInf(const double *g, Size n)
-{
-	double		m = 0;
+static double Steepest(const Problem *pb, const double *g, double *dir);
 
-	for (Size i = 0; i < n; i++)
-		m = Max(m, fabs(g[i]));
-	return m;
-}
-
-/* The L-BFGS direction -H g into dir (two-loop recursion over the stored pairs) */
-static void
-Direction(const double *g, double **s, double **y, double *rho, int npairs, int newest,
-		  Size P, double *dir, double *alpha)
+/*
+ * The L-BFGS direction -H g into dir (two-loop recursion over the stored
+ * pairs); returns the slope g.dir.  Each pass over the parameters updates dir
+ * and accumulates the dot product that the next step needs (same operations,
+ * same order, one pass).
+ */
+static double
+Direction(const Problem *pb, const double *g, double **s, double **y, double *rho, int npairs,
+		  int newest, double *dir, double *alpha)
 {
+	Size		P = pb->P;
+	double		acc = 0,
+				gamma;
+	const double *next;
+
+	if (npairs == 0)
+		return Steepest(pb, g, dir);
+	next = s[newest];
 	for (Size p = 0; p < P; p++)
+	{
 		dir[p] = -g[p];
+		acc += next[p] * dir[p];
+	}
 	for (int k = 0; k < npairs; k++)
 	{
 		int			j = (newest - k + LBFGS_M) % LBFGS_M;
+		double		a = rho[j] * (pb->dotw * acc);
+		const double *yj = y[j];
 
-		alpha[j] = rho[j] * Dot(s[j], dir, P);
-		for (Size p = 0; p < P; p++)
-			dir[p] -= alpha[j] * y[j][p];
+		alpha[j] = a;
+		next = k + 1 < npairs ? s[(newest - k - 1 + LBFGS_M) % LBFGS_M] : NULL;
+		acc = 0;
+		if (next)
+			for (Size p = 0; p < P; p++)
+			{
+				dir[p] -= a * yj[p];
+				acc += next[p] * dir[p];
+			}
+		else
+			for (Size p = 0; p < P; p++)
+				dir[p] -= a * yj[p];
 	}
-	if (npairs > 0)
 	{
-		double		gamma = Dot(s[newest], y[newest], P) / Dot(y[newest], y[newest], P);
+		const double *sn = s[newest],
+				   *yn = y[newest];
+		double		sy = 0,
+					yy = 0;
 
 		for (Size p = 0; p < P; p++)
-			dir[p] *= gamma;
+		{
+			sy += sn[p] * yn[p];
+			yy += yn[p] * yn[p];
+		}
+		gamma = (pb->dotw * sy) / (pb->dotw * yy);
+	}
+	next = y[(newest - (npairs - 1) + LBFGS_M) % LBFGS_M];
+	acc = 0;
+	for (Size p = 0; p < P; p++)
+	{
+		dir[p] *= gamma;
+		acc += next[p] * dir[p];
 	}
 	for (int k = npairs - 1; k >= 0; k--)
 	{
 		int			j = (newest - k + LBFGS_M) % LBFGS_M;
-		double		beta = rho[j] * Dot(y[j], dir, P);
+		double		c = alpha[j] - rho[j] * (pb->dotw * acc);
+		const double *sj = s[j];
 
-		for (Size p = 0; p < P; p++)
-			dir[p] += s[j][p] * (alpha[j] - beta);
+		next = k > 0 ? y[(newest - k + 1 + LBFGS_M) % LBFGS_M] : NULL;
+		acc = 0;
+		if (next)
+			for (Size p = 0; p < P; p++)
+			{
+				dir[p] += sj[p] * c;
+				acc += next[p] * dir[p];
+			}
+		else
+			for (Size p = 0; p < P; p++)
+			{
+				dir[p] += sj[p] * c;
+				acc += g[p] * dir[p];
+			}
 	}
+	return pb->dotw * acc;
+}
+
+/* The steepest descent direction -g into dir; returns the slope g.dir */
+static double
+Steepest(const Problem *pb, const double *g, double *dir)
+{
+	double		acc = 0;
+
+	for (Size p = 0; p < pb->P; p++)
+	{
+		dir[p] = -g[p];
+		acc += g[p] * dir[p];
+	}
+	return pb->dotw * acc;
 }
 
 /* Allocate P doubles (huge allowed), zeroed */
@@ -231,15 +421,43 @@ Vec(Size P)
 	return MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * P);
 }
 
+/*
+ * bytes of memory (huge allowed, not zeroed) that training fills once.  When it
+ * spans huge pages they are asked for (madvise): the first touch of fresh
+ * memory costs a page fault per 4 kB page otherwise, a noticeable share of
+ * training where faults are slow (virtual machines); contents never depend on it.
+ */
+void *
+ClfAllocLarge(Size bytes)
+{
+	char	   *raw;
+
+#ifdef MADV_HUGEPAGE
+	if (bytes >= HUGE_PAGE_BYTES)
+	{
+		char	   *aligned;
+
+		raw = MemoryContextAllocHuge(CurrentMemoryContext, bytes + HUGE_PAGE_BYTES);
+		aligned = (char *) TYPEALIGN(HUGE_PAGE_BYTES, raw);
+		(void) madvise(aligned, TYPEALIGN_DOWN(HUGE_PAGE_BYTES, bytes), MADV_HUGEPAGE);
+		return aligned;
+	}
+#endif
+	raw = MemoryContextAllocHuge(CurrentMemoryContext, Max(bytes, 1));
+	return raw;
+}
+
 /* Minimize f from theta = 0; returns the iterations run, the final f in *fout */
 static int
 Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 {
 	Size		P = pb->P;
-	double	   *g = Vec(P),
-			   *gnew = Vec(P),
-			   *xnew = Vec(P),
-			   *dir = Vec(P);
+	double	   *arena = ClfAllocLarge(sizeof(double) * P * (4 + 2 * LBFGS_M));
+	double	   *x = theta,
+			   *g = arena,
+			   *gnew = arena + P,
+			   *xnew = arena + 2 * P,
+			   *dir = arena + 3 * P;
 	double	   *s[LBFGS_M],
 			   *y[LBFGS_M],
 				rho[LBFGS_M],
@@ -247,37 +465,38 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 	int			npairs = 0,
 				newest = -1,
 				it;
-	double		f;
+	double		f,
+				gnorm;
 
 	for (int k = 0; k < LBFGS_M; k++)
 		s[k] = y[k] = NULL;
 	memset(theta, 0, sizeof(double) * P);
 	f = Evaluate(pb, theta, g);
-	for (it = 0; it < max_iter && NormInf(g, P) > tol; it++)
+	gnorm = pb->gmax;
+	for (it = 0; it < max_iter && gnorm > tol; it++)
 	{
 		double		step = 1.0,
 					slope,
-					fnew = f;
+					fnew = f,
+					gnew_norm = 0;
 		int			ls;
 		int			slot;
 
-		Direction(g, s, y, rho, npairs, newest, P, dir, alpha);
-		slope = Dot(g, dir, P);
+		slope = Direction(pb, g, s, y, rho, npairs, newest, dir, alpha);
 		if (slope >= 0)
 		{
 			/* not a descent direction: restart from steepest descent */
 			npairs = 0;
-			for (Size p = 0; p < P; p++)
-				dir[p] = -g[p];
-			slope = Dot(g, dir, P);
+			slope = Steepest(pb, g, dir);
 		}
 		if (npairs == 0)
-			step = Min(1.0, 1.0 / sqrt(Dot(g, g, P)));
+			step = Min(1.0, 1.0 / sqrt(Dot(pb, g, g)));
 		for (ls = 0; ls < LS_MAX_STEPS; ls++)
 		{
 			for (Size p = 0; p < P; p++)
-				xnew[p] = theta[p] + step * dir[p];
+				xnew[p] = x[p] + step * dir[p];
 			fnew = Evaluate(pb, xnew, gnew);
+			gnew_norm = pb->gmax;
 			if (fnew <= f + ARMIJO_C1 * step * slope)
 				break;
 			step *= 0.5;
@@ -287,28 +506,41 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 		slot = (newest + 1) % LBFGS_M;
 		if (s[slot] == NULL)
 		{
-			s[slot] = Vec(P);
-			y[slot] = Vec(P);
-		}
-		for (Size p = 0; p < P; p++)
-		{
-			s[slot][p] = xnew[p] - theta[p];
-			y[slot][p] = gnew[p] - g[p];
+			s[slot] = arena + (4 + 2 * slot) * P;
+			y[slot] = arena + (5 + 2 * slot) * P;
 		}
 		{
-			double		sy = Dot(s[slot], y[slot], P);
+			double	   *ss = s[slot],
+					   *yy = y[slot],
+						sy = 0,
+					   *t;
 
+			for (Size p = 0; p < P; p++)
+			{
+				ss[p] = xnew[p] - x[p];
+				yy[p] = gnew[p] - g[p];
+				sy += ss[p] * yy[p];
+			}
+			sy *= pb->dotw;
 			if (sy > 1e-12)
 			{
 				rho[slot] = 1.0 / sy;
 				newest = slot;
 				npairs = Min(npairs + 1, LBFGS_M);
 			}
+			/* the new point and gradient become the current ones */
+			t = x;
+			x = xnew;
+			xnew = t;
+			t = g;
+			g = gnew;
+			gnew = t;
 		}
-		memcpy(theta, xnew, sizeof(double) * P);
-		memcpy(g, gnew, sizeof(double) * P);
 		f = fnew;
+		gnorm = gnew_norm;
 	}
+	if (x != theta)
+		memcpy(theta, x, sizeof(double) * P);
 	*fout = f;
 	return it;
 }
@@ -330,13 +562,28 @@ ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *par
 	for (int64 r = 0; r < nrows; r++)
 		pb.W += pb.cw[data->y[rows[r]]];
 	pb.l2 = params->l2;
-	pb.P = (Size) (data->nf + data->nd + 1) * K;
+	pb.cols = K == 2 ? 1 : K;
 	pb.z = palloc(sizeof(double) * K);
+	pb.dotw = K == 2 ? 2.0 : 1.0;
+	pb.P = (Size) (data->nf + data->nd + 1) * pb.cols;
 	theta = Vec(pb.P);
 	w->K = K;
 	w->nf = data->nf;
 	w->nd = data->nd;
 	w->iterations = Lbfgs(&pb, theta, params->max_iter, params->tolerance, &w->loss);
+	if (pb.cols == 1)
+	{
+		/* two classes: w0 = -u, w1 = u */
+		double	   *full = Vec(pb.P * 2);
+
+		for (Size p = 0; p < pb.P; p++)
+		{
+			full[2 * p] = -theta[p];
+			full[2 * p + 1] = theta[p];
+		}
+		pfree(theta);
+		theta = full;
+	}
 	w->w = theta;
 	w->dense = theta + (Size) data->nf * K;
 	w->bias = theta + (Size) (data->nf + data->nd) * K;

@@ -692,35 +692,82 @@ Prepare(const ClfState *st)
 	return pp;
 }
 
-/* binary search of a bucket in the sorted vocabulary; -1 when absent */
-static inline int32
-FindBucket(const uint32 *b, int n, uint32 x)
+/*
+ * The compact ids of the kept buckets: an open-addressing table of at least
+ * twice as many slots (buckets are hashes already: their low bits spread)
+ */
+typedef struct BucketMap
 {
-	int			lo = 0,
-				hi = n - 1;
+	uint32		mask;
+	uint32	   *key;			/* bucket + 1 (0: empty slot) */
+	int32	   *id;
+} BucketMap;
 
-	while (lo <= hi)
+/* Map buckets[i] to i */
+static BucketMap *
+BucketMapCreate(const uint32 *buckets, int nf)
+{
+	BucketMap  *m = palloc(sizeof(BucketMap));
+	uint32		size = 16;
+
+	while (size < (uint32) nf * 2)
+		size *= 2;
+	m->mask = size - 1;
+	m->key = palloc0(sizeof(uint32) * size);
+	m->id = palloc(sizeof(int32) * size);
+	for (int i = 0; i < nf; i++)
 	{
-		int			mid = (lo + hi) / 2;
+		uint32		h = buckets[i] & m->mask;
 
-		if (b[mid] == x)
-			return mid;
-		if (b[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
+		while (m->key[h] != 0)
+			h = (h + 1) & m->mask;
+		m->key[h] = buckets[i] + 1;
+		m->id[h] = i;
 	}
-	return -1;
+	return m;
 }
 
-/* qsort comparator for uint32 */
-static int
-CompareU32(const void *a, const void *b)
+/* The compact id of a bucket; -1 when it was dropped */
+static inline int32
+BucketMapGet(const BucketMap *m, uint32 bucket)
 {
-	uint32		x = *(const uint32 *) a,
-				y = *(const uint32 *) b;
+	uint32		h = bucket & m->mask;
 
-	return (x > y) - (x < y);
+	for (;; h = (h + 1) & m->mask)
+	{
+		if (m->key[h] == bucket + 1)
+			return m->id[h];
+		if (m->key[h] == 0)
+			return -1;
+	}
+}
+
+/* Sort n values below 2^bits ascending: LSD radix sort, 12 bits a pass (tmp: n values) */
+static void
+RadixSortU32(uint32 *v, int64 n, int bits, uint32 *tmp)
+{
+	int64		count[4096];
+
+	for (int shift = 0; shift < bits; shift += 12)
+	{
+		int64		sum = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(count, 0, sizeof(count));
+		for (int64 i = 0; i < n; i++)
+			count[(v[i] >> shift) & 4095]++;
+		for (int k = 0; k < 4096; k++)
+		{
+			int64		c = count[k];
+
+			count[k] = sum;
+			sum += c;
+		}
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < n; i++)
+			tmp[count[(v[i] >> shift) & 4095]++] = v[i];
+		memcpy(v, tmp, sizeof(uint32) * n);
+	}
 }
 
 /* The distinct buckets of the training examples (in at least min_df of them), ascending */
@@ -734,13 +781,13 @@ TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
 	for (int64 r = 0; r < st->nex; r++)
 		if (!pp->held[r])
 			n += st->start[pp->order[r] + 1] - st->start[pp->order[r]];
-	b = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(n, 1));
+	b = ClfAllocLarge(sizeof(uint32) * n * 2);	/* and the radix sort's room */
 	n = 0;
 	for (int64 r = 0; r < st->nex; r++)
 		if (!pp->held[r])
 			for (int64 j = st->start[pp->order[r]]; j < st->start[pp->order[r] + 1]; j++)
 				b[n++] = st->feats[j];
-	qsort(b, n, sizeof(uint32), CompareU32);
+	RadixSortU32(b, n, st->params.feat.hash_bits, b + n);
 	/* keep the buckets of at least min_df training examples (a text has each at most once) */
 	for (int64 i = 0, run; i < n; i += run)
 	{
@@ -759,17 +806,19 @@ BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf)
 {
 	ClfData    *d = palloc0(sizeof(ClfData));
 	int64		n = st->nex;
+	BucketMap  *map;
 
 	d->K = pp->K;
 	d->nf = nf;
 	d->nd = st->nd;
 	d->n = n;
 	d->start = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * (n + 1));
-	d->fid = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(st->start[n], 1));
+	d->fid = ClfAllocLarge(sizeof(int32) * st->start[n]);
 	d->xval = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float) * Max(n, 1));
 	d->dense = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float) * Max(n * st->nd, 1));
 	d->y = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(n, 1));
 	d->start[0] = 0;
+	map = BucketMapCreate(buckets, nf);
 	for (int64 r = 0; r < n; r++)
 	{
 		int64		i = pp->order[r];
@@ -780,7 +829,7 @@ BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf)
 			CHECK_FOR_INTERRUPTS();
 		for (int64 j = st->start[i]; j < st->start[i + 1]; j++)
 		{
-			int32		f = FindBucket(buckets, nf, st->feats[j]);
+			int32		f = BucketMapGet(map, st->feats[j]);
 
 			if (f >= 0)
 				d->fid[k++] = f;
@@ -940,8 +989,8 @@ Train(const ClfState *st, TimestampTz t0)
 	info.trained_at = GetCurrentTimestamp();
 	TimestampDifference(t0, info.trained_at, &secs, &usecs);
 	info.seconds = secs + usecs / 1e6;
-	return ClfModelBuild(&st->params, &info, pp->labels, pp->K, trcount, conf, buckets, w,
-						 (StringInfo) &st->textconf);
+	{ClfModel *m = ClfModelBuild(&st->params, &info, pp->labels, pp->K, trcount, conf, buckets, w,
+						 (StringInfo) &st->textconf); return m;}
 }
 
 PG_FUNCTION_INFO_V1(sentiment_classifier_finalfn);

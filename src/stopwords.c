@@ -85,6 +85,7 @@ ReadRows(StopwordRow **rows_out)
 		Datum		word = heap_getattr(tup, word_att, RelationGetDescr(rel), &null2);
 		text	   *lt;
 		text	   *wt;
+		char	   *lower;
 		int			llen;
 		int			wlen;
 
@@ -97,11 +98,13 @@ ReadRows(StopwordRow **rows_out)
 		}
 		/* language names match case-insensitively, like CheckLanguage() */
 		lt = DatumGetTextPP(lang);
-		rows[n].language = MemoryContextStrdup(stopwords_cxt,
-											   TextLower(VARDATA_ANY(lt), VARSIZE_ANY_EXHDR(lt), &llen));
+		lower = TextLower(VARDATA_ANY(lt), VARSIZE_ANY_EXHDR(lt), &llen);
+		rows[n].language = MemoryContextStrdup(stopwords_cxt, lower);
+		pfree(lower);			/* TextLower's buffer is 1 kB at least: reuse it */
 		wt = DatumGetTextPP(word);
-		rows[n].word = MemoryContextStrdup(stopwords_cxt,
-										   TextLower(VARDATA_ANY(wt), VARSIZE_ANY_EXHDR(wt), &wlen));
+		lower = TextLower(VARDATA_ANY(wt), VARSIZE_ANY_EXHDR(wt), &wlen);
+		rows[n].word = MemoryContextStrdup(stopwords_cxt, lower);
+		pfree(lower);
 		n++;
 	}
 	table_endscan(scan);

@@ -374,6 +374,9 @@ CollectStopwords(TextConfig *cfg, int *nwords)
 	char	  **w2;
 	char	  **all;
 
+	/* a configuration without any list does not need the table (nor its loading) */
+	if (!cfg->stopwords && !cfg->noise_words && !cfg->auto_language)
+		return MergeWords(NULL, 0, NULL, 0, nwords);
 	(void) StopwordsGeneration();
 	w1 = cfg->stopwords && !cfg->auto_language ? StopwordsLookup(cfg->language, &n1) : NULL;
 	w2 = cfg->noise_words ? StopwordsLookup(TEXTCONF_NOISE_LANGUAGE, &n2) : NULL;
