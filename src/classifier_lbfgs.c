@@ -426,6 +426,8 @@ Vec(Size P)
  * spans huge pages they are asked for (madvise): the first touch of fresh
  * memory costs a page fault per 4 kB page otherwise, a noticeable share of
  * training where faults are slow (virtual machines); contents never depend on it.
+ * The result may point inside its chunk: never pfree or repalloc it (it goes
+ * with the memory context).
  */
 void *
 ClfAllocLarge(Size bytes)
