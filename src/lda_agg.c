@@ -1014,6 +1014,17 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 	bytea	   *result;
 
 	initStringInfo(&buf);
+	if (st->build_vocab)
+	{
+		/* one buffer of the final size: doubling would copy megabytes into fresh pages */
+		const LdaCorpus *c = &st->corpus;
+		Size		size = VocabBuilderSerializedSize(st->builder) + st->textconf.len + 1024 +
+			sizeof(int64) * (c->ndocs + 1) + sizeof(uint64) * c->ndocs +
+			(sizeof(uint32) + sizeof(uint16)) * c->nentries;
+
+		if (size < MaxAllocSize / 2)
+			enlargeStringInfo(&buf, (int) size);
+	}
 	appendStringInfoSpaces(&buf, VARHDRSZ);
 	pq_sendint32(&buf, LDA_STATE_VERSION);
 	appendBinaryStringInfo(&buf, (const char *) &st->params, sizeof(LdaParams));

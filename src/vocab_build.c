@@ -119,6 +119,7 @@ typedef struct Arena
 	char	   *next;
 	Size		free;
 	Size		block;			/* size of the next block */
+	Size		used;			/* bytes copied in */
 } Arena;
 
 /*
@@ -187,6 +188,7 @@ ArenaCopy(Arena *a, const char *str, int len)
 	memcpy(dst, str, len);
 	a->next += len;
 	a->free -= len;
+	a->used += len;
 	return dst;
 }
 
@@ -198,6 +200,7 @@ ArenaInit(Arena *a, MemoryContext cxt)
 	a->next = NULL;
 	a->free = 0;
 	a->block = ARENA_FIRST;
+	a->used = 0;
 }
 
 /* Ensure builder parameters are valid */
@@ -732,6 +735,17 @@ Float8Bits(double d)
 
 	u.d = d;
 	return u.i;
+}
+
+/* The size of the serialized builder (VocabBuilderSerialize), to size a buffer once */
+Size
+VocabBuilderSerializedSize(const VocabBuilder *b)
+{
+	Size		size = 40 + (Size) b->nterms * 20 + b->arena.used + 4;
+
+	if (b->forms)
+		size += (Size) FormsCount(b->forms) * 16 + b->forms->arena.used;
+	return size;
 }
 
 /* Append the serialized builder (layout in the file comment) */
