@@ -427,18 +427,25 @@ CompareIds(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Ensure a corpus of nentries (document, term) pairs is within the limit */
+static inline void
+CheckCorpusEntries(int64 nentries)
+{
+	if (nentries > LDA_MAX_ENTRIES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("LDA training corpus too large"),
+				 errdetail("The corpus has more than " INT64_FORMAT " (document, term) pairs.",
+						   LDA_MAX_ENTRIES)));
+}
+
 /* Make room for one more document of n entries */
 static void
 ReserveDoc(LdaAggState *st, int n)
 {
 	LdaCorpus  *c = &st->corpus;
 
-	if (c->nentries + n > LDA_MAX_ENTRIES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("LDA training corpus too large"),
-				 errdetail("The corpus has more than " INT64_FORMAT " (document, term) pairs.",
-						   LDA_MAX_ENTRIES)));
+	CheckCorpusEntries(c->nentries + n);
 	if (c->ndocs + 1 >= st->doc_cap)
 	{
 		st->doc_cap = Max(1024, st->doc_cap * 2);
@@ -449,6 +456,30 @@ ReserveDoc(LdaAggState *st, int n)
 	if (c->nentries + n > st->entry_cap)
 	{
 		st->entry_cap = Max(Max(8192, st->entry_cap * 2), c->nentries + n);
+		c->ids = c->ids ? repalloc_huge(c->ids, sizeof(uint32) * st->entry_cap)
+			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint32) * st->entry_cap);
+		c->cnts = c->cnts ? repalloc_huge(c->cnts, sizeof(uint16) * st->entry_cap)
+			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint16) * st->entry_cap);
+	}
+}
+
+/* Make room for ndocs more documents of nentries entries in all (one reallocation) */
+static void
+ReserveCorpus(LdaAggState *st, int64 ndocs, int64 nentries)
+{
+	LdaCorpus  *c = &st->corpus;
+
+	CheckCorpusEntries(c->nentries + nentries);
+	if (c->ndocs + ndocs >= st->doc_cap)
+	{
+		st->doc_cap = c->ndocs + ndocs + 1;
+		c->start = repalloc_huge(c->start, sizeof(int64) * (st->doc_cap + 1));
+		c->hashes = c->hashes ? repalloc_huge(c->hashes, sizeof(uint64) * st->doc_cap)
+			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint64) * st->doc_cap);
+	}
+	if (c->nentries + nentries > st->entry_cap)
+	{
+		st->entry_cap = c->nentries + nentries;
 		c->ids = c->ids ? repalloc_huge(c->ids, sizeof(uint32) * st->entry_cap)
 			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint32) * st->entry_cap);
 		c->cnts = c->cnts ? repalloc_huge(c->cnts, sizeof(uint16) * st->entry_cap)
@@ -569,6 +600,9 @@ CheckSameParams(LdaAggState *st, Jsonb *params, const char *agg)
 		return;
 	if (params == NULL || st->params_json == NULL)
 		same = params == NULL && st->params_json == NULL;
+	else if (VARSIZE(params) == VARSIZE(st->params_json) &&
+			 memcmp(params, st->params_json, VARSIZE(params)) == 0)
+		same = true;			/* the same bytes (a constant, every row): no need to compare as jsonb */
 	else
 		same = DatumGetBool(DirectFunctionCall2(jsonb_eq, PointerGetDatum(params),
 												PointerGetDatum(st->params_json)));
@@ -800,6 +834,8 @@ ComparePairs(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+#define SORT_INSERTION_MAX 32	/* shorter documents (most tweets): insertion sort */
+
 /* Sort a document's (term, count) pairs by term: O(n log n) (a document has up to LDA_MAX_DOC_TERMS) */
 static void
 SortDocTerms(uint32 *ids, uint16 *cnts, int64 n)
@@ -811,6 +847,25 @@ SortDocTerms(uint32 *ids, uint16 *cnts, int64 n)
 		sorted = ids[i - 1] < ids[i];
 	if (sorted)
 		return;
+	if (n <= SORT_INSERTION_MAX)
+	{
+		/* the ids of a document are distinct: the order is the same as qsort's */
+		for (int64 i = 1; i < n; i++)
+		{
+			uint32		id = ids[i];
+			uint16		cnt = cnts[i];
+			int64		j = i;
+
+			for (; j > 0 && ids[j - 1] > id; j--)
+			{
+				ids[j] = ids[j - 1];
+				cnts[j] = cnts[j - 1];
+			}
+			ids[j] = id;
+			cnts[j] = cnt;
+		}
+		return;
+	}
 	pairs = palloc(sizeof(uint64) * n);
 	for (int64 i = 0; i < n; i++)
 		pairs[i] = ((uint64) ids[i] << 16) | cnts[i];
@@ -830,11 +885,11 @@ AppendCorpus(LdaAggState *dst, const LdaAggState *src, const uint32 *map)
 	const LdaCorpus *s = &src->corpus;
 	LdaCorpus  *d = &dst->corpus;
 
+	ReserveCorpus(dst, s->ndocs, s->nentries);
 	for (int64 i = 0; i < s->ndocs; i++)
 	{
 		int64		n = s->start[i + 1] - s->start[i];
 
-		ReserveDoc(dst, (int) n);
 		memcpy(d->ids + d->nentries, s->ids + s->start[i], n * sizeof(uint32));
 		memcpy(d->cnts + d->nentries, s->cnts + s->start[i], n * sizeof(uint16));
 		if (map)
@@ -959,6 +1014,17 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 	bytea	   *result;
 
 	initStringInfo(&buf);
+	if (st->build_vocab)
+	{
+		/* one buffer of the final size: doubling would copy megabytes into fresh pages */
+		const LdaCorpus *c = &st->corpus;
+		Size		size = VocabBuilderSerializedSize(st->builder) + st->textconf.len + 1024 +
+			sizeof(int64) * (c->ndocs + 1) + sizeof(uint64) * c->ndocs +
+			(sizeof(uint32) + sizeof(uint16)) * c->nentries;
+
+		if (size < MaxAllocSize / 2)
+			enlargeStringInfo(&buf, (int) size);
+	}
 	appendStringInfoSpaces(&buf, VARHDRSZ);
 	pq_sendint32(&buf, LDA_STATE_VERSION);
 	appendBinaryStringInfo(&buf, (const char *) &st->params, sizeof(LdaParams));

@@ -100,6 +100,8 @@ LdaTermFrequencies(const LdaModel *m)
 	return p;
 }
 
+#define TOP_SELECT_MAX 64			/* larger n: sort the vocabulary instead of selecting */
+
 static const double *sort_score;
 
 /* Order term ids by descending score, then by id */
@@ -114,32 +116,87 @@ CompareScore(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/*
- * The n (at most nterms) terms of topic t with the highest relevance
- * lambda * log p(w|t) + (1 - lambda) * log(p(w|t) / p(w)) (Sievert & Shirley
- * 2014; pw from LdaTermFrequencies, unused when relevance is 1) into out[];
- * sum is the topic's lambda sum (LdaTopicSums).
- */
-void
-LdaTopTerms(const LdaModel *m, int t, double sum, const double *pw, double relevance,
-			int n, int *out)
+/* The relevance of term w in topic t (see LdaTopTerms) */
+static inline double
+TermScore(const LdaModel *m, int t, int w, double sum, const double *pw, double relevance)
+{
+	double		lp = log(LDA_LAMBDA(m)[(Size) w * m->k + t] / sum);
+
+	return relevance >= 1.0 ? lp : relevance * lp + (1.0 - relevance) * (lp - log(pw[w]));
+}
+
+/* LdaTopTerms for a large n: sort every term (n log n whatever n is) */
+static void
+SortTopTerms(const LdaModel *m, int t, double sum, const double *pw, double relevance,
+			 int n, int *out)
 {
 	double	   *score = palloc(sizeof(double) * m->nterms);
 	int		   *order = palloc(sizeof(int) * m->nterms);
 
 	for (int w = 0; w < m->nterms; w++)
 	{
-		double		lp = log(LDA_LAMBDA(m)[(Size) w * m->k + t] / sum);
-
-		score[w] = relevance >= 1.0 ? lp : relevance * lp + (1.0 - relevance) * (lp - log(pw[w]));
+		score[w] = TermScore(m, t, w, sum, pw, relevance);
 		order[w] = w;
 	}
 	sort_score = score;
 	qsort(order, m->nterms, sizeof(int), CompareScore);
 	sort_score = NULL;
-	memcpy(out, order, sizeof(int) * Min(n, m->nterms));
+	memcpy(out, order, sizeof(int) * n);
 	pfree(score);
 	pfree(order);
+}
+
+/* Does term w with score s rank before term w2 with score s2? (descending score, then id) */
+static inline bool
+RanksBefore(double s, int w, double s2, int w2)
+{
+	if (s != s2)
+		return s > s2;
+	return w < w2;
+}
+
+/*
+ * The n (at most nterms) terms of topic t with the highest relevance
+ * lambda * log p(w|t) + (1 - lambda) * log(p(w|t) / p(w)) (Sievert & Shirley
+ * 2014; pw from LdaTermFrequencies, unused when relevance is 1) into out[],
+ * best first (ties: the lower id first); sum is the topic's lambda sum
+ * (LdaTopicSums).  Up to TOP_SELECT_MAX terms, a selection (linear in the
+ * vocabulary) rather than a sort: labels, coherence and diversity ask for a
+ * few terms of every topic, and evaluation setup calls this per topic.
+ */
+void
+LdaTopTerms(const LdaModel *m, int t, double sum, const double *pw, double relevance,
+			int n, int *out)
+{
+	double	   *best;
+	int			have = 0;
+
+	n = Min(n, m->nterms);
+	if (n <= 0)
+		return;
+	if (n > TOP_SELECT_MAX)
+	{
+		SortTopTerms(m, t, sum, pw, relevance, n, out);
+		return;
+	}
+	best = palloc(sizeof(double) * n);
+	for (int w = 0; w < m->nterms; w++)
+	{
+		double		score = TermScore(m, t, w, sum, pw, relevance);
+		int			i;
+
+		if (have == n && !RanksBefore(score, w, best[n - 1], out[n - 1]))
+			continue;
+		i = have < n ? have++ : n - 1;
+		for (; i > 0 && RanksBefore(score, w, best[i - 1], out[i - 1]); i--)
+		{
+			best[i] = best[i - 1];
+			out[i] = out[i - 1];
+		}
+		best[i] = score;
+		out[i] = w;
+	}
+	pfree(best);
 }
 
 /* Ensure a relevance weight is within [0, 1] */

@@ -55,6 +55,22 @@ CompareRows(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->word, y->word);
 }
 
+/*
+ * The lowercase of t, copied into the cache context.  TextLower's buffer (at
+ * least 1 kB) is freed at once: the table has thousands of rows, and keeping
+ * the buffers cost megabytes of fresh pages in every process that loads it
+ * (each parallel worker of a training query does).
+ */
+static char *
+LowerCopy(text *t, int *len)
+{
+	char	   *lower = TextLower(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), len);
+	char	   *copy = MemoryContextStrdup(stopwords_cxt, lower);
+
+	pfree(lower);
+	return copy;
+}
+
 /* Read every row of the table into the cache context; returns the row count */
 static int
 ReadRows(StopwordRow **rows_out)
@@ -85,7 +101,6 @@ ReadRows(StopwordRow **rows_out)
 		Datum		word = heap_getattr(tup, word_att, RelationGetDescr(rel), &null2);
 		text	   *lt;
 		text	   *wt;
-		char	   *lower;
 		int			llen;
 		int			wlen;
 
@@ -98,13 +113,9 @@ ReadRows(StopwordRow **rows_out)
 		}
 		/* language names match case-insensitively, like CheckLanguage() */
 		lt = DatumGetTextPP(lang);
-		lower = TextLower(VARDATA_ANY(lt), VARSIZE_ANY_EXHDR(lt), &llen);
-		rows[n].language = MemoryContextStrdup(stopwords_cxt, lower);
-		pfree(lower);			/* TextLower's buffer is 1 kB at least: reuse it */
+		rows[n].language = LowerCopy(lt, &llen);
 		wt = DatumGetTextPP(word);
-		lower = TextLower(VARDATA_ANY(wt), VARSIZE_ANY_EXHDR(wt), &wlen);
-		rows[n].word = MemoryContextStrdup(stopwords_cxt, lower);
-		pfree(lower);
+		rows[n].word = LowerCopy(wt, &wlen);
 		n++;
 	}
 	table_endscan(scan);

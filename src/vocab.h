@@ -193,6 +193,7 @@ extern int32 VocabBuilderTerms(const VocabBuilder *b);
 /* Add src to dst; returns src's local numbers in dst */
 extern int32 *VocabBuilderMerge(VocabBuilder *dst, const VocabBuilder *src);
 extern void VocabBuilderSerialize(StringInfo buf, const VocabBuilder *b);
+extern Size VocabBuilderSerializedSize(const VocabBuilder *b);
 extern VocabBuilder *VocabBuilderDeserialize(StringInfo buf, MemoryContext cxt);
 /* The vocabulary; map (optional): local number -> id or -1; words (optional) */
 extern Vocab *VocabBuilderFinish(const VocabBuilder *b, int32 **map, VocabWords **words);

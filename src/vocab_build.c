@@ -92,8 +92,9 @@ typedef struct FormEntry
 {
 	FormKey		key;
 	uint32		hash;
-	char		status;
+	int32		stamp;			/* the merge that last added to it (VocabFormsMerge) */
 	int64		count;
+	char		status;
 } FormEntry;
 
 #define SH_PREFIX vform
@@ -118,12 +119,24 @@ typedef struct Arena
 	char	   *next;
 	Size		free;
 	Size		block;			/* size of the next block */
+	Size		used;			/* bytes copied in */
 } Arena;
 
+/*
+ * Surface forms.  A deserialized set is not hashed at once: its forms wait in
+ * the pending array (checked field by field, bytes in the arena) and are
+ * hashed when the set is added to (FormsIndex), which finds duplicates; a
+ * set that is only merged into another is never hashed, and the merge finds
+ * its duplicates (stamps).  The leader of a parallel training merges the
+ * workers' sets: hashing each of them first cost as much as the merge.
+ */
 struct VocabForms
 {
 	MemoryContext cxt;
-	vform_hash *hash;
+	vform_hash *hash;			/* NULL while the forms are pending */
+	FormEntry  *pending;
+	int32		npending;
+	int32		merges;			/* merges of unhashed sets into this one */
 	Arena		arena;
 };
 
@@ -137,12 +150,17 @@ typedef struct BuildTerm
 	int64		lastdoc;		/* last document counted in df */
 } BuildTerm;
 
+/*
+ * A builder.  Like VocabForms, a deserialized builder has no hash table until
+ * it is added to (BuilderIndex, which finds duplicate terms); merged into
+ * another, its duplicates are found by the merge.
+ */
 struct VocabBuilder
 {
 	MemoryContext cxt;
 	VocabBuildParams params;
 	int64		ndocs;
-	vbuild_hash *hash;
+	vbuild_hash *hash;			/* NULL until needed (deserialized builders) */
 	BuildTerm  *terms;			/* by local number */
 	int32		nterms;
 	int32		cap;
@@ -170,6 +188,7 @@ ArenaCopy(Arena *a, const char *str, int len)
 	memcpy(dst, str, len);
 	a->next += len;
 	a->free -= len;
+	a->used += len;
 	return dst;
 }
 
@@ -181,6 +200,7 @@ ArenaInit(Arena *a, MemoryContext cxt)
 	a->next = NULL;
 	a->free = 0;
 	a->block = ARENA_FIRST;
+	a->used = 0;
 }
 
 /* Ensure builder parameters are valid */
@@ -215,6 +235,76 @@ VocabFormsCreate(MemoryContext cxt)
 	return f;
 }
 
+/* Report a corrupt serialized state */
+static void
+pg_attribute_noreturn()
+StateCorrupt(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid serialized vocabulary aggregate state"),
+			 errdetail("%s", detail)));
+}
+
+/* Hash the pending forms of f, with room for extra more; a form twice is corrupt */
+static void
+FormsIndex(VocabForms *f, int64 extra)
+{
+	if (f->hash != NULL)
+		return;
+	f->hash = vform_create(f->cxt, Max(f->npending + extra, 256), NULL);
+	for (int32 i = 0; i < f->npending; i++)
+	{
+		bool		found;
+		FormEntry  *e = vform_insert(f->hash, f->pending[i].key, &found);
+
+		if (found)
+			StateCorrupt("A surface form appears twice.");
+		e->count = f->pending[i].count;
+		e->stamp = 0;
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (f->pending)
+		pfree(f->pending);
+	f->pending = NULL;
+	f->npending = 0;
+}
+
+/* Iterating over the forms of a set, hashed or pending */
+typedef struct FormsIter
+{
+	const VocabForms *f;
+	vform_iterator it;
+	int32		next;
+} FormsIter;
+
+/* Start iterating over f */
+static void
+FormsStart(const VocabForms *f, FormsIter *it)
+{
+	it->f = f;
+	it->next = 0;
+	if (f->hash)
+		vform_start_iterate(f->hash, &it->it);
+}
+
+/* The next form, or NULL */
+static const FormEntry *
+FormsNext(FormsIter *it)
+{
+	if (it->f->hash)
+		return vform_iterate(it->f->hash, &it->it);
+	return it->next < it->f->npending ? &it->f->pending[it->next++] : NULL;
+}
+
+/* Number of forms of f */
+static int64
+FormsCount(const VocabForms *f)
+{
+	return f->hash ? (int64) f->hash->members : f->npending;
+}
+
 /* Count n occurrences of a surface form of term (hashtag: the form is "#" + form) */
 void
 VocabFormsAdd(VocabForms *f, int32 term, const char *form, int len, bool hashtag, int64 n)
@@ -226,6 +316,8 @@ VocabFormsAdd(VocabForms *f, int32 term, const char *form, int len, bool hashtag
 
 	if (len <= 0 || len > FORM_MAX_BYTES - 1)
 		return;
+	if (unlikely(f->hash == NULL))
+		FormsIndex(f, 0);
 	if (hashtag)
 	{
 		buf[0] = '#';
@@ -241,33 +333,61 @@ VocabFormsAdd(VocabForms *f, int32 term, const char *form, int len, bool hashtag
 	{
 		e->key.str = ArenaCopy(&f->arena, form, len);
 		e->count = 0;
+		e->stamp = 0;
 	}
 	e->count += n;
 }
 
-/* Add the forms of src to dst, renumbering terms through map (NULL: same numbers) */
+/*
+ * Add the forms of src to dst, renumbering terms through map (NULL: same
+ * numbers; map must be one-to-one).  A form twice in src (possible only in a
+ * corrupt unhashed set) is an error.
+ */
 void
 VocabFormsMerge(VocabForms *dst, const VocabForms *src, const int32 *map)
 {
-	vform_iterator it;
-	FormEntry  *e;
+	FormsIter	it;
+	const FormEntry *e;
+	int32		stamp;
+	int64		i = 0;
 
-	vform_start_iterate(src->hash, &it);
-	while ((e = vform_iterate(src->hash, &it)) != NULL)
-		VocabFormsAdd(dst, map ? map[e->key.term] : e->key.term, e->key.str, e->key.len, false,
-					  e->count);
+	FormsIndex(dst, FormsCount(src));
+	if (dst->hash->members + FormsCount(src) > dst->hash->grow_threshold)
+		vform_grow(dst->hash, (uint64) ((dst->hash->members + FormsCount(src)) / 0.9) + 1);
+	stamp = ++dst->merges;
+	FormsStart(src, &it);
+	while ((e = FormsNext(&it)) != NULL)
+	{
+		FormKey		key = e->key;
+		bool		found;
+		FormEntry  *d;
+
+		key.term = map ? map[e->key.term] : e->key.term;
+		d = vform_insert(dst->hash, key, &found);
+		if (!found)
+		{
+			d->key.str = ArenaCopy(&dst->arena, key.str, key.len);
+			d->count = 0;
+		}
+		else if (d->stamp == stamp)
+			StateCorrupt("A surface form appears twice.");
+		d->stamp = stamp;
+		d->count += e->count;
+		if ((++i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /* Append the forms (layout in the file comment) */
 void
 VocabFormsSerialize(StringInfo buf, const VocabForms *f)
 {
-	vform_iterator it;
-	FormEntry  *e;
+	FormsIter	it;
+	const FormEntry *e;
 
-	pq_sendint32(buf, f->hash->members);
-	vform_start_iterate(f->hash, &it);
-	while ((e = vform_iterate(f->hash, &it)) != NULL)
+	pq_sendint32(buf, (int32) FormsCount(f));
+	FormsStart(f, &it);
+	while ((e = FormsNext(&it)) != NULL)
 	{
 		pq_sendint32(buf, e->key.term);
 		pq_sendint32(buf, e->key.len);
@@ -276,18 +396,7 @@ VocabFormsSerialize(StringInfo buf, const VocabForms *f)
 	}
 }
 
-/* Report a corrupt serialized state */
-static void
-pg_attribute_noreturn()
-StateCorrupt(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("invalid serialized vocabulary aggregate state"),
-			 errdetail("%s", detail)));
-}
-
-/* Read serialized forms of terms numbered below nterms, checking every field */
+/* Read serialized forms of terms numbered below nterms, checking every field (duplicates: see VocabForms) */
 VocabForms *
 VocabFormsDeserialize(StringInfo buf, MemoryContext cxt, int32 nterms)
 {
@@ -296,14 +405,17 @@ VocabFormsDeserialize(StringInfo buf, MemoryContext cxt, int32 nterms)
 
 	if (n < 0 || n > (buf->len - buf->cursor) / 17)
 		StateCorrupt("The number of surface forms is out of range.");
-	f = VocabFormsCreate(cxt);
+	f = MemoryContextAllocZero(cxt, sizeof(VocabForms));
+	f->cxt = cxt;
+	ArenaInit(&f->arena, cxt);
+	f->pending = MemoryContextAllocHuge(cxt, sizeof(FormEntry) * Max(n, 1));
 	for (int32 i = 0; i < n; i++)
 	{
 		int32		term = (int32) pq_getmsgint(buf, 4);
 		int32		len = (int32) pq_getmsgint(buf, 4);
 		const char *form;
 		int64		count;
-		uint64		before = f->hash->members;
+		FormEntry  *e = &f->pending[i];
 
 		if (term < 0 || term >= nterms || len < 1 || len > FORM_MAX_BYTES - 1 ||
 			len > buf->len - buf->cursor - 8)
@@ -313,9 +425,13 @@ VocabFormsDeserialize(StringInfo buf, MemoryContext cxt, int32 nterms)
 		count = pq_getmsgint64(buf);
 		if (count < 1)
 			StateCorrupt("A surface form count is out of range.");
-		VocabFormsAdd(f, term, form, len, false, count);
-		if (f->hash->members == before)
-			StateCorrupt("A surface form appears twice.");
+		e->key.str = ArenaCopy(&f->arena, form, len);
+		e->key.len = len;
+		e->key.term = term;
+		e->count = count;
+		f->npending++;
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	return f;
 }
@@ -363,11 +479,12 @@ VocabWordsBuild(const Vocab *v, const VocabForms *f, const int64 *cf, const int3
 	}
 	if (f != NULL)
 	{
-		vform_iterator it;
-		FormEntry  *e;
+		FormsIter	it;
+		const FormEntry *e;
 
-		vform_start_iterate(f->hash, &it);
-		while ((e = vform_iterate(f->hash, &it)) != NULL)
+		FormsIndex((VocabForms *) f, 0);	/* finds duplicates of a deserialized set */
+		FormsStart(f, &it);
+		while ((e = FormsNext(&it)) != NULL)
 		{
 			int32		id = map ? map[e->key.term] : e->key.term;
 
@@ -441,14 +558,55 @@ VocabBuilderCancelDocument(VocabBuilder *b)
 	b->ndocs--;
 }
 
+/* Hash the terms of a deserialized builder, with room for extra more; a term twice is corrupt */
+static void
+BuilderIndex(VocabBuilder *b, int64 extra)
+{
+	if (b->hash != NULL)
+		return;
+	b->hash = vbuild_create(b->cxt, Max(b->nterms + extra, 16), NULL);
+	for (int32 i = 0; i < b->nterms; i++)
+	{
+		BuildKey	key = {b->terms[i].str, b->terms[i].len};
+		bool		found;
+		BuildEntry *e = vbuild_insert(b->hash, key, &found);
+
+		if (found)
+			StateCorrupt("A term appears twice.");
+		e->local = i;
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* Make room for extra more terms in b (hash table and term array) */
+static void
+BuilderReserve(VocabBuilder *b, int64 extra)
+{
+	int64		want = b->nterms + extra;
+
+	BuilderIndex(b, extra);
+	if (want > b->hash->grow_threshold)
+		vbuild_grow(b->hash, (uint64) (want / 0.9) + 1);
+	if (want > b->cap && want <= VOCAB_MAX_TERMS * 10)
+	{
+		b->cap = (int32) want;
+		b->terms = repalloc_huge(b->terms, sizeof(BuildTerm) * b->cap);
+	}
+}
+
 /* The local number of a term, created (bytes copied) when new */
 static int32
 BuilderTerm(VocabBuilder *b, const char *str, int len, bool *isnew)
 {
 	BuildKey	key = {str, len};
 	bool		found;
-	BuildEntry *e = vbuild_insert(b->hash, key, &found);
+	BuildEntry *e;
 	BuildTerm  *t;
+
+	if (unlikely(b->hash == NULL))
+		BuilderIndex(b, 0);
+	e = vbuild_insert(b->hash, key, &found);
 
 	*isnew = !found;
 	if (found)
@@ -533,8 +691,12 @@ int32 *
 VocabBuilderMerge(VocabBuilder *dst, const VocabBuilder *src)
 {
 	int32	   *map = palloc(sizeof(int32) * Max(src->nterms, 1));
+	bits8	   *hit;
 
 	CheckSameBuildParams(&dst->params, &src->params);
+	BuilderReserve(dst, src->nterms);
+	/* dst terms src added to: a second hit is a term twice in src (corrupt, unhashed) */
+	hit = palloc0(((Size) dst->nterms + src->nterms) / 8 + 1);
 	dst->ndocs += src->ndocs;
 	for (int32 i = 0; i < src->nterms; i++)
 	{
@@ -542,12 +704,16 @@ VocabBuilderMerge(VocabBuilder *dst, const VocabBuilder *src)
 		bool		isnew;
 		int32		local = BuilderTerm(dst, s->str, s->len, &isnew);
 
+		if (hit[local / 8] & (1 << (local % 8)))
+			StateCorrupt("A term appears twice.");
+		hit[local / 8] |= 1 << (local % 8);
 		dst->terms[local].df += s->df;
 		dst->terms[local].count += s->count;
 		map[i] = local;
 		if ((i & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	pfree(hit);
 	if (src->forms != NULL)
 	{
 		if (dst->forms == NULL)
@@ -569,6 +735,17 @@ Float8Bits(double d)
 
 	u.d = d;
 	return u.i;
+}
+
+/* The size of the serialized builder (VocabBuilderSerialize), to size a buffer once */
+Size
+VocabBuilderSerializedSize(const VocabBuilder *b)
+{
+	Size		size = 40 + (Size) b->nterms * 20 + b->arena.used + 4;
+
+	if (b->forms)
+		size += (Size) FormsCount(b->forms) * 16 + b->forms->arena.used;
+	return size;
 }
 
 /* Append the serialized builder (layout in the file comment) */
@@ -614,24 +791,30 @@ VocabBuilderDeserialize(StringInfo buf, MemoryContext cxt)
 	ndocs = pq_getmsgint64(buf);
 	n = (int32) pq_getmsgint(buf, 4);
 	/* each term takes at least 20 bytes: check before allocating */
-	if (ndocs < 0 || n < 0 || n > (buf->len - buf->cursor) / 20)
+	if (ndocs < 0 || n < 0 || n > (buf->len - buf->cursor) / 20 || n > VOCAB_MAX_TERMS * 10)
 		StateCorrupt("The document or term count is out of range.");
-	b = VocabBuilderCreate(cxt, &params, n);
+	b = MemoryContextAllocZero(cxt, sizeof(VocabBuilder));
+	b->cxt = cxt;
+	b->params = params;
+	b->cap = Max(n, 16);
+	b->terms = MemoryContextAllocHuge(cxt, sizeof(BuildTerm) * b->cap);
+	ArenaInit(&b->arena, cxt);
 	b->ndocs = ndocs;
+	/* no hash table yet: duplicates are found when it is built or merged (see VocabBuilder) */
 	for (int32 i = 0; i < n; i++)
 	{
 		int32		len = (int32) pq_getmsgint(buf, 4);
 		const char *str;
-		bool		isnew;
 		BuildTerm  *t;
 
 		if (len < 0 || len > buf->len - buf->cursor - 16)
 			StateCorrupt("A term length exceeds the data.");
 		str = pq_getmsgbytes(buf, len);
 		pg_verifymbstr(str, len, false);
-		if (BuilderTerm(b, str, len, &isnew) != i || !isnew)
-			StateCorrupt("A term appears twice.");
-		t = &b->terms[i];
+		t = &b->terms[b->nterms++];
+		t->str = ArenaCopy(&b->arena, str, len);
+		t->len = len;
+		t->lastdoc = -1;
 		t->df = pq_getmsgint64(buf);
 		t->count = pq_getmsgint64(buf);
 		if (t->df < 1 || t->df > ndocs || t->count < t->df)
@@ -676,6 +859,7 @@ KeptTerms(const VocabBuilder *b, int32 **kept)
 	double		hi = DfBound(b->params.max_df, b->ndocs);
 	int32		n = 0;
 
+	BuilderIndex((VocabBuilder *) b, 0);	/* finds duplicates of a deserialized builder */
 	if (hi < lo)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -8968,3 +8968,117 @@ BEGIN
 END;
 $$;
 -- ---- end of train_model() ----
+
+-- ---- issue 10 speed: train_model() reads the held-out slice with its texts in one scan ----
+CREATE OR REPLACE FUNCTION tweetlda.train_model(
+    name text,
+    source text,
+    params jsonb,
+    holdout integer DEFAULT 2000,
+    family text DEFAULT NULL,
+    parent integer DEFAULT NULL,
+    origin text DEFAULT 'train') RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    has_lang boolean;
+    p jsonb := train_model.params;
+    result tweetlda.lda_model;
+    quality jsonb;
+    new_id integer;
+    heldout_filter text;
+    heldout_docs text[];
+    heldout_langs text[];
+    source_alias text;
+BEGIN
+    IF train_model.source IS NULL OR train_model.params IS NULL
+       OR (train_model.name IS NULL AND train_model.family IS NULL) THEN
+        RAISE EXCEPTION 'source, params and a name or family of tweetlda.train_model() must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pg_catalog.jsonb_typeof(p) OPERATOR(pg_catalog.<>) 'object' THEN
+        RAISE EXCEPTION 'training parameters must be a jsonb object'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the parameters as tweetlda.models.params stores them.';
+    END IF;
+    IF train_model.name IS NOT NULL
+       AND EXISTS (SELECT 1 FROM tweetlda.models m WHERE m.name OPERATOR(pg_catalog.=) train_model.name) THEN
+        RAISE EXCEPTION 'LDA model "%" already exists', train_model.name
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Choose another name or delete the model from tweetlda.models.';
+    END IF;
+    -- check the parameters and the query's result type before reading the corpus
+    IF p OPERATOR(pg_catalog.?) 'text_config' THEN
+        p := pg_catalog.jsonb_set(p, '{text_config}',
+                                  tweetlda.validate_text_config(p OPERATOR(pg_catalog.->) 'text_config'));
+    END IF;
+    PERFORM tweetlda.lda_check_params(p);
+    has_lang := tweetlda.lda_check_training_source(train_model.source);
+    source_alias := CASE WHEN has_lang THEN 's(doc, lang)' ELSE 's(doc)' END;
+    IF train_model.holdout IS NULL OR train_model.holdout OPERATOR(pg_catalog.<) 0 THEN
+        RAISE EXCEPTION 'holdout must be a number of documents >= 0'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = '0 trains on every document and measures no quality figures.';
+    END IF;
+    -- the held-out slice (tweetlda.heldout_condition's rule: deterministic, whatever the row
+    -- order), read with its texts in one scan: the lowest (hash, text) of the 5% whose text hashes
+    -- to 0 modulo 20, holdout of them and the copies of the last; the filter keeps them out of
+    -- training, and they are evaluated from the arrays without reading the source again
+    heldout_filter := 'false';
+    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format(
+            'SELECT pg_catalog.array_agg(q.doc ORDER BY q.h, q.doc COLLATE "C"), '
+            'pg_catalog.array_agg(q.lang ORDER BY q.h, q.doc COLLATE "C") FROM ('
+            'SELECT r.h, r.doc, r.lang FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, '
+            's.doc::text AS doc, %s AS lang FROM (%s) AS %s) AS r '
+            'WHERE r.h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
+            'ORDER BY r.h, r.doc COLLATE "C" FETCH FIRST %s ROWS WITH TIES) AS q',
+            CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END, train_model.source, source_alias,
+            train_model.holdout)
+            INTO heldout_docs, heldout_langs;
+        heldout_filter := 'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0';
+        IF pg_catalog.cardinality(heldout_docs) OPERATOR(pg_catalog.>=) train_model.holdout THEN
+            heldout_filter := pg_catalog.format(
+                '(%s AND (pg_catalog.hashtextextended(s.doc::text, 10), s.doc::text COLLATE "C") OPERATOR(pg_catalog.<=) (%s::bigint, %L COLLATE "C"))',
+                heldout_filter, pg_catalog.hashtextextended(heldout_docs[pg_catalog.cardinality(heldout_docs)], 10),
+                heldout_docs[pg_catalog.cardinality(heldout_docs)]);
+        END IF;
+    END IF;
+    -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
+    -- would, over all the tweets) and trains on it, without the held-out slice
+    EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, %s, $1, (%s) IS NOT TRUE) FROM (%s) AS %s',
+                              CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
+                              heldout_filter, train_model.source, source_alias)
+        INTO result USING p;
+    IF heldout_docs IS NOT NULL THEN
+        -- quality figures and the drift baseline (src/sql/80_lifecycle.sql) of the slice
+        IF has_lang THEN
+            SELECT tweetlda.lda_evaluation(result, d.doc, d.lang) INTO quality
+            FROM ROWS FROM (pg_catalog.unnest(heldout_docs), pg_catalog.unnest(heldout_langs)) AS d(doc, lang);
+        ELSE
+            SELECT tweetlda.lda_evaluation(result, d.doc) INTO quality
+            FROM pg_catalog.unnest(heldout_docs) AS d(doc);
+        END IF;
+        quality := quality OPERATOR(pg_catalog.||) tweetlda.drift_baseline(result, heldout_docs, heldout_langs);
+        IF quality IS NOT NULL THEN
+            result := tweetlda.lda_model_with_quality(result,
+                (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'npmi')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'diversity')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'no_word_share')::double precision,
+                (quality OPERATOR(pg_catalog.->>) 'documents')::bigint);
+        END IF;
+    END IF;
+    new_id := tweetlda.drift_keep_baseline(tweetlda.store_model(train_model.name, result, p, train_model.family,
+                                NULL, train_model.origin), quality OPERATOR(pg_catalog.->) 'drift_baseline');
+    -- a new version of a family takes its parent's topic numbers after its drift baseline is
+    -- stored, so that inherit_topics() renumbers the baseline's topic counts with the topics
+    IF train_model.parent IS NOT NULL THEN
+        UPDATE tweetlda.models m SET parent_id = train_model.parent
+        WHERE m.id OPERATOR(pg_catalog.=) new_id;
+        PERFORM tweetlda.inherit_topics(new_id);
+    END IF;
+    RETURN new_id;
+END;
+$$;
+-- ---- end of issue 10 speed ----

@@ -411,6 +411,8 @@ DECLARE
     quality jsonb;
     new_id integer;
     heldout_filter text;
+    heldout_docs text[];
+    heldout_langs text[];
     source_alias text;
 BEGIN
     IF train_model.source IS NULL OR train_model.params IS NULL
@@ -442,19 +444,46 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = '0 trains on every document and measures no quality figures.';
     END IF;
-    -- the held-out slice (tweetlda.heldout_condition): deterministic, whatever the row order
-    heldout_filter := tweetlda.heldout_condition(train_model.source, source_alias, train_model.holdout);
+    -- the held-out slice (tweetlda.heldout_condition's rule: deterministic, whatever the row
+    -- order), read with its texts in one scan: the lowest (hash, text) of the 5% whose text hashes
+    -- to 0 modulo 20, holdout of them and the copies of the last; the filter keeps them out of
+    -- training, and they are evaluated from the arrays without reading the source again
+    heldout_filter := 'false';
+    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
+        EXECUTE pg_catalog.format(
+            'SELECT pg_catalog.array_agg(q.doc ORDER BY q.h, q.doc COLLATE "C"), '
+            'pg_catalog.array_agg(q.lang ORDER BY q.h, q.doc COLLATE "C") FROM ('
+            'SELECT r.h, r.doc, r.lang FROM (SELECT pg_catalog.hashtextextended(s.doc::text, 10) AS h, '
+            's.doc::text AS doc, %s AS lang FROM (%s) AS %s) AS r '
+            'WHERE r.h OPERATOR(pg_catalog.%%) 20 OPERATOR(pg_catalog.=) 0 '
+            'ORDER BY r.h, r.doc COLLATE "C" FETCH FIRST %s ROWS WITH TIES) AS q',
+            CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END, train_model.source, source_alias,
+            train_model.holdout)
+            INTO heldout_docs, heldout_langs;
+        heldout_filter := 'pg_catalog.hashtextextended(s.doc::text, 10) OPERATOR(pg_catalog.%) 20 OPERATOR(pg_catalog.=) 0';
+        IF pg_catalog.cardinality(heldout_docs) OPERATOR(pg_catalog.>=) train_model.holdout THEN
+            heldout_filter := pg_catalog.format(
+                '(%s AND (pg_catalog.hashtextextended(s.doc::text, 10), s.doc::text COLLATE "C") OPERATOR(pg_catalog.<=) (%s::bigint, %L COLLATE "C"))',
+                heldout_filter, pg_catalog.hashtextextended(heldout_docs[pg_catalog.cardinality(heldout_docs)], 10),
+                heldout_docs[pg_catalog.cardinality(heldout_docs)]);
+        END IF;
+    END IF;
     -- one pass over the corpus: the aggregate builds the vocabulary (as tweetlda.vocabulary
     -- would, over all the tweets) and trains on it, without the held-out slice
     EXECUTE pg_catalog.format('SELECT tweetlda.lda_from_text(s.doc, %s, $1, (%s) IS NOT TRUE) FROM (%s) AS %s',
                               CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
                               heldout_filter, train_model.source, source_alias)
         INTO result USING p;
-    IF train_model.holdout OPERATOR(pg_catalog.>) 0 THEN
-        EXECUTE pg_catalog.format('SELECT tweetlda.lda_evaluation($1, s.doc%s) OPERATOR(pg_catalog.||) tweetlda.drift_baseline($1, pg_catalog.array_agg(s.doc::text), pg_catalog.array_agg(%s)) FROM (%s) AS %s WHERE %s',
-                                  CASE WHEN has_lang THEN ', s.lang' ELSE '' END, CASE WHEN has_lang THEN 's.lang' ELSE 'NULL::text' END,
-                                  train_model.source, source_alias, heldout_filter)  -- with the drift baseline (src/sql/80_lifecycle.sql)
-            INTO quality USING result;
+    IF heldout_docs IS NOT NULL THEN
+        -- quality figures and the drift baseline (src/sql/80_lifecycle.sql) of the slice
+        IF has_lang THEN
+            SELECT tweetlda.lda_evaluation(result, d.doc, d.lang) INTO quality
+            FROM ROWS FROM (pg_catalog.unnest(heldout_docs), pg_catalog.unnest(heldout_langs)) AS d(doc, lang);
+        ELSE
+            SELECT tweetlda.lda_evaluation(result, d.doc) INTO quality
+            FROM pg_catalog.unnest(heldout_docs) AS d(doc);
+        END IF;
+        quality := quality OPERATOR(pg_catalog.||) tweetlda.drift_baseline(result, heldout_docs, heldout_langs);
         IF quality IS NOT NULL THEN
             result := tweetlda.lda_model_with_quality(result,
                 (quality OPERATOR(pg_catalog.->>) 'log_perplexity')::double precision,
