@@ -44,6 +44,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
+#include "bigalloc.h"
 #include "tweetlda.h"
 #include "vocab.h"
 
@@ -76,9 +77,24 @@ typedef struct BuildEntry
 #define SH_SCOPE static inline
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_USE_NONDEFAULT_ALLOCATOR
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
+
+/* Zeroed room for a table (big tables on huge pages) */
+static inline void *
+vbuild_allocate(vbuild_hash *tb, Size size)
+{
+	return BigAlloc(tb->ctx, size, true);
+}
+
+/* Free a table's room */
+static inline void
+vbuild_free(vbuild_hash *tb, void *p)
+{
+	BigFree(p);
+}
 
 /* (term number, form bytes) -> occurrences */
 typedef struct FormKey
@@ -108,9 +124,24 @@ typedef struct FormEntry
 #define SH_SCOPE static inline
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_USE_NONDEFAULT_ALLOCATOR
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
+
+/* Zeroed room for a table (big tables on huge pages) */
+static inline void *
+vform_allocate(vform_hash *tb, Size size)
+{
+	return BigAlloc(tb->ctx, size, true);
+}
+
+/* Free a table's room */
+static inline void
+vform_free(vform_hash *tb, void *p)
+{
+	BigFree(p);
+}
 
 /* Bytes copied into blocks of a memory context */
 typedef struct Arena
