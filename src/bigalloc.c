@@ -52,3 +52,18 @@ BigFree(void *p)
 {
 	pfree(((void **) p)[-1]);
 }
+
+/* Move the first used bytes of p (from BigAlloc, or NULL) to new room of bytes in cxt */
+void *
+BigRealloc(MemoryContext cxt, void *p, Size used, Size bytes)
+{
+	void	   *q = BigAlloc(cxt, bytes, false);
+
+	Assert(used <= bytes);
+	if (p)
+	{
+		memcpy(q, p, used);
+		BigFree(p);
+	}
+	return q;
+}

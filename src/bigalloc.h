@@ -8,5 +8,6 @@
 
 extern void *BigAlloc(MemoryContext cxt, Size bytes, bool zero);
 extern void BigFree(void *p);
+extern void *BigRealloc(MemoryContext cxt, void *p, Size used, Size bytes);
 
 #endif

@@ -51,6 +51,7 @@
 #include "utils/plancache.h"
 #include "utils/timestamp.h"
 
+#include "bigalloc.h"
 #include "lda_model.h"
 #include "lda_update.h"
 #include "options.h"
@@ -236,7 +237,7 @@ AllocState(MemoryContext aggcxt)
 	initStringInfo(&st->textconf);
 	st->row_cap = 64;
 	st->row_ids = palloc(sizeof(uint32) * st->row_cap);
-	st->corpus.start = palloc0(sizeof(int64));
+	st->corpus.start = BigAlloc(CurrentMemoryContext, sizeof(int64), true);
 	return st;
 }
 
@@ -439,6 +440,27 @@ CheckCorpusEntries(int64 nentries)
 						   LDA_MAX_ENTRIES)));
 }
 
+/* Grow the corpus arrays of st to doc_cap documents and entry_cap entries (huge pages when large) */
+static void
+GrowCorpus(LdaAggState *st, int64 doc_cap, int64 entry_cap)
+{
+	LdaCorpus  *c = &st->corpus;
+	MemoryContext cxt = GetMemoryChunkContext(st);
+
+	if (doc_cap > st->doc_cap)
+	{
+		c->start = BigRealloc(cxt, c->start, sizeof(int64) * (c->ndocs + 1), sizeof(int64) * (doc_cap + 1));
+		c->hashes = BigRealloc(cxt, c->hashes, sizeof(uint64) * c->ndocs, sizeof(uint64) * doc_cap);
+		st->doc_cap = doc_cap;
+	}
+	if (entry_cap > st->entry_cap)
+	{
+		c->ids = BigRealloc(cxt, c->ids, sizeof(uint32) * c->nentries, sizeof(uint32) * entry_cap);
+		c->cnts = BigRealloc(cxt, c->cnts, sizeof(uint16) * c->nentries, sizeof(uint16) * entry_cap);
+		st->entry_cap = entry_cap;
+	}
+}
+
 /* Make room for one more document of n entries */
 static void
 ReserveDoc(LdaAggState *st, int n)
@@ -446,21 +468,9 @@ ReserveDoc(LdaAggState *st, int n)
 	LdaCorpus  *c = &st->corpus;
 
 	CheckCorpusEntries(c->nentries + n);
-	if (c->ndocs + 1 >= st->doc_cap)
-	{
-		st->doc_cap = Max(1024, st->doc_cap * 2);
-		c->start = repalloc_huge(c->start, sizeof(int64) * (st->doc_cap + 1));
-		c->hashes = c->hashes ? repalloc_huge(c->hashes, sizeof(uint64) * st->doc_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint64) * st->doc_cap);
-	}
-	if (c->nentries + n > st->entry_cap)
-	{
-		st->entry_cap = Max(Max(8192, st->entry_cap * 2), c->nentries + n);
-		c->ids = c->ids ? repalloc_huge(c->ids, sizeof(uint32) * st->entry_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint32) * st->entry_cap);
-		c->cnts = c->cnts ? repalloc_huge(c->cnts, sizeof(uint16) * st->entry_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint16) * st->entry_cap);
-	}
+	GrowCorpus(st, c->ndocs + 1 >= st->doc_cap ? Max(1024, st->doc_cap * 2) : st->doc_cap,
+			   c->nentries + n > st->entry_cap ?
+			   Max(Max(8192, st->entry_cap * 2), c->nentries + n) : st->entry_cap);
 }
 
 /* Make room for ndocs more documents of nentries entries in all (one reallocation) */
@@ -470,21 +480,8 @@ ReserveCorpus(LdaAggState *st, int64 ndocs, int64 nentries)
 	LdaCorpus  *c = &st->corpus;
 
 	CheckCorpusEntries(c->nentries + nentries);
-	if (c->ndocs + ndocs >= st->doc_cap)
-	{
-		st->doc_cap = c->ndocs + ndocs + 1;
-		c->start = repalloc_huge(c->start, sizeof(int64) * (st->doc_cap + 1));
-		c->hashes = c->hashes ? repalloc_huge(c->hashes, sizeof(uint64) * st->doc_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint64) * st->doc_cap);
-	}
-	if (c->nentries + nentries > st->entry_cap)
-	{
-		st->entry_cap = c->nentries + nentries;
-		c->ids = c->ids ? repalloc_huge(c->ids, sizeof(uint32) * st->entry_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint32) * st->entry_cap);
-		c->cnts = c->cnts ? repalloc_huge(c->cnts, sizeof(uint16) * st->entry_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint16) * st->entry_cap);
-	}
+	GrowCorpus(st, c->ndocs + ndocs >= st->doc_cap ? c->ndocs + ndocs + 1 : st->doc_cap,
+			   c->nentries + nentries > st->entry_cap ? c->nentries + nentries : st->entry_cap);
 }
 
 /* Content hash of one stored document */
@@ -914,13 +911,13 @@ FreeCorpus(LdaAggState *st)
 	LdaCorpus  *c = &st->corpus;
 
 	if (c->start)
-		pfree(c->start);
+		BigFree(c->start);
 	if (c->hashes)
-		pfree(c->hashes);
+		BigFree(c->hashes);
 	if (c->ids)
-		pfree(c->ids);
+		BigFree(c->ids);
 	if (c->cnts)
-		pfree(c->cnts);
+		BigFree(c->cnts);
 	memset(c, 0, sizeof(LdaCorpus));
 }
 
@@ -1088,13 +1085,13 @@ DeserializeCorpus(StringInfo buf, LdaAggState *st)
 	st->entry_cap = nentries;
 	c->ndocs = ndocs;
 	c->nentries = nentries;
-	c->start = palloc_extended(sizeof(int64) * (ndocs + 1), MCXT_ALLOC_HUGE);
+	c->start = BigAlloc(CurrentMemoryContext, sizeof(int64) * (ndocs + 1), false);
 	TakeBytes(buf, c->start, sizeof(int64) * (ndocs + 1));
 	if (ndocs > 0)
 	{
-		c->hashes = palloc_extended(sizeof(uint64) * ndocs, MCXT_ALLOC_HUGE);
-		c->ids = palloc_extended(sizeof(uint32) * nentries, MCXT_ALLOC_HUGE);
-		c->cnts = palloc_extended(sizeof(uint16) * nentries, MCXT_ALLOC_HUGE);
+		c->hashes = BigAlloc(CurrentMemoryContext, sizeof(uint64) * ndocs, false);
+		c->ids = BigAlloc(CurrentMemoryContext, sizeof(uint32) * nentries, false);
+		c->cnts = BigAlloc(CurrentMemoryContext, sizeof(uint16) * nentries, false);
 		TakeBytes(buf, c->hashes, sizeof(uint64) * ndocs);
 		TakeBytes(buf, c->ids, sizeof(uint32) * nentries);
 		TakeBytes(buf, c->cnts, sizeof(uint16) * nentries);
@@ -1263,10 +1260,11 @@ RemapCorpus(const LdaAggState *st, const int32 *map, LdaCorpus *out,
 	const LdaCorpus *c = &st->corpus;
 
 	memset(out, 0, sizeof(LdaCorpus));
-	out->start = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * (c->ndocs + 1));
-	out->hashes = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint64) * Max(c->ndocs, 1));
-	out->ids = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(c->nentries, 1));
-	out->cnts = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint16) * Max(c->nentries, 1));
+	/* filled once and kept with the memory context: huge pages when large */
+	out->start = BigAlloc(CurrentMemoryContext, sizeof(int64) * (c->ndocs + 1), false);
+	out->hashes = BigAlloc(CurrentMemoryContext, sizeof(uint64) * Max(c->ndocs, 1), false);
+	out->ids = BigAlloc(CurrentMemoryContext, sizeof(uint32) * Max(c->nentries, 1), false);
+	out->cnts = BigAlloc(CurrentMemoryContext, sizeof(uint16) * Max(c->nentries, 1), false);
 	out->start[0] = 0;
 	*empty_documents = st->empty_documents;
 	*tokens = 0.0;
