@@ -3,10 +3,11 @@
  *
  * The first touch of fresh memory costs a page fault per 4 kB page, a
  * noticeable share of training and vocabulary building where faults are slow
- * (virtual machines: ~12 us a page).  An allocation of at least one huge page
- * is aligned to huge pages and asked for them (madvise; transparent huge pages
- * in "madvise" mode), which makes one fault per 2 MB.  Contents never depend
- * on it.  The raw chunk's address is kept just before the result, so BigFree
+ * (virtual machines: ~12 us a page).  An allocation of at least half a huge
+ * page is aligned to huge pages, rounded up to whole ones and asked for them
+ * (madvise; transparent huge pages in "madvise" mode), which makes one fault
+ * per 2 MB; the address space beyond it is never touched.  Contents never
+ * depend on it.  The raw chunk's address is kept just before the result, so BigFree
  * can give it back.
  */
 #include "postgres.h"
@@ -19,6 +20,7 @@
 
 #define HUGE_PAGE_BYTES	((Size) 2 * 1024 * 1024)
 #define BIG_HEADER		MAXALIGN(sizeof(void *))
+#define BIG_MIN_BYTES	(HUGE_PAGE_BYTES / 2)	/* smaller ones take 4 kB pages */
 
 /* bytes of memory in cxt (huge allowed; zeroed if asked); free with BigFree or with cxt */
 void *
@@ -28,11 +30,13 @@ BigAlloc(MemoryContext cxt, Size bytes, bool zero)
 	char	   *p;
 
 #ifdef MADV_HUGEPAGE
-	if (bytes >= HUGE_PAGE_BYTES)
+	if (bytes >= BIG_MIN_BYTES)
 	{
-		raw = MemoryContextAllocHuge(cxt, bytes + HUGE_PAGE_BYTES + BIG_HEADER);
+		Size		span = TYPEALIGN(HUGE_PAGE_BYTES, bytes);
+
+		raw = MemoryContextAllocHuge(cxt, span + HUGE_PAGE_BYTES + BIG_HEADER);
 		p = (char *) TYPEALIGN(HUGE_PAGE_BYTES, raw + BIG_HEADER);
-		(void) madvise(p, TYPEALIGN_DOWN(HUGE_PAGE_BYTES, bytes), MADV_HUGEPAGE);
+		(void) madvise(p, span, MADV_HUGEPAGE);
 	}
 	else
 #endif
@@ -66,4 +70,17 @@ BigRealloc(MemoryContext cxt, void *p, Size used, Size bytes)
 		BigFree(p);
 	}
 	return q;
+}
+
+/* Ask for huge pages for the whole huge pages inside bytes at p (any memory), e.g. a buffer filled once */
+void
+BigAdvise(void *p, Size bytes)
+{
+#ifdef MADV_HUGEPAGE
+	char	   *start = (char *) TYPEALIGN(HUGE_PAGE_BYTES, p);
+	char	   *end = (char *) TYPEALIGN_DOWN(HUGE_PAGE_BYTES, (char *) p + bytes);
+
+	if (end > start)
+		(void) madvise(start, end - start, MADV_HUGEPAGE);
+#endif
 }

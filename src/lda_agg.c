@@ -1020,7 +1020,10 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 			(sizeof(uint32) + sizeof(uint16)) * c->nentries;
 
 		if (size < MaxAllocSize / 2)
+		{
 			enlargeStringInfo(&buf, (int) size);
+			BigAdvise(buf.data, buf.maxlen);
+		}
 	}
 	appendStringInfoSpaces(&buf, VARHDRSZ);
 	pq_sendint32(&buf, LDA_STATE_VERSION);
