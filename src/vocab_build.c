@@ -50,7 +50,7 @@
 
 #define VOCAB_STATE_VERSION 2
 #define ARENA_FIRST 1024			/* first arena block; blocks double up to */
-#define ARENA_BLOCK (64 * 1024)
+#define ARENA_BLOCK (2 * 1024 * 1024)	/* big blocks on huge pages (BigAlloc) */
 #define FORM_MAX_BYTES 1024			/* a surface form is a token: at most 255 characters */
 
 /* Term bytes -> local number */
@@ -211,7 +211,7 @@ ArenaCopy(Arena *a, const char *str, int len)
 	{
 		Size		size = Max(a->block, (Size) len);
 
-		a->next = MemoryContextAlloc(a->cxt, size);
+		a->next = BigAlloc(a->cxt, size, false);
 		a->free = size;
 		a->block = Min(a->block * 2, ARENA_BLOCK);
 	}
@@ -297,7 +297,7 @@ FormsIndex(VocabForms *f, int64 extra)
 			CHECK_FOR_INTERRUPTS();
 	}
 	if (f->pending)
-		pfree(f->pending);
+		BigFree(f->pending);
 	f->pending = NULL;
 	f->npending = 0;
 }
@@ -439,7 +439,7 @@ VocabFormsDeserialize(StringInfo buf, MemoryContext cxt, int32 nterms)
 	f = MemoryContextAllocZero(cxt, sizeof(VocabForms));
 	f->cxt = cxt;
 	ArenaInit(&f->arena, cxt);
-	f->pending = MemoryContextAllocHuge(cxt, sizeof(FormEntry) * Max(n, 1));
+	f->pending = BigAlloc(cxt, sizeof(FormEntry) * Max(n, 1), false);
 	for (int32 i = 0; i < n; i++)
 	{
 		int32		term = (int32) pq_getmsgint(buf, 4);
@@ -569,7 +569,7 @@ VocabBuilderCreate(MemoryContext cxt, const VocabBuildParams *params, int nterms
 	b->params = *params;
 	b->hash = vbuild_create(cxt, Max(nterms_hint, 16), NULL);
 	b->cap = Max(nterms_hint, 16);
-	b->terms = MemoryContextAllocHuge(cxt, sizeof(BuildTerm) * b->cap);
+	b->terms = BigAlloc(cxt, sizeof(BuildTerm) * b->cap, false);
 	ArenaInit(&b->arena, cxt);
 	return b;
 }
@@ -622,7 +622,7 @@ BuilderReserve(VocabBuilder *b, int64 extra)
 	if (want > b->cap && want <= VOCAB_MAX_TERMS * 10)
 	{
 		b->cap = (int32) want;
-		b->terms = repalloc_huge(b->terms, sizeof(BuildTerm) * b->cap);
+		b->terms = BigRealloc(b->cxt, b->terms, sizeof(BuildTerm) * b->nterms, sizeof(BuildTerm) * b->cap);
 	}
 }
 
@@ -650,7 +650,7 @@ BuilderTerm(VocabBuilder *b, const char *str, int len, bool *isnew)
 	if (b->nterms == b->cap)
 	{
 		b->cap *= 2;
-		b->terms = repalloc_huge(b->terms, sizeof(BuildTerm) * b->cap);
+		b->terms = BigRealloc(b->cxt, b->terms, sizeof(BuildTerm) * b->nterms, sizeof(BuildTerm) * b->cap);
 	}
 	t = &b->terms[b->nterms];
 	t->str = ArenaCopy(&b->arena, str, len);
@@ -828,7 +828,7 @@ VocabBuilderDeserialize(StringInfo buf, MemoryContext cxt)
 	b->cxt = cxt;
 	b->params = params;
 	b->cap = Max(n, 16);
-	b->terms = MemoryContextAllocHuge(cxt, sizeof(BuildTerm) * b->cap);
+	b->terms = BigAlloc(cxt, sizeof(BuildTerm) * b->cap, false);
 	ArenaInit(&b->arena, cxt);
 	b->ndocs = ndocs;
 	/* no hash table yet: duplicates are found when it is built or merged (see VocabBuilder) */
