@@ -24,14 +24,18 @@
  * vocabulary, the state counts the occurrences of its terms and (text input)
  * their surface forms.  The model keeps both (words and corpus frequencies).
  *
- * Serialized state (for parallel aggregation; version 2, native byte order, it
+ * Serialized state (for parallel aggregation; version 4, native byte order, it
  * never leaves the cluster): int32 version, the LdaParams fields, int32 length
  * + text configuration bytes, bool build_vocab, then either the serialized
  * builder (VocabBuilderSerialize) or the vocabulary varlena, int64
  * occurrences[nterms] and the serialized forms (VocabFormsSerialize), then
  * the languages seen (a TextLangSet) and int64 documents skipped for their
  * language, then int64 empty documents, float8 tokens, int64 ndocs, int64
- * nentries, start[ndocs + 1], hashes[ndocs], ids[nentries], cnts[nentries].
+ * nentries, int64 packed bytes, hashes[ndocs], then the packed documents: per
+ * document varint (src/varint.h) entries, per entry varint id (the first) or
+ * id - previous id - 1 (the others: ids ascend), varint count.  Most take a
+ * byte or two where the arrays took 6 bytes an entry and 8 a document: the
+ * state is copied several times into fresh memory on its way to the leader.
  * Deserializing re-checks every size and value before use.
  */
 #include "postgres.h"
@@ -57,9 +61,10 @@
 #include "options.h"
 #include "textconf.h"
 #include "tweetlda.h"
+#include "varint.h"
 #include "vocab.h"
 
-#define LDA_STATE_VERSION 3
+#define LDA_STATE_VERSION 4
 
 typedef struct LdaAggState
 {
@@ -975,18 +980,28 @@ static void
 SerializeCorpus(StringInfo buf, const LdaAggState *st)
 {
 	const LdaCorpus *c = &st->corpus;
+	int			packed_at;
+	int64		packed = 0;
 
 	appendBinaryStringInfo(buf, (const char *) &st->empty_documents, sizeof(int64));
 	appendBinaryStringInfo(buf, (const char *) &st->tokens, sizeof(double));
 	appendBinaryStringInfo(buf, (const char *) &c->ndocs, sizeof(int64));
 	appendBinaryStringInfo(buf, (const char *) &c->nentries, sizeof(int64));
-	appendBinaryStringInfo(buf, (const char *) c->start, sizeof(int64) * (c->ndocs + 1));
+	packed_at = buf->len;
+	appendBinaryStringInfo(buf, (const char *) &packed, sizeof(int64));	/* set below */
 	if (c->ndocs > 0)
-	{
 		appendBinaryStringInfo(buf, (const char *) c->hashes, sizeof(uint64) * c->ndocs);
-		appendBinaryStringInfo(buf, (const char *) c->ids, sizeof(uint32) * c->nentries);
-		appendBinaryStringInfo(buf, (const char *) c->cnts, sizeof(uint16) * c->nentries);
+	for (int64 d = 0; d < c->ndocs; d++)
+	{
+		SendVarint(buf, (uint64) (c->start[d + 1] - c->start[d]));
+		for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
+		{
+			SendVarint(buf, e == c->start[d] ? c->ids[e] : c->ids[e] - c->ids[e - 1] - 1);
+			SendVarint(buf, c->cnts[e]);
+		}
 	}
+	packed = buf->len - packed_at - sizeof(int64) - sizeof(uint64) * c->ndocs;
+	memcpy(buf->data + packed_at, &packed, sizeof(int64));
 }
 
 /* Append the model an update starts from: int64 size (0: none), bool auto_iter, the model */
@@ -1016,8 +1031,7 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 		/* one buffer of the final size: doubling would copy megabytes into fresh pages */
 		const LdaCorpus *c = &st->corpus;
 		Size		size = VocabBuilderSerializedSize(st->builder) + st->textconf.len + 1024 +
-			sizeof(int64) * (c->ndocs + 1) + sizeof(uint64) * c->ndocs +
-			(sizeof(uint32) + sizeof(uint16)) * c->nentries;
+			(sizeof(uint64) + 3) * c->ndocs + 8 * c->nentries;	/* packed: at most */
 
 		if (size < MaxAllocSize / 2)
 		{
@@ -1068,48 +1082,63 @@ TakeBytes(StringInfo buf, void *dst, Size n)
 	buf->cursor += n;
 }
 
-/* Read and check the corpus arrays of a serialized state */
+/* Read and check the corpus of a serialized state */
 static void
 DeserializeCorpus(StringInfo buf, LdaAggState *st)
 {
 	LdaCorpus  *c = &st->corpus;
+	uint32		nterms = (uint32) (st->build_vocab ? VocabBuilderTerms(st->builder) : st->vocab->nterms);
 	int64		ndocs,
-				nentries;
+				nentries,
+				packed;
+	int64		e = 0;
 
 	TakeBytes(buf, &st->empty_documents, sizeof(int64));
 	TakeBytes(buf, &st->tokens, sizeof(double));
 	TakeBytes(buf, &ndocs, sizeof(int64));
 	TakeBytes(buf, &nentries, sizeof(int64));
+	TakeBytes(buf, &packed, sizeof(int64));
+	/* a document takes at least 1 byte and an entry 2: check before allocating */
 	if (ndocs < 0 || nentries < ndocs || nentries > LDA_MAX_ENTRIES || st->empty_documents < 0 ||
-		(Size) (buf->len - buf->cursor) != sizeof(int64) * (ndocs + 1) +
-		(ndocs > 0 ? sizeof(uint64) * ndocs + (sizeof(uint32) + sizeof(uint16)) * nentries : 0))
+		packed < ndocs + 2 * nentries || ndocs > (buf->len - buf->cursor) / (int64) sizeof(uint64) ||
+		(int64) (buf->len - buf->cursor) != (int64) sizeof(uint64) * ndocs + packed)
 		BadState();
 	st->doc_cap = ndocs;
 	st->entry_cap = nentries;
 	c->ndocs = ndocs;
 	c->nentries = nentries;
 	c->start = BigAlloc(CurrentMemoryContext, sizeof(int64) * (ndocs + 1), false);
-	TakeBytes(buf, c->start, sizeof(int64) * (ndocs + 1));
-	if (ndocs > 0)
-	{
-		c->hashes = BigAlloc(CurrentMemoryContext, sizeof(uint64) * ndocs, false);
-		c->ids = BigAlloc(CurrentMemoryContext, sizeof(uint32) * nentries, false);
-		c->cnts = BigAlloc(CurrentMemoryContext, sizeof(uint16) * nentries, false);
-		TakeBytes(buf, c->hashes, sizeof(uint64) * ndocs);
-		TakeBytes(buf, c->ids, sizeof(uint32) * nentries);
-		TakeBytes(buf, c->cnts, sizeof(uint16) * nentries);
-	}
-	if (c->start[0] != 0 || c->start[ndocs] != nentries)
-		BadState();
+	c->start[0] = 0;
+	if (ndocs == 0)
+		return;
+	c->hashes = BigAlloc(CurrentMemoryContext, sizeof(uint64) * ndocs, false);
+	c->ids = BigAlloc(CurrentMemoryContext, sizeof(uint32) * nentries, false);
+	c->cnts = BigAlloc(CurrentMemoryContext, sizeof(uint16) * nentries, false);
+	TakeBytes(buf, c->hashes, sizeof(uint64) * ndocs);
 	for (int64 d = 0; d < ndocs; d++)
 	{
-		if (c->start[d + 1] <= c->start[d] || c->start[d + 1] - c->start[d] > LDA_MAX_DOC_TERMS)
+		uint64		n,
+					v;
+		int64		id = -1;
+
+		if (!GetVarint(buf, LDA_MAX_DOC_TERMS, &n) || n < 1 || (int64) n > nentries - e)
 			BadState();
-		for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
-			if (c->ids[e] >= (uint32) (st->build_vocab ? VocabBuilderTerms(st->builder) : st->vocab->nterms) || c->cnts[e] == 0 ||
-				(e > c->start[d] && c->ids[e] <= c->ids[e - 1]))
+		for (uint64 j = 0; j < n; j++, e++)
+		{
+			if (!GetVarint(buf, PG_UINT32_MAX, &v) || (uint64) (id + 1) + v >= nterms)
 				BadState();
+			id += 1 + (int64) v;
+			c->ids[e] = (uint32) id;
+			if (!GetVarint(buf, PG_UINT16_MAX, &v) || v == 0)
+				BadState();
+			c->cnts[e] = (uint16) v;
+		}
+		c->start[d + 1] = e;
+		if ((d & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
+	if (e != nentries || buf->cursor != buf->len)
+		BadState();
 }
 
 /* Read and check the model an update starts from (the whole model is validated) */

@@ -50,66 +50,13 @@
 
 #include "bigalloc.h"
 #include "tweetlda.h"
+#include "varint.h"
 #include "vocab.h"
 
 #define VOCAB_STATE_VERSION 3
 #define ARENA_FIRST 1024			/* first arena block; blocks double up to */
 #define ARENA_BLOCK (2 * 1024 * 1024)	/* big blocks on huge pages (BigAlloc) */
 #define FORM_MAX_BYTES 1024			/* a surface form is a token: at most 255 characters */
-#define VARINT_MAX_BYTES 10			/* a uint64 */
-
-/* Bytes of v as a varint (file comment) */
-static inline int
-VarintSize(uint64 v)
-{
-	int			n = 1;
-
-	while (v >= 0x80)
-	{
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-/* Append v as a varint */
-static inline void
-SendVarint(StringInfo buf, uint64 v)
-{
-	char		b[VARINT_MAX_BYTES];
-	int			n = 0;
-
-	while (v >= 0x80)
-	{
-		b[n++] = (char) (v & 0x7F) | 0x80;
-		v >>= 7;
-	}
-	b[n++] = (char) v;
-	appendBinaryStringInfo(buf, b, n);
-}
-
-/* Read a varint of at most max; false when the data ends, it is too long or above max */
-static inline bool
-GetVarint(StringInfo buf, uint64 max, uint64 *v)
-{
-	uint64		r = 0;
-
-	for (int shift = 0; shift < 7 * VARINT_MAX_BYTES - 7; shift += 7)
-	{
-		uint8		c;
-
-		if (buf->cursor >= buf->len)
-			return false;
-		c = (uint8) buf->data[buf->cursor++];
-		r |= (uint64) (c & 0x7F) << shift;
-		if ((c & 0x80) == 0)
-		{
-			*v = r;
-			return r <= max;
-		}
-	}
-	return false;
-}
 
 /* Term bytes -> local number */
 typedef struct BuildKey
