@@ -993,13 +993,21 @@ SerializeCorpus(StringInfo buf, const LdaAggState *st)
 		appendBinaryStringInfo(buf, (const char *) c->hashes, sizeof(uint64) * c->ndocs);
 	for (int64 d = 0; d < c->ndocs; d++)
 	{
-		SendVarint(buf, (uint64) (c->start[d + 1] - c->start[d]));
+		int64		n = c->start[d + 1] - c->start[d];
+		uint8	   *p;
+
+		/* at most 3 bytes for the length (<= LDA_MAX_DOC_TERMS), 5 + 3 an entry */
+		enlargeStringInfo(buf, 3 + 8 * n);
+		p = (uint8 *) buf->data + buf->len;
+		p = EncodeVarint(p, (uint64) n);
 		for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
 		{
-			SendVarint(buf, e == c->start[d] ? c->ids[e] : c->ids[e] - c->ids[e - 1] - 1);
-			SendVarint(buf, c->cnts[e]);
+			p = EncodeVarint(p, e == c->start[d] ? c->ids[e] : c->ids[e] - c->ids[e - 1] - 1);
+			p = EncodeVarint(p, c->cnts[e]);
 		}
+		buf->len = (char *) p - buf->data;
 	}
+	buf->data[buf->len] = '\0';
 	packed = buf->len - packed_at - sizeof(int64) - sizeof(uint64) * c->ndocs;
 	memcpy(buf->data + packed_at, &packed, sizeof(int64));
 }
@@ -1092,6 +1100,8 @@ DeserializeCorpus(StringInfo buf, LdaAggState *st)
 				nentries,
 				packed;
 	int64		e = 0;
+	const uint8 *p,
+			   *end;
 
 	TakeBytes(buf, &st->empty_documents, sizeof(int64));
 	TakeBytes(buf, &st->tokens, sizeof(double));
@@ -1115,30 +1125,35 @@ DeserializeCorpus(StringInfo buf, LdaAggState *st)
 	c->ids = BigAlloc(CurrentMemoryContext, sizeof(uint32) * nentries, false);
 	c->cnts = BigAlloc(CurrentMemoryContext, sizeof(uint16) * nentries, false);
 	TakeBytes(buf, c->hashes, sizeof(uint64) * ndocs);
+	p = (const uint8 *) buf->data + buf->cursor;
+	end = (const uint8 *) buf->data + buf->len;
 	for (int64 d = 0; d < ndocs; d++)
 	{
 		uint64		n,
 					v;
 		int64		id = -1;
+		uint32	   *ids = c->ids;
+		uint16	   *cnts = c->cnts;
 
-		if (!GetVarint(buf, LDA_MAX_DOC_TERMS, &n) || n < 1 || (int64) n > nentries - e)
+		if (!DecodeVarint(&p, end, LDA_MAX_DOC_TERMS, &n) || n < 1 || (int64) n > nentries - e)
 			BadState();
 		for (uint64 j = 0; j < n; j++, e++)
 		{
-			if (!GetVarint(buf, PG_UINT32_MAX, &v) || (uint64) (id + 1) + v >= nterms)
+			if (!DecodeVarint(&p, end, PG_UINT32_MAX, &v) || (uint64) (id + 1) + v >= nterms)
 				BadState();
 			id += 1 + (int64) v;
-			c->ids[e] = (uint32) id;
-			if (!GetVarint(buf, PG_UINT16_MAX, &v) || v == 0)
+			ids[e] = (uint32) id;
+			if (!DecodeVarint(&p, end, PG_UINT16_MAX, &v) || v == 0)
 				BadState();
-			c->cnts[e] = (uint16) v;
+			cnts[e] = (uint16) v;
 		}
 		c->start[d + 1] = e;
 		if ((d & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (e != nentries || buf->cursor != buf->len)
+	if (e != nentries || p != end)
 		BadState();
+	buf->cursor = buf->len;
 }
 
 /* Read and check the model an update starts from (the whole model is validated) */
