@@ -32,17 +32,16 @@
 #include "postgres.h"
 
 #include <math.h>
-#include <sys/mman.h>
 
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
+#include "bigalloc.h"
 #include "sentiment_classifier.h"
 
 #define LBFGS_M			10
 #define LS_MAX_STEPS	40
 #define ARMIJO_C1		1e-4
-#define HUGE_PAGE_BYTES	((Size) 2 * 1024 * 1024)
 
 /* The objective's inputs */
 typedef struct Problem
@@ -421,40 +420,12 @@ Vec(Size P)
 	return MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * P);
 }
 
-/*
- * bytes of memory (huge allowed, not zeroed) that training fills once.  When it
- * spans huge pages they are asked for (madvise): the first touch of fresh
- * memory costs a page fault per 4 kB page otherwise, a noticeable share of
- * training where faults are slow (virtual machines); contents never depend on it.
- * The result may point inside its chunk: never pfree or repalloc it (it goes
- * with the memory context).
- */
-void *
-ClfAllocLarge(Size bytes)
-{
-	char	   *raw;
-
-#ifdef MADV_HUGEPAGE
-	if (bytes >= HUGE_PAGE_BYTES)
-	{
-		char	   *aligned;
-
-		raw = MemoryContextAllocHuge(CurrentMemoryContext, bytes + HUGE_PAGE_BYTES);
-		aligned = (char *) TYPEALIGN(HUGE_PAGE_BYTES, raw);
-		(void) madvise(aligned, TYPEALIGN_DOWN(HUGE_PAGE_BYTES, bytes), MADV_HUGEPAGE);
-		return aligned;
-	}
-#endif
-	raw = MemoryContextAllocHuge(CurrentMemoryContext, Max(bytes, 1));
-	return raw;
-}
-
 /* Minimize f from theta = 0; returns the iterations run, the final f in *fout */
 static int
 Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 {
 	Size		P = pb->P;
-	double	   *arena = ClfAllocLarge(sizeof(double) * P * (4 + 2 * LBFGS_M));
+	double	   *arena = BigAlloc(CurrentMemoryContext, sizeof(double) * P * (4 + 2 * LBFGS_M), false);
 	double	   *x = theta,
 			   *g = arena,
 			   *gnew = arena + P,

@@ -35,6 +35,7 @@
 #include "utils/timestamp.h"
 
 #include "options.h"
+#include "bigalloc.h"
 #include "sentiment_classifier.h"
 #include "text_interrupts.h"
 #include "tweetlda.h"
@@ -781,7 +782,7 @@ TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
 	for (int64 r = 0; r < st->nex; r++)
 		if (!pp->held[r])
 			n += st->start[pp->order[r] + 1] - st->start[pp->order[r]];
-	b = ClfAllocLarge(sizeof(uint32) * n * 2);	/* and the radix sort's room */
+	b = BigAlloc(CurrentMemoryContext, sizeof(uint32) * n * 2, false);	/* and the radix sort's room */
 	n = 0;
 	for (int64 r = 0; r < st->nex; r++)
 		if (!pp->held[r])
@@ -813,7 +814,7 @@ BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf)
 	d->nd = st->nd;
 	d->n = n;
 	d->start = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * (n + 1));
-	d->fid = ClfAllocLarge(sizeof(int32) * st->start[n]);
+	d->fid = BigAlloc(CurrentMemoryContext, sizeof(int32) * st->start[n], false);
 	d->xval = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float) * Max(n, 1));
 	d->dense = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float) * Max(n * st->nd, 1));
 	d->y = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(n, 1));

@@ -24,14 +24,18 @@
  * vocabulary, the state counts the occurrences of its terms and (text input)
  * their surface forms.  The model keeps both (words and corpus frequencies).
  *
- * Serialized state (for parallel aggregation; version 2, native byte order, it
+ * Serialized state (for parallel aggregation; version 4, native byte order, it
  * never leaves the cluster): int32 version, the LdaParams fields, int32 length
  * + text configuration bytes, bool build_vocab, then either the serialized
  * builder (VocabBuilderSerialize) or the vocabulary varlena, int64
  * occurrences[nterms] and the serialized forms (VocabFormsSerialize), then
  * the languages seen (a TextLangSet) and int64 documents skipped for their
  * language, then int64 empty documents, float8 tokens, int64 ndocs, int64
- * nentries, start[ndocs + 1], hashes[ndocs], ids[nentries], cnts[nentries].
+ * nentries, int64 packed bytes, hashes[ndocs], then the packed documents: per
+ * document varint (src/varint.h) entries, per entry varint id (the first) or
+ * id - previous id - 1 (the others: ids ascend), varint count.  Most take a
+ * byte or two where the arrays took 6 bytes an entry and 8 a document: the
+ * state is copied several times into fresh memory on its way to the leader.
  * Deserializing re-checks every size and value before use.
  */
 #include "postgres.h"
@@ -51,14 +55,16 @@
 #include "utils/plancache.h"
 #include "utils/timestamp.h"
 
+#include "bigalloc.h"
 #include "lda_model.h"
 #include "lda_update.h"
 #include "options.h"
 #include "textconf.h"
 #include "tweetlda.h"
+#include "varint.h"
 #include "vocab.h"
 
-#define LDA_STATE_VERSION 3
+#define LDA_STATE_VERSION 4
 
 typedef struct LdaAggState
 {
@@ -236,7 +242,7 @@ AllocState(MemoryContext aggcxt)
 	initStringInfo(&st->textconf);
 	st->row_cap = 64;
 	st->row_ids = palloc(sizeof(uint32) * st->row_cap);
-	st->corpus.start = palloc0(sizeof(int64));
+	st->corpus.start = BigAlloc(CurrentMemoryContext, sizeof(int64), true);
 	return st;
 }
 
@@ -439,6 +445,27 @@ CheckCorpusEntries(int64 nentries)
 						   LDA_MAX_ENTRIES)));
 }
 
+/* Grow the corpus arrays of st to doc_cap documents and entry_cap entries (huge pages when large) */
+static void
+GrowCorpus(LdaAggState *st, int64 doc_cap, int64 entry_cap)
+{
+	LdaCorpus  *c = &st->corpus;
+	MemoryContext cxt = GetMemoryChunkContext(st);
+
+	if (doc_cap > st->doc_cap)
+	{
+		c->start = BigRealloc(cxt, c->start, sizeof(int64) * (c->ndocs + 1), sizeof(int64) * (doc_cap + 1));
+		c->hashes = BigRealloc(cxt, c->hashes, sizeof(uint64) * c->ndocs, sizeof(uint64) * doc_cap);
+		st->doc_cap = doc_cap;
+	}
+	if (entry_cap > st->entry_cap)
+	{
+		c->ids = BigRealloc(cxt, c->ids, sizeof(uint32) * c->nentries, sizeof(uint32) * entry_cap);
+		c->cnts = BigRealloc(cxt, c->cnts, sizeof(uint16) * c->nentries, sizeof(uint16) * entry_cap);
+		st->entry_cap = entry_cap;
+	}
+}
+
 /* Make room for one more document of n entries */
 static void
 ReserveDoc(LdaAggState *st, int n)
@@ -446,21 +473,9 @@ ReserveDoc(LdaAggState *st, int n)
 	LdaCorpus  *c = &st->corpus;
 
 	CheckCorpusEntries(c->nentries + n);
-	if (c->ndocs + 1 >= st->doc_cap)
-	{
-		st->doc_cap = Max(1024, st->doc_cap * 2);
-		c->start = repalloc_huge(c->start, sizeof(int64) * (st->doc_cap + 1));
-		c->hashes = c->hashes ? repalloc_huge(c->hashes, sizeof(uint64) * st->doc_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint64) * st->doc_cap);
-	}
-	if (c->nentries + n > st->entry_cap)
-	{
-		st->entry_cap = Max(Max(8192, st->entry_cap * 2), c->nentries + n);
-		c->ids = c->ids ? repalloc_huge(c->ids, sizeof(uint32) * st->entry_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint32) * st->entry_cap);
-		c->cnts = c->cnts ? repalloc_huge(c->cnts, sizeof(uint16) * st->entry_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint16) * st->entry_cap);
-	}
+	GrowCorpus(st, c->ndocs + 1 >= st->doc_cap ? Max(1024, st->doc_cap * 2) : st->doc_cap,
+			   c->nentries + n > st->entry_cap ?
+			   Max(Max(8192, st->entry_cap * 2), c->nentries + n) : st->entry_cap);
 }
 
 /* Make room for ndocs more documents of nentries entries in all (one reallocation) */
@@ -470,21 +485,8 @@ ReserveCorpus(LdaAggState *st, int64 ndocs, int64 nentries)
 	LdaCorpus  *c = &st->corpus;
 
 	CheckCorpusEntries(c->nentries + nentries);
-	if (c->ndocs + ndocs >= st->doc_cap)
-	{
-		st->doc_cap = c->ndocs + ndocs + 1;
-		c->start = repalloc_huge(c->start, sizeof(int64) * (st->doc_cap + 1));
-		c->hashes = c->hashes ? repalloc_huge(c->hashes, sizeof(uint64) * st->doc_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint64) * st->doc_cap);
-	}
-	if (c->nentries + nentries > st->entry_cap)
-	{
-		st->entry_cap = c->nentries + nentries;
-		c->ids = c->ids ? repalloc_huge(c->ids, sizeof(uint32) * st->entry_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint32) * st->entry_cap);
-		c->cnts = c->cnts ? repalloc_huge(c->cnts, sizeof(uint16) * st->entry_cap)
-			: MemoryContextAllocHuge(GetMemoryChunkContext(c->start), sizeof(uint16) * st->entry_cap);
-	}
+	GrowCorpus(st, c->ndocs + ndocs >= st->doc_cap ? c->ndocs + ndocs + 1 : st->doc_cap,
+			   c->nentries + nentries > st->entry_cap ? c->nentries + nentries : st->entry_cap);
 }
 
 /* Content hash of one stored document */
@@ -914,13 +916,13 @@ FreeCorpus(LdaAggState *st)
 	LdaCorpus  *c = &st->corpus;
 
 	if (c->start)
-		pfree(c->start);
+		BigFree(c->start);
 	if (c->hashes)
-		pfree(c->hashes);
+		BigFree(c->hashes);
 	if (c->ids)
-		pfree(c->ids);
+		BigFree(c->ids);
 	if (c->cnts)
-		pfree(c->cnts);
+		BigFree(c->cnts);
 	memset(c, 0, sizeof(LdaCorpus));
 }
 
@@ -978,18 +980,36 @@ static void
 SerializeCorpus(StringInfo buf, const LdaAggState *st)
 {
 	const LdaCorpus *c = &st->corpus;
+	int			packed_at;
+	int64		packed = 0;
 
 	appendBinaryStringInfo(buf, (const char *) &st->empty_documents, sizeof(int64));
 	appendBinaryStringInfo(buf, (const char *) &st->tokens, sizeof(double));
 	appendBinaryStringInfo(buf, (const char *) &c->ndocs, sizeof(int64));
 	appendBinaryStringInfo(buf, (const char *) &c->nentries, sizeof(int64));
-	appendBinaryStringInfo(buf, (const char *) c->start, sizeof(int64) * (c->ndocs + 1));
+	packed_at = buf->len;
+	appendBinaryStringInfo(buf, (const char *) &packed, sizeof(int64));	/* set below */
 	if (c->ndocs > 0)
-	{
 		appendBinaryStringInfo(buf, (const char *) c->hashes, sizeof(uint64) * c->ndocs);
-		appendBinaryStringInfo(buf, (const char *) c->ids, sizeof(uint32) * c->nentries);
-		appendBinaryStringInfo(buf, (const char *) c->cnts, sizeof(uint16) * c->nentries);
+	for (int64 d = 0; d < c->ndocs; d++)
+	{
+		int64		n = c->start[d + 1] - c->start[d];
+		uint8	   *p;
+
+		/* at most 3 bytes for the length (<= LDA_MAX_DOC_TERMS), 5 + 3 an entry */
+		enlargeStringInfo(buf, 3 + 8 * n);
+		p = (uint8 *) buf->data + buf->len;
+		p = EncodeVarint(p, (uint64) n);
+		for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
+		{
+			p = EncodeVarint(p, e == c->start[d] ? c->ids[e] : c->ids[e] - c->ids[e - 1] - 1);
+			p = EncodeVarint(p, c->cnts[e]);
+		}
+		buf->len = (char *) p - buf->data;
 	}
+	buf->data[buf->len] = '\0';
+	packed = buf->len - packed_at - sizeof(int64) - sizeof(uint64) * c->ndocs;
+	memcpy(buf->data + packed_at, &packed, sizeof(int64));
 }
 
 /* Append the model an update starts from: int64 size (0: none), bool auto_iter, the model */
@@ -1019,11 +1039,13 @@ lda_agg_serialfn(PG_FUNCTION_ARGS)
 		/* one buffer of the final size: doubling would copy megabytes into fresh pages */
 		const LdaCorpus *c = &st->corpus;
 		Size		size = VocabBuilderSerializedSize(st->builder) + st->textconf.len + 1024 +
-			sizeof(int64) * (c->ndocs + 1) + sizeof(uint64) * c->ndocs +
-			(sizeof(uint32) + sizeof(uint16)) * c->nentries;
+			(sizeof(uint64) + 3) * c->ndocs + 8 * c->nentries;	/* packed: at most */
 
 		if (size < MaxAllocSize / 2)
+		{
 			enlargeStringInfo(&buf, (int) size);
+			BigAdvise(buf.data, buf.maxlen);
+		}
 	}
 	appendStringInfoSpaces(&buf, VARHDRSZ);
 	pq_sendint32(&buf, LDA_STATE_VERSION);
@@ -1068,48 +1090,70 @@ TakeBytes(StringInfo buf, void *dst, Size n)
 	buf->cursor += n;
 }
 
-/* Read and check the corpus arrays of a serialized state */
+/* Read and check the corpus of a serialized state */
 static void
 DeserializeCorpus(StringInfo buf, LdaAggState *st)
 {
 	LdaCorpus  *c = &st->corpus;
+	uint32		nterms = (uint32) (st->build_vocab ? VocabBuilderTerms(st->builder) : st->vocab->nterms);
 	int64		ndocs,
-				nentries;
+				nentries,
+				packed;
+	int64		e = 0;
+	const uint8 *p,
+			   *end;
 
 	TakeBytes(buf, &st->empty_documents, sizeof(int64));
 	TakeBytes(buf, &st->tokens, sizeof(double));
 	TakeBytes(buf, &ndocs, sizeof(int64));
 	TakeBytes(buf, &nentries, sizeof(int64));
+	TakeBytes(buf, &packed, sizeof(int64));
+	/* a document takes at least 1 byte and an entry 2: check before allocating */
 	if (ndocs < 0 || nentries < ndocs || nentries > LDA_MAX_ENTRIES || st->empty_documents < 0 ||
-		(Size) (buf->len - buf->cursor) != sizeof(int64) * (ndocs + 1) +
-		(ndocs > 0 ? sizeof(uint64) * ndocs + (sizeof(uint32) + sizeof(uint16)) * nentries : 0))
+		packed < ndocs + 2 * nentries || ndocs > (buf->len - buf->cursor) / (int64) sizeof(uint64) ||
+		(int64) (buf->len - buf->cursor) != (int64) sizeof(uint64) * ndocs + packed)
 		BadState();
 	st->doc_cap = ndocs;
 	st->entry_cap = nentries;
 	c->ndocs = ndocs;
 	c->nentries = nentries;
-	c->start = palloc_extended(sizeof(int64) * (ndocs + 1), MCXT_ALLOC_HUGE);
-	TakeBytes(buf, c->start, sizeof(int64) * (ndocs + 1));
-	if (ndocs > 0)
-	{
-		c->hashes = palloc_extended(sizeof(uint64) * ndocs, MCXT_ALLOC_HUGE);
-		c->ids = palloc_extended(sizeof(uint32) * nentries, MCXT_ALLOC_HUGE);
-		c->cnts = palloc_extended(sizeof(uint16) * nentries, MCXT_ALLOC_HUGE);
-		TakeBytes(buf, c->hashes, sizeof(uint64) * ndocs);
-		TakeBytes(buf, c->ids, sizeof(uint32) * nentries);
-		TakeBytes(buf, c->cnts, sizeof(uint16) * nentries);
-	}
-	if (c->start[0] != 0 || c->start[ndocs] != nentries)
-		BadState();
+	c->start = BigAlloc(CurrentMemoryContext, sizeof(int64) * (ndocs + 1), false);
+	c->start[0] = 0;
+	if (ndocs == 0)
+		return;
+	c->hashes = BigAlloc(CurrentMemoryContext, sizeof(uint64) * ndocs, false);
+	c->ids = BigAlloc(CurrentMemoryContext, sizeof(uint32) * nentries, false);
+	c->cnts = BigAlloc(CurrentMemoryContext, sizeof(uint16) * nentries, false);
+	TakeBytes(buf, c->hashes, sizeof(uint64) * ndocs);
+	p = (const uint8 *) buf->data + buf->cursor;
+	end = (const uint8 *) buf->data + buf->len;
 	for (int64 d = 0; d < ndocs; d++)
 	{
-		if (c->start[d + 1] <= c->start[d] || c->start[d + 1] - c->start[d] > LDA_MAX_DOC_TERMS)
+		uint64		n,
+					v;
+		int64		id = -1;
+		uint32	   *ids = c->ids;
+		uint16	   *cnts = c->cnts;
+
+		if (!DecodeVarint(&p, end, LDA_MAX_DOC_TERMS, &n) || n < 1 || (int64) n > nentries - e)
 			BadState();
-		for (int64 e = c->start[d]; e < c->start[d + 1]; e++)
-			if (c->ids[e] >= (uint32) (st->build_vocab ? VocabBuilderTerms(st->builder) : st->vocab->nterms) || c->cnts[e] == 0 ||
-				(e > c->start[d] && c->ids[e] <= c->ids[e - 1]))
+		for (uint64 j = 0; j < n; j++, e++)
+		{
+			if (!DecodeVarint(&p, end, PG_UINT32_MAX, &v) || (uint64) (id + 1) + v >= nterms)
 				BadState();
+			id += 1 + (int64) v;
+			ids[e] = (uint32) id;
+			if (!DecodeVarint(&p, end, PG_UINT16_MAX, &v) || v == 0)
+				BadState();
+			cnts[e] = (uint16) v;
+		}
+		c->start[d + 1] = e;
+		if ((d & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
+	if (e != nentries || p != end)
+		BadState();
+	buf->cursor = buf->len;
 }
 
 /* Read and check the model an update starts from (the whole model is validated) */
@@ -1263,10 +1307,11 @@ RemapCorpus(const LdaAggState *st, const int32 *map, LdaCorpus *out,
 	const LdaCorpus *c = &st->corpus;
 
 	memset(out, 0, sizeof(LdaCorpus));
-	out->start = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * (c->ndocs + 1));
-	out->hashes = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint64) * Max(c->ndocs, 1));
-	out->ids = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint32) * Max(c->nentries, 1));
-	out->cnts = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint16) * Max(c->nentries, 1));
+	/* filled once and kept with the memory context: huge pages when large */
+	out->start = BigAlloc(CurrentMemoryContext, sizeof(int64) * (c->ndocs + 1), false);
+	out->hashes = BigAlloc(CurrentMemoryContext, sizeof(uint64) * Max(c->ndocs, 1), false);
+	out->ids = BigAlloc(CurrentMemoryContext, sizeof(uint32) * Max(c->nentries, 1), false);
+	out->cnts = BigAlloc(CurrentMemoryContext, sizeof(uint16) * Max(c->nentries, 1), false);
 	out->start[0] = 0;
 	*empty_documents = st->empty_documents;
 	*tokens = 0.0;

@@ -236,12 +236,28 @@ CompareDocs(const LdaCorpus *c, int64 a, int64 b)
 
 static const LdaCorpus *sort_corpus;
 
-/* qsort comparator over document numbers (sort_corpus set by the caller) */
-static int
-CompareDocNumbers(const void *a, const void *b)
+/* A document number with its hash, sorted without reading the corpus until hashes tie */
+typedef struct DocKey
 {
-	return CompareDocs(sort_corpus, *(const int64 *) a, *(const int64 *) b);
+	uint64		hash;
+	int64		doc;
+} DocKey;
+
+/* Order of two keys: CompareDocs (sort_corpus set by the caller) */
+static inline int
+CompareDocKeys(const DocKey *a, const DocKey *b)
+{
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return CompareDocs(sort_corpus, a->doc, b->doc);
 }
+
+#define ST_SORT SortDocKeys
+#define ST_ELEMENT_TYPE DocKey
+#define ST_COMPARE(a, b) CompareDocKeys(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* Document numbers in canonical order, independent of the order of collection */
 int64 *
@@ -249,12 +265,20 @@ LdaCanonicalOrder(const LdaCorpus *c)
 {
 	int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext,
 											   sizeof(int64) * Max(c->ndocs, 1));
+	DocKey	   *keys = MemoryContextAllocHuge(CurrentMemoryContext,
+											  sizeof(DocKey) * Max(c->ndocs, 1));
 
 	for (int64 d = 0; d < c->ndocs; d++)
-		order[d] = d;
+	{
+		keys[d].hash = c->hashes[d];
+		keys[d].doc = d;
+	}
 	sort_corpus = c;
-	qsort(order, c->ndocs, sizeof(int64), CompareDocNumbers);
+	SortDocKeys(keys, c->ndocs);
 	sort_corpus = NULL;
+	for (int64 d = 0; d < c->ndocs; d++)
+		order[d] = keys[d].doc;
+	pfree(keys);
 	return order;
 }
 

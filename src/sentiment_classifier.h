@@ -226,7 +226,6 @@ extern void ClfCheckFeatureOptions(const ClfFeatureOptions *opt);
 extern ClfWeights *ClfFit(const ClfData *data, const int64 *rows, int64 nrows,
 						  const ClfParams *params);
 extern int	ClfPredictRow(const ClfData *data, const ClfWeights *w, int64 i, double *p);
-extern void *ClfAllocLarge(Size bytes);
 
 /* sentiment_classifier.c */
 extern ClfModel *ClfModelBuild(const ClfParams *params, const ClfTrainingInfo *info,

@@ -25,9 +25,13 @@
  *
  * Serialized builder (parallel workers only; network byte order): int32
  * version, float8 min_df, float8 max_df, int32 max_terms, int64 documents,
- * int32 terms, per term int32 length, bytes, int64 df, int64 count; then the
- * forms: int32 forms, per form int32 term, int32 length, bytes, int64 count.
- * Deserializing re-checks every field before allocating.
+ * int32 terms, per term varint length, bytes, varint df, varint count - df;
+ * then the forms: int32 forms, per form varint term, varint length, bytes,
+ * varint count.  A varint is 7 bits a byte, low bits first, the high bit set
+ * on every byte but the last (LEB128): most counts and lengths take one byte,
+ * which shrinks the states every worker hands to the leader (each copied
+ * several times into fresh memory) to about half.  Deserializing re-checks
+ * every field before allocating.
  */
 #include "postgres.h"
 
@@ -44,12 +48,14 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
+#include "bigalloc.h"
 #include "tweetlda.h"
+#include "varint.h"
 #include "vocab.h"
 
-#define VOCAB_STATE_VERSION 2
+#define VOCAB_STATE_VERSION 3
 #define ARENA_FIRST 1024			/* first arena block; blocks double up to */
-#define ARENA_BLOCK (64 * 1024)
+#define ARENA_BLOCK (2 * 1024 * 1024)	/* big blocks on huge pages (BigAlloc) */
 #define FORM_MAX_BYTES 1024			/* a surface form is a token: at most 255 characters */
 
 /* Term bytes -> local number */
@@ -76,9 +82,24 @@ typedef struct BuildEntry
 #define SH_SCOPE static inline
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_USE_NONDEFAULT_ALLOCATOR
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
+
+/* Zeroed room for a table (big tables on huge pages) */
+static inline void *
+vbuild_allocate(vbuild_hash *tb, Size size)
+{
+	return BigAlloc(tb->ctx, size, true);
+}
+
+/* Free a table's room */
+static inline void
+vbuild_free(vbuild_hash *tb, void *p)
+{
+	BigFree(p);
+}
 
 /* (term number, form bytes) -> occurrences */
 typedef struct FormKey
@@ -108,9 +129,24 @@ typedef struct FormEntry
 #define SH_SCOPE static inline
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_USE_NONDEFAULT_ALLOCATOR
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
+
+/* Zeroed room for a table (big tables on huge pages) */
+static inline void *
+vform_allocate(vform_hash *tb, Size size)
+{
+	return BigAlloc(tb->ctx, size, true);
+}
+
+/* Free a table's room */
+static inline void
+vform_free(vform_hash *tb, void *p)
+{
+	BigFree(p);
+}
 
 /* Bytes copied into blocks of a memory context */
 typedef struct Arena
@@ -180,7 +216,7 @@ ArenaCopy(Arena *a, const char *str, int len)
 	{
 		Size		size = Max(a->block, (Size) len);
 
-		a->next = MemoryContextAlloc(a->cxt, size);
+		a->next = BigAlloc(a->cxt, size, false);
 		a->free = size;
 		a->block = Min(a->block * 2, ARENA_BLOCK);
 	}
@@ -266,7 +302,7 @@ FormsIndex(VocabForms *f, int64 extra)
 			CHECK_FOR_INTERRUPTS();
 	}
 	if (f->pending)
-		pfree(f->pending);
+		BigFree(f->pending);
 	f->pending = NULL;
 	f->npending = 0;
 }
@@ -389,10 +425,10 @@ VocabFormsSerialize(StringInfo buf, const VocabForms *f)
 	FormsStart(f, &it);
 	while ((e = FormsNext(&it)) != NULL)
 	{
-		pq_sendint32(buf, e->key.term);
-		pq_sendint32(buf, e->key.len);
+		SendVarint(buf, (uint64) e->key.term);
+		SendVarint(buf, (uint64) e->key.len);
 		pq_sendbytes(buf, e->key.str, e->key.len);
-		pq_sendint64(buf, e->count);
+		SendVarint(buf, (uint64) e->count);
 	}
 }
 
@@ -403,27 +439,28 @@ VocabFormsDeserialize(StringInfo buf, MemoryContext cxt, int32 nterms)
 	int32		n = (int32) pq_getmsgint(buf, 4);
 	VocabForms *f;
 
-	if (n < 0 || n > (buf->len - buf->cursor) / 17)
+	/* each form takes at least 4 bytes: check before allocating */
+	if (n < 0 || n > (buf->len - buf->cursor) / 4)
 		StateCorrupt("The number of surface forms is out of range.");
 	f = MemoryContextAllocZero(cxt, sizeof(VocabForms));
 	f->cxt = cxt;
 	ArenaInit(&f->arena, cxt);
-	f->pending = MemoryContextAllocHuge(cxt, sizeof(FormEntry) * Max(n, 1));
+	f->pending = BigAlloc(cxt, sizeof(FormEntry) * Max(n, 1), false);
 	for (int32 i = 0; i < n; i++)
 	{
-		int32		term = (int32) pq_getmsgint(buf, 4);
-		int32		len = (int32) pq_getmsgint(buf, 4);
+		uint64		term,
+					len,
+					count;
 		const char *form;
-		int64		count;
 		FormEntry  *e = &f->pending[i];
 
-		if (term < 0 || term >= nterms || len < 1 || len > FORM_MAX_BYTES - 1 ||
-			len > buf->len - buf->cursor - 8)
+		if (!GetVarint(buf, (uint64) Max(nterms - 1, 0), &term) || term >= (uint64) nterms ||
+			!GetVarint(buf, FORM_MAX_BYTES - 1, &len) || len < 1 ||
+			(int64) len > (int64) (buf->len - buf->cursor) - 1)
 			StateCorrupt("A surface form is out of range.");
-		form = pq_getmsgbytes(buf, len);
-		pg_verifymbstr(form, len, false);
-		count = pq_getmsgint64(buf);
-		if (count < 1)
+		form = pq_getmsgbytes(buf, (int) len);
+		pg_verifymbstr(form, (int) len, false);
+		if (!GetVarint(buf, PG_INT64_MAX, &count) || count < 1)
 			StateCorrupt("A surface form count is out of range.");
 		e->key.str = ArenaCopy(&f->arena, form, len);
 		e->key.len = len;
@@ -538,7 +575,7 @@ VocabBuilderCreate(MemoryContext cxt, const VocabBuildParams *params, int nterms
 	b->params = *params;
 	b->hash = vbuild_create(cxt, Max(nterms_hint, 16), NULL);
 	b->cap = Max(nterms_hint, 16);
-	b->terms = MemoryContextAllocHuge(cxt, sizeof(BuildTerm) * b->cap);
+	b->terms = BigAlloc(cxt, sizeof(BuildTerm) * b->cap, false);
 	ArenaInit(&b->arena, cxt);
 	return b;
 }
@@ -591,7 +628,7 @@ BuilderReserve(VocabBuilder *b, int64 extra)
 	if (want > b->cap && want <= VOCAB_MAX_TERMS * 10)
 	{
 		b->cap = (int32) want;
-		b->terms = repalloc_huge(b->terms, sizeof(BuildTerm) * b->cap);
+		b->terms = BigRealloc(b->cxt, b->terms, sizeof(BuildTerm) * b->nterms, sizeof(BuildTerm) * b->cap);
 	}
 }
 
@@ -619,7 +656,7 @@ BuilderTerm(VocabBuilder *b, const char *str, int len, bool *isnew)
 	if (b->nterms == b->cap)
 	{
 		b->cap *= 2;
-		b->terms = repalloc_huge(b->terms, sizeof(BuildTerm) * b->cap);
+		b->terms = BigRealloc(b->cxt, b->terms, sizeof(BuildTerm) * b->nterms, sizeof(BuildTerm) * b->cap);
 	}
 	t = &b->terms[b->nterms];
 	t->str = ArenaCopy(&b->arena, str, len);
@@ -741,10 +778,24 @@ Float8Bits(double d)
 Size
 VocabBuilderSerializedSize(const VocabBuilder *b)
 {
-	Size		size = 40 + (Size) b->nterms * 20 + b->arena.used + 4;
+	Size		size = 40 + b->arena.used + 4;
 
+	for (int32 i = 0; i < b->nterms; i++)
+	{
+		const BuildTerm *t = &b->terms[i];
+
+		size += VarintSize(t->len) + VarintSize(t->df) + VarintSize(t->count - t->df);
+	}
 	if (b->forms)
-		size += (Size) FormsCount(b->forms) * 16 + b->forms->arena.used;
+	{
+		FormsIter	it;
+		const FormEntry *e;
+
+		FormsStart(b->forms, &it);
+		while ((e = FormsNext(&it)) != NULL)
+			size += VarintSize(e->key.term) + VarintSize(e->key.len) + VarintSize(e->count);
+		size += b->forms->arena.used;
+	}
 	return size;
 }
 
@@ -762,10 +813,10 @@ VocabBuilderSerialize(StringInfo buf, const VocabBuilder *b)
 	{
 		const BuildTerm *t = &b->terms[i];
 
-		pq_sendint32(buf, t->len);
+		SendVarint(buf, (uint64) t->len);
 		pq_sendbytes(buf, t->str, t->len);
-		pq_sendint64(buf, t->df);
-		pq_sendint64(buf, t->count);
+		SendVarint(buf, (uint64) t->df);
+		SendVarint(buf, (uint64) (t->count - t->df));
 	}
 	if (b->forms)
 		VocabFormsSerialize(buf, b->forms);
@@ -790,35 +841,38 @@ VocabBuilderDeserialize(StringInfo buf, MemoryContext cxt)
 	CheckVocabBuildParams(&params);
 	ndocs = pq_getmsgint64(buf);
 	n = (int32) pq_getmsgint(buf, 4);
-	/* each term takes at least 20 bytes: check before allocating */
-	if (ndocs < 0 || n < 0 || n > (buf->len - buf->cursor) / 20 || n > VOCAB_MAX_TERMS * 10)
+	/* each term takes at least 3 bytes: check before allocating */
+	if (ndocs < 0 || n < 0 || n > (buf->len - buf->cursor) / 3 || n > VOCAB_MAX_TERMS * 10)
 		StateCorrupt("The document or term count is out of range.");
 	b = MemoryContextAllocZero(cxt, sizeof(VocabBuilder));
 	b->cxt = cxt;
 	b->params = params;
 	b->cap = Max(n, 16);
-	b->terms = MemoryContextAllocHuge(cxt, sizeof(BuildTerm) * b->cap);
+	b->terms = BigAlloc(cxt, sizeof(BuildTerm) * b->cap, false);
 	ArenaInit(&b->arena, cxt);
 	b->ndocs = ndocs;
 	/* no hash table yet: duplicates are found when it is built or merged (see VocabBuilder) */
 	for (int32 i = 0; i < n; i++)
 	{
-		int32		len = (int32) pq_getmsgint(buf, 4);
+		uint64		len,
+					df,
+					extra;
 		const char *str;
 		BuildTerm  *t;
 
-		if (len < 0 || len > buf->len - buf->cursor - 16)
+		if (!GetVarint(buf, PG_INT32_MAX, &len) || (int64) len > (int64) (buf->len - buf->cursor) - 2)
 			StateCorrupt("A term length exceeds the data.");
-		str = pq_getmsgbytes(buf, len);
-		pg_verifymbstr(str, len, false);
-		t = &b->terms[b->nterms++];
-		t->str = ArenaCopy(&b->arena, str, len);
-		t->len = len;
-		t->lastdoc = -1;
-		t->df = pq_getmsgint64(buf);
-		t->count = pq_getmsgint64(buf);
-		if (t->df < 1 || t->df > ndocs || t->count < t->df)
+		str = pq_getmsgbytes(buf, (int) len);
+		pg_verifymbstr(str, (int) len, false);
+		if (!GetVarint(buf, (uint64) ndocs, &df) || df < 1 ||
+			!GetVarint(buf, (uint64) (PG_INT64_MAX - (int64) df), &extra))
 			StateCorrupt("A term count is out of range.");
+		t = &b->terms[b->nterms++];
+		t->str = ArenaCopy(&b->arena, str, (int) len);
+		t->len = (int32) len;
+		t->lastdoc = -1;
+		t->df = (int64) df;
+		t->count = (int64) (df + extra);
 	}
 	b->forms = VocabFormsDeserialize(buf, cxt, n);
 	return b;
