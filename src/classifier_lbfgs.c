@@ -58,6 +58,7 @@ typedef struct Problem
 	int			cols;			/* columns optimized: K, or 1 for two classes */
 	double		dotw;			/* dot products of the full space: 1, or 2 for two classes */
 	double		gmax;			/* max |gradient| of the last evaluation */
+	const double *sc;			/* P: the diagonal preconditioner, theta = sc u */
 } Problem;
 
 /* Class weights: 1, or balanced (n / (K n_c)) over the rows */
@@ -136,25 +137,30 @@ Softmax(double *z, const int K)
 
 /*
  * Add the penalty to f (fl2 theta^2 a parameter but the bias) and to g, divide
- * both by W; pb->gmax = max |g|.  One pass, the same operations as a pass for
- * each.
+ * both by W; pb->gmax = max |g| (the gradient of f in theta); then g becomes
+ * the gradient in the scaled variables u (g sc).  One pass, the same operations
+ * as a pass for each.
  */
 static double
 Penalize(Problem *pb, const double *theta, double *g, double f, double fl2)
 {
 	Size		nreg = pb->P - pb->cols;
 	double		gmax = 0;
+	const double *sc = pb->sc;
 
 	for (Size p = 0; p < pb->P; p++)
 	{
+		double		gp;
+
 		if (p < nreg)
 		{
 			f += fl2 * theta[p] * theta[p];
-			g[p] = (g[p] + pb->l2 * theta[p]) / pb->W;
+			gp = (g[p] + pb->l2 * theta[p]) / pb->W;
 		}
 		else
-			g[p] /= pb->W;
-		gmax = Max(gmax, fabs(g[p]));
+			gp = g[p] / pb->W;
+		gmax = Max(gmax, fabs(gp));
+		g[p] = gp * sc[p];
 	}
 	pb->gmax = gmax;
 	return f / pb->W;
@@ -449,12 +455,58 @@ ClfAllocLarge(Size bytes)
 	return raw;
 }
 
+/*
+ * The diagonal preconditioner: sc_p = 1 / sqrt(h_p), h_p the diagonal of the
+ * Hessian of f at theta = 0, where every class has the probability 1/K:
+ * h_p = (sum_i cw_i x_ip^2 (1/K)(1 - 1/K) + l2) / W (without l2 for the bias).
+ * L-BFGS runs in u = theta / sc, where that diagonal is 1: features of very
+ * different scales (the dense signals against the sparse ones) then need far
+ * fewer iterations; the objective and its optimum are the same.
+ */
+static const double *
+Preconditioner(Problem *pb)
+{
+	const ClfData *d = pb->data;
+	int			cols = pb->cols,
+				K = d->K;
+	Size		nreg = (Size) (d->nf + d->nd);
+	double		pq = (1.0 / K) * (1.0 - 1.0 / K);
+	double	   *h = palloc0(sizeof(double) * (nreg + 1));
+	double	   *sc = Vec(pb->P);
+
+	for (int64 r = 0; r < pb->nrows; r++)
+	{
+		int64		i = pb->rows[r];
+		double		w = pb->cw[d->y[i]],
+					wx = w * (double) d->xval[i] * d->xval[i];
+		const float *dense = d->dense + i * d->nd;
+
+		for (int64 j = d->start[i]; j < d->start[i + 1]; j++)
+			h[d->fid[j]] += wx;
+		for (int k = 0; k < d->nd; k++)
+			h[d->nf + k] += w * (double) dense[k] * dense[k];
+		h[nreg] += w;
+	}
+	for (Size q = 0; q <= nreg; q++)
+	{
+		double		hq = (h[q] * pq + (q < nreg ? pb->l2 : 0)) / pb->W;
+		double		s = hq > 0 ? 1.0 / sqrt(hq) : 1.0;
+
+		for (int c = 0; c < cols; c++)
+			sc[q * cols + c] = s;
+	}
+	pfree(h);
+	pb->sc = sc;
+	return sc;
+}
+
 /* Minimize f from theta = 0; returns the iterations run, the final f in *fout */
 static int
 Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 {
 	Size		P = pb->P;
 	double	   *arena = ClfAllocLarge(sizeof(double) * P * (4 + 2 * LBFGS_M));
+	const double *sc = Preconditioner(pb);
 	double	   *x = theta,
 			   *g = arena,
 			   *gnew = arena + P,
@@ -496,7 +548,7 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 		for (ls = 0; ls < LS_MAX_STEPS; ls++)
 		{
 			for (Size p = 0; p < P; p++)
-				xnew[p] = x[p] + step * dir[p];
+				xnew[p] = x[p] + step * (sc[p] * dir[p]);
 			fnew = Evaluate(pb, xnew, gnew);
 			gnew_norm = pb->gmax;
 			if (fnew <= f + ARMIJO_C1 * step * slope)
@@ -519,7 +571,7 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 
 			for (Size p = 0; p < P; p++)
 			{
-				ss[p] = xnew[p] - x[p];
+				ss[p] = step * dir[p];
 				yy[p] = gnew[p] - g[p];
 				sy += ss[p] * yy[p];
 			}
