@@ -24,8 +24,11 @@
  * and stores w0 = -u, w1 = u.
  *
  * L-BFGS (Nocedal & Wright, algorithm 7.4) with 10 correction pairs and a
- * backtracking Armijo line search; it stops when max |gradient| <= tolerance,
- * when the objective no longer decreases, or after max_iter iterations.  Every
+ * backtracking Armijo line search, in the variables u = theta / sc scaled by a
+ * diagonal preconditioner (Preconditioner()); it stops when max |gradient|
+ * (of f in theta) <= tolerance and the last iteration lowered f by at most
+ * tolerance / 10 (relative to max(f, 1)), when the objective no longer
+ * decreases, or after max_iter iterations.  Every
  * step is a fixed sequence of floating-point operations over the rows in the
  * given order, so the same rows give the same model bit for bit.
  */
@@ -42,6 +45,7 @@
 #define LBFGS_M			10
 #define LS_MAX_STEPS	40
 #define ARMIJO_C1		1e-4
+#define FDROP_SHARE	0.1		/* of tolerance: see Lbfgs() */
 #define HUGE_PAGE_BYTES	((Size) 2 * 1024 * 1024)
 
 /* The objective's inputs */
@@ -500,7 +504,14 @@ Preconditioner(Problem *pb)
 	return sc;
 }
 
-/* Minimize f from theta = 0; returns the iterations run, the final f in *fout */
+/*
+ * Minimize f from theta = 0; returns the iterations run, the final f in *fout.
+ * g, the pairs and dir live in the scaled variables u (x stays in theta).  The
+ * gradient alone is a loose stopping rule where some features occur in a single
+ * row (their gradient is at most 1/W), and the preconditioned steps reach such
+ * points early; so the loop also goes on while an iteration still lowers f by
+ * more than FDROP_SHARE * tolerance (relative to max(f, 1)).
+ */
 static int
 Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 {
@@ -520,14 +531,15 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 				newest = -1,
 				it;
 	double		f,
-				gnorm;
+				gnorm,
+				fdrop = HUGE_VAL;
 
 	for (int k = 0; k < LBFGS_M; k++)
 		s[k] = y[k] = NULL;
 	memset(theta, 0, sizeof(double) * P);
 	f = Evaluate(pb, theta, g);
 	gnorm = pb->gmax;
-	for (it = 0; it < max_iter && gnorm > tol; it++)
+	for (it = 0; it < max_iter && (gnorm > tol || fdrop > FDROP_SHARE * tol * Max(f, 1.0)); it++)
 	{
 		double		step = 1.0,
 					slope,
@@ -590,6 +602,7 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 			g = gnew;
 			gnew = t;
 		}
+		fdrop = f - fnew;
 		f = fnew;
 		gnorm = gnew_norm;
 	}
