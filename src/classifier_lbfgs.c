@@ -432,31 +432,46 @@ Vec(Size P)
 }
 
 /*
- * bytes of memory (huge allowed, not zeroed) that training fills once.  When it
- * spans huge pages they are asked for (madvise): the first touch of fresh
- * memory costs a page fault per 4 kB page otherwise, a noticeable share of
- * training where faults are slow (virtual machines); contents never depend on it.
- * The result may point inside its chunk: never pfree or repalloc it (it goes
- * with the memory context).
+ * bytes of memory (huge allowed, not zeroed) that training fills once, its
+ * chunk (to pfree) in *chunk.  From a quarter of a huge page on, the room is
+ * rounded up to whole huge pages, aligned, and they are asked for (madvise):
+ * the first touch of fresh memory costs a page fault per 4 kB page otherwise, a
+ * noticeable share of training where faults are slow (virtual machines); a
+ * tail on small pages would keep most of them.  Contents never depend on it.
  */
 void *
-ClfAllocLarge(Size bytes)
+ClfAllocLargeChunk(Size bytes, void **chunk)
 {
 	char	   *raw;
 
 #ifdef MADV_HUGEPAGE
-	if (bytes >= HUGE_PAGE_BYTES)
+	if (bytes >= HUGE_PAGE_BYTES / 4)
 	{
+		Size		room = TYPEALIGN(HUGE_PAGE_BYTES, bytes);
 		char	   *aligned;
 
-		raw = MemoryContextAllocHuge(CurrentMemoryContext, bytes + HUGE_PAGE_BYTES);
+		raw = MemoryContextAllocHuge(CurrentMemoryContext, room + HUGE_PAGE_BYTES);
 		aligned = (char *) TYPEALIGN(HUGE_PAGE_BYTES, raw);
-		(void) madvise(aligned, TYPEALIGN_DOWN(HUGE_PAGE_BYTES, bytes), MADV_HUGEPAGE);
+		(void) madvise(aligned, room, MADV_HUGEPAGE);
+		*chunk = raw;
 		return aligned;
 	}
 #endif
 	raw = MemoryContextAllocHuge(CurrentMemoryContext, Max(bytes, 1));
+	*chunk = raw;
 	return raw;
+}
+
+/*
+ * ClfAllocLarge without the chunk: the result may point inside its chunk, so
+ * never pfree or repalloc it (it goes with the memory context)
+ */
+void *
+ClfAllocLarge(Size bytes)
+{
+	void	   *chunk;
+
+	return ClfAllocLargeChunk(bytes, &chunk);
 }
 
 /*
@@ -475,9 +490,10 @@ Preconditioner(Problem *pb)
 				K = d->K;
 	Size		nreg = (Size) (d->nf + d->nd);
 	double		pq = (1.0 / K) * (1.0 - 1.0 / K);
-	double	   *h = palloc0(sizeof(double) * (nreg + 1));
-	double	   *sc = Vec(pb->P);
+	double	   *sc = ClfAllocLarge(sizeof(double) * (pb->P + nreg + 1));
+	double	   *h = sc + pb->P;
 
+	memset(h, 0, sizeof(double) * (nreg + 1));
 	for (int64 r = 0; r < pb->nrows; r++)
 	{
 		int64		i = pb->rows[r];
@@ -499,7 +515,6 @@ Preconditioner(Problem *pb)
 		for (int c = 0; c < cols; c++)
 			sc[q * cols + c] = s;
 	}
-	pfree(h);
 	pb->sc = sc;
 	return sc;
 }

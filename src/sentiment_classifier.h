@@ -227,6 +227,7 @@ extern ClfWeights *ClfFit(const ClfData *data, const int64 *rows, int64 nrows,
 						  const ClfParams *params);
 extern int	ClfPredictRow(const ClfData *data, const ClfWeights *w, int64 i, double *p);
 extern void *ClfAllocLarge(Size bytes);
+extern void *ClfAllocLargeChunk(Size bytes, void **chunk);
 
 /* sentiment_classifier.c */
 extern ClfModel *ClfModelBuild(const ClfParams *params, const ClfTrainingInfo *info,
