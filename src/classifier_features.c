@@ -284,14 +284,32 @@ CompareNamed(const void *a, const void *b)
 	return r != 0 ? r : strcmp(x->name, y->name);
 }
 
-/* Sort ids ascending: insertion sort for a tweet's few dozen features, qsort beyond */
+/*
+ * Sort ids (below 2^bits) ascending: for a tweet's few dozen features, spread
+ * them over 32 ranges by their top bits first (hashes fill the ranges evenly),
+ * so that the insertion sort only moves ids within a range; qsort beyond 64.
+ */
 static void
-SortIds(uint32 *ids, int n)
+SortIds(uint32 *ids, int n, int bits)
 {
 	if (n > 64)
 	{
 		qsort(ids, n, sizeof(uint32), CompareIds);
 		return;
+	}
+	if (n >= 16)
+	{
+		uint32		tmp[64];
+		int			at[33] = {0};
+		int			shift = bits - 5;
+
+		for (int i = 0; i < n; i++)
+			at[(ids[i] >> shift) + 1]++;
+		for (int b = 1; b <= 32; b++)
+			at[b] += at[b - 1];
+		for (int i = 0; i < n; i++)
+			tmp[at[ids[i] >> shift]++] = ids[i];
+		memcpy(ids, tmp, sizeof(uint32) * n);
 	}
 	for (int i = 1; i < n; i++)
 	{
@@ -306,7 +324,7 @@ SortIds(uint32 *ids, int n)
 
 /* Sort the features and keep each bucket once */
 static void
-Dedupe(ClfDoc *doc, NamedId *named)
+Dedupe(ClfDoc *doc, NamedId *named, int bits)
 {
 	int			n = 0;
 
@@ -323,7 +341,7 @@ Dedupe(ClfDoc *doc, NamedId *named)
 	}
 	else
 	{
-		SortIds(doc->ids, doc->n);
+		SortIds(doc->ids, doc->n, bits);
 		for (int i = 0; i < doc->n; i++)
 			if (n == 0 || doc->ids[i] != doc->ids[n - 1])
 				doc->ids[n++] = doc->ids[i];
@@ -414,7 +432,7 @@ ClfExtract(ClfFeaturizer *fz, const char *text, int len, ClfDoc *doc, bool names
 		named = palloc(sizeof(NamedId) * doc->cap);
 	TokenizeText(fz->tok, text, len, CollectToken, fz);
 	SparseFeatures(fz, doc, names ? &named : NULL);
-	Dedupe(doc, named);
+	Dedupe(doc, named, fz->opt.hash_bits);
 	if (fz->opt.social)
 		SocialSignals(text, len, doc->dense);
 	else
