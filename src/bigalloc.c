@@ -54,7 +54,14 @@ BigAlloc(MemoryContext cxt, Size bytes, bool zero)
 void
 BigFree(void *p)
 {
-	pfree(((void **) p)[-1]);
+	pfree(BigChunk(p));
+}
+
+/* The chunk behind memory from BigAlloc (what pfree takes) */
+void *
+BigChunk(void *p)
+{
+	return ((void **) p)[-1];
 }
 
 /* Move the first used bytes of p (from BigAlloc, or NULL) to new room of bytes in cxt */

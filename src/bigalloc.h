@@ -8,6 +8,7 @@
 
 extern void *BigAlloc(MemoryContext cxt, Size bytes, bool zero);
 extern void BigFree(void *p);
+extern void *BigChunk(void *p);
 extern void BigAdvise(void *p, Size bytes);
 extern void *BigRealloc(MemoryContext cxt, void *p, Size used, Size bytes);
 

@@ -122,6 +122,24 @@ HashBytes(uint64 h, const char *p, int len)
 	return h;
 }
 
+/* FNV-1a, 64 bits, of the same bytes from two seeds (the two chains overlap) */
+static inline void
+HashBytes2(uint64 *h1, uint64 *h2, const char *p, int len)
+{
+	uint64		a = *h1,
+				b = *h2;
+
+	for (int i = 0; i < len; i++)
+	{
+		a ^= (unsigned char) p[i];
+		b ^= (unsigned char) p[i];
+		a *= UINT64CONST(0x100000001b3);
+		b *= UINT64CONST(0x100000001b3);
+	}
+	*h1 = a;
+	*h2 = b;
+}
+
 /* murmur3's 64-bit finalizer: spreads the FNV state over all bits */
 static inline uint32
 Bucket(const ClfFeaturizer *fz, uint64 h)
@@ -215,22 +233,26 @@ static void
 SparseFeatures(ClfFeaturizer *fz, ClfDoc *doc, NamedId **named)
 {
 	int64		next_check = TEXT_INTERRUPT_INTERVAL;
+	uint64		left = 0;		/* the previous token hashed as a bigram's first word */
 
 	for (int i = 0; i < fz->ntok; i++)
 	{
 		const char *t = fz->buf.data + fz->off[i];
 		int			tl = fz->len[i];
+		uint64		uni = SEED_UNIGRAM,
+					next = SEED_BIGRAM;
 
 		TextCheckInterrupts(i, &next_check);
-		if (!AddFeature(doc, Bucket(fz, HashBytes(SEED_UNIGRAM, t, tl)), named, 'u', t, tl))
+		HashBytes2(&uni, &next, t, tl);
+		if (!AddFeature(doc, Bucket(fz, uni), named, 'u', t, tl))
 			return;
 		if (fz->opt.bigrams && i > 0)
 		{
 			const char *p = fz->buf.data + fz->off[i - 1];
-			uint64		h = HashBytes(SEED_BIGRAM, p, fz->len[i - 1]);
+			uint64		h;
 			char	   *name = NULL;
 
-			h = HashBytes(h ^ 0x20, t, tl);
+			h = HashBytes(left ^ 0x20, t, tl);
 			if (named)
 				name = psprintf("%.*s %.*s", fz->len[i - 1], p, tl, t);
 			if (!AddFeature(doc, Bucket(fz, h), named, 'b', name ? name : "", name ? strlen(name) : 0))
@@ -238,6 +260,7 @@ SparseFeatures(ClfFeaturizer *fz, ClfDoc *doc, NamedId **named)
 		}
 		if (fz->opt.char_min > 0)
 			CharNgrams(fz, t, tl, doc, named);
+		left = next;
 	}
 }
 
@@ -261,14 +284,32 @@ CompareNamed(const void *a, const void *b)
 	return r != 0 ? r : strcmp(x->name, y->name);
 }
 
-/* Sort ids ascending: insertion sort for a tweet's few dozen features, qsort beyond */
+/*
+ * Sort ids (below 2^bits) ascending: for a tweet's few dozen features, spread
+ * them over 32 ranges by their top bits first (hashes fill the ranges evenly),
+ * so that the insertion sort only moves ids within a range; qsort beyond 64.
+ */
 static void
-SortIds(uint32 *ids, int n)
+SortIds(uint32 *ids, int n, int bits)
 {
 	if (n > 64)
 	{
 		qsort(ids, n, sizeof(uint32), CompareIds);
 		return;
+	}
+	if (n >= 16)
+	{
+		uint32		tmp[64];
+		int			at[33] = {0};
+		int			shift = bits - 5;
+
+		for (int i = 0; i < n; i++)
+			at[(ids[i] >> shift) + 1]++;
+		for (int b = 1; b <= 32; b++)
+			at[b] += at[b - 1];
+		for (int i = 0; i < n; i++)
+			tmp[at[ids[i] >> shift]++] = ids[i];
+		memcpy(ids, tmp, sizeof(uint32) * n);
 	}
 	for (int i = 1; i < n; i++)
 	{
@@ -283,7 +324,7 @@ SortIds(uint32 *ids, int n)
 
 /* Sort the features and keep each bucket once */
 static void
-Dedupe(ClfDoc *doc, NamedId *named)
+Dedupe(ClfDoc *doc, NamedId *named, int bits)
 {
 	int			n = 0;
 
@@ -300,7 +341,7 @@ Dedupe(ClfDoc *doc, NamedId *named)
 	}
 	else
 	{
-		SortIds(doc->ids, doc->n);
+		SortIds(doc->ids, doc->n, bits);
 		for (int i = 0; i < doc->n; i++)
 			if (n == 0 || doc->ids[i] != doc->ids[n - 1])
 				doc->ids[n++] = doc->ids[i];
@@ -391,7 +432,7 @@ ClfExtract(ClfFeaturizer *fz, const char *text, int len, ClfDoc *doc, bool names
 		named = palloc(sizeof(NamedId) * doc->cap);
 	TokenizeText(fz->tok, text, len, CollectToken, fz);
 	SparseFeatures(fz, doc, names ? &named : NULL);
-	Dedupe(doc, named);
+	Dedupe(doc, named, fz->opt.hash_bits);
 	if (fz->opt.social)
 		SocialSignals(text, len, doc->dense);
 	else

@@ -40,6 +40,7 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "sentiment_classifier.h"
@@ -96,6 +97,8 @@ ClfModelFingerprint(ClfModel *m)
 	m->info.seconds = 0;
 	m->info.trained_at = 0;
 	initStringInfo(&buf);
+	/* the encoding is about as long as the model: no repalloc on the way */
+	enlargeStringInfo(&buf, (int) Min((Size) VARSIZE(m) + 1024, MaxAllocSize - 1));
 	ClfModelSendTo(&buf, m);
 	m->fingerprint = saved;
 	m->info.seconds = seconds;
