@@ -191,4 +191,57 @@ FROM two_class t, pg_temp.two_class_fit(t.l2, '{}') f
 ORDER BY t.l2 DESC;
 DELETE FROM tweetlda.sentiment_models WHERE name = 'airline2';
 
-DROP TABLE airline, airline_shuffled, m, fp, two_class;
+-- batches and threads: texts of up to 4096 bytes are featurized in batches of 1024 (the social
+-- signals in a helper thread while the backend tokenizes), longer texts one at a time, and a
+-- two-class fit of 4096 rows or more evaluates in two threads.  None of it changes the model:
+-- padding every text (or every other one) with white space past 4096 bytes, which changes no
+-- feature, gives the same model, and so do other row orders and a parallel plan.
+CREATE TABLE airline_big AS
+SELECT a.doc || ' x' || g AS doc, a.label, g FROM airline a, generate_series(1, 25) g
+WHERE a.label <> 'neutral';
+SELECT count(*) AS rows, count(DISTINCT doc) AS texts FROM airline_big;
+CREATE TABLE fp_big AS
+SELECT 'batched' AS how, tweetlda.sentiment_model_fingerprint(
+    tweetlda.sentiment_classifier(doc, label, '{"holdout": 0}')) AS f FROM airline_big;
+INSERT INTO fp_big SELECT 'one at a time', tweetlda.sentiment_model_fingerprint(
+    tweetlda.sentiment_classifier(doc || repeat(' ', 4100), label, '{"holdout": 0}')) FROM airline_big;
+INSERT INTO fp_big SELECT 'every other one', tweetlda.sentiment_model_fingerprint(
+    tweetlda.sentiment_classifier(CASE WHEN g % 2 = 0 THEN doc || repeat(' ', 4100) ELSE doc END,
+                                  label, '{"holdout": 0}' ORDER BY md5(doc))) FROM airline_big;
+INSERT INTO fp_big SELECT 'reverse order', tweetlda.sentiment_model_fingerprint(
+    tweetlda.sentiment_classifier(doc, label, '{"holdout": 0}' ORDER BY doc DESC)) FROM airline_big;
+ALTER TABLE airline_big SET (parallel_workers = 2);
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+INSERT INTO fp_big SELECT 'parallel', tweetlda.sentiment_model_fingerprint(
+    tweetlda.sentiment_classifier(doc, label, '{"holdout": 0}')) FROM airline_big;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+SELECT count(*) AS runs, count(DISTINCT f) AS fingerprints FROM fp_big;
+-- at a tight tolerance, the two-thread fit of these rows reaches the optimum recorded from the
+-- one-thread fit (loss to 6 decimals)
+SELECT round((tweetlda.sentiment_model_info(tweetlda.sentiment_classifier(doc, label,
+           '{"holdout": 0, "tolerance": 1e-7, "max_iter": 1000}'))#>>'{training,loss}')::numeric, 6)
+       = 0.007846 AS optimum_loss
+FROM airline_big;
+-- without social signals (no helper thread for the features) the batches give the same model too
+SELECT tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc, label, '{"holdout": 0, "social": false}'))
+       = tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc || repeat(' ', 4100), label,
+                                                                            '{"holdout": 0, "social": false}'))
+       AS same_without_social
+FROM airline_big;
+-- statement_timeout stops a long training run, and the session goes on
+SET statement_timeout = '300ms';
+SELECT tweetlda.sentiment_classifier('tweet number ' || g || CASE WHEN g % 2 = 0 THEN ' so good :)' ELSE ' so bad :(' END,
+                                     CASE WHEN g % 2 = 0 THEN 'positive' ELSE 'negative' END) IS NOT NULL
+FROM generate_series(1, 5000000) g;
+RESET statement_timeout;
+SELECT (tweetlda.sentiment_model_info(tweetlda.sentiment_classifier(doc, label, '{"holdout": 0}'))#>>'{training,examples}')::int
+       AS examples_after_timeout
+FROM airline_big;
+
+DROP TABLE airline, airline_shuffled, m, fp, two_class, airline_big, fp_big;

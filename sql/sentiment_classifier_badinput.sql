@@ -134,6 +134,24 @@ SELECT * FROM mutate(600);
 SELECT tweetlda.sentiment_classifier(doc, label, jsonb_build_object('seed', id)) FROM airline;
 SELECT tweetlda.sentiment_classifier(doc, label, CASE WHEN id > 5 THEN '{}'::jsonb END) FROM airline;
 
+-- hostile texts of up to 4096 bytes (the longest that are featurized in batches, their social
+-- signals in fixed buffers of a helper thread) train as they do one at a time (padded past
+-- 4096 bytes with white space, which changes no feature): same model
+CREATE TABLE hostile AS
+SELECT t || ' ' || n AS doc, CASE WHEN n % 2 = 0 THEN 'positive' ELSE 'negative' END AS label
+FROM (VALUES (repeat(':)', 2047)), (repeat('!', 4090)), (repeat('#a', 2045)), (repeat('&amp;', 817)),
+             (repeat('😀', 1022)), (repeat('a ', 2045)), (repeat('NOT ', 1022)), (repeat('haha', 1022)),
+             (repeat('gooood ', 584)), (repeat('#NotGoodAtAll', 314)), (repeat(':-( ', 1022)),
+             (repeat('( ) ', 1022)), (repeat(E'\n', 4090)), (repeat('é', 2045)), (repeat('x', 4090)),
+             (repeat('but ', 1022)), (repeat('@u ', 1363)), (repeat('http://x.y/z ', 314))) AS s(t),
+     generate_series(1, 4) n;
+SELECT count(*) AS texts, max(octet_length(doc)) <= 4096 AS batched FROM hostile;
+SELECT tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc, label, '{"holdout": 0, "min_df": 1}'))
+       = tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc || repeat(' ', 4100), label,
+                                                                            '{"holdout": 0, "min_df": 1}'))
+       AS same_model
+FROM hostile;
+
 DELETE FROM tweetlda.sentiment_models;
-DROP TABLE airline;
+DROP TABLE airline, hostile;
 DROP FUNCTION mutate(int);

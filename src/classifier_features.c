@@ -34,7 +34,10 @@
 #include <math.h>
 
 #include "mb/pg_wchar.h"
+#include "port/atomics.h"
 #include "utils/memutils.h"
+
+#include "helper_thread.h"
 
 #include "sentiment_classifier.h"
 #include "social_doc.h"
@@ -55,6 +58,9 @@ struct ClfFeaturizer
 	int		   *len;
 	int			ntok;
 	int			tokcap;
+	/* ClfExtractBatch: a document and the social analyzer's buffers (backend, helper) */
+	ClfDoc		batchdoc;
+	SocialScratch *scratch[2];
 };
 
 /* A named feature while a text is being featurized (explain) */
@@ -356,11 +362,14 @@ Capped(int n, int cap)
 	return (float) Min(n, cap) / cap;
 }
 
-/* The dense signals of the social analyzer */
-static void
-SocialSignals(const char *text, int len, float *dense)
+/*
+ * The dense signals of an analyzed text; false when its sums are not finite.
+ * interruptible: check for interrupts (never in a helper thread).
+ */
+static bool
+SignalsOfDoc(const SocialDoc *sd, float *dense, bool interruptible)
 {
-	SocialDoc	sd;
+	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 	SentimentScore score;
 	double		pos = 0,
 				neg = 0;
@@ -370,19 +379,16 @@ SocialSignals(const char *text, int len, float *dense)
 				caps = 0,
 				contrast = 0,
 				elong = 0;
-	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
-	memset(dense, 0, sizeof(float) * CLF_NDENSE);
-	if (len <= 0)
-		return;
-	SocialAnalyzeDoc(&sd, text, len);
-	SocialSummarize(&sd, &score);
-	for (int i = 0; i < sd.ntoks; i++)
+	if (sd->overflow || !SocialSummarizeSums(sd, &score))
+		return false;
+	for (int i = 0; i < sd->ntoks; i++)
 	{
-		const SocialToken *t = &sd.toks[i];
+		const SocialToken *t = &sd->toks[i];
 		double		c = (double) t->valence * t->weight;
 
-		TextCheckInterrupts(i, &next_check);
+		if (interruptible)
+			TextCheckInterrupts(i, &next_check);
 		pos += Max(c, 0);
 		neg += Max(-c, 0);
 		negated += (t->rules & R_NEGATED) && c != 0;
@@ -401,20 +407,31 @@ SocialSignals(const char *text, int len, float *dense)
 	dense[6] = Capped(eneg, 3);
 	dense[7] = Capped(caps, 3);
 	dense[8] = contrast;
-	dense[9] = Capped(sd.nexcl, 4);
-	dense[10] = Capped(sd.nquest, 3);
-	dense[11] = sd.sarcasm;
+	dense[9] = Capped(sd->nexcl, 4);
+	dense[10] = Capped(sd->nquest, 3);
+	dense[11] = sd->sarcasm;
 	dense[12] = elong;
+	return true;
+}
+
+/* The dense signals of the social analyzer (any length: allocates, checks for interrupts) */
+static void
+SocialSignals(const char *text, int len, float *dense)
+{
+	SocialDoc	sd;
+
+	memset(dense, 0, sizeof(float) * CLF_NDENSE);
+	if (len <= 0)
+		return;
+	SocialAnalyzeDoc(&sd, text, len);
+	if (!SignalsOfDoc(&sd, dense, true))
+		elog(ERROR, "social analyzer produced a non-finite sum");
 	SocialFreeDoc(&sd);
 }
 
-/*
- * The features of a text into doc (doc->ids reused between calls); with names,
- * doc->names[i] is a feature of bucket doc->ids[i]: its kind ('u' unigram,
- * 'b' bigram, 'c' character n-gram) followed by its text.
- */
-void
-ClfExtract(ClfFeaturizer *fz, const char *text, int len, ClfDoc *doc, bool names)
+/* The sparse features of a text into doc (tokenizer, hashing, dedupe) */
+static void
+SparseOf(ClfFeaturizer *fz, const char *text, int len, ClfDoc *doc, bool names)
 {
 	NamedId    *named = NULL;
 
@@ -433,8 +450,144 @@ ClfExtract(ClfFeaturizer *fz, const char *text, int len, ClfDoc *doc, bool names
 	TokenizeText(fz->tok, text, len, CollectToken, fz);
 	SparseFeatures(fz, doc, names ? &named : NULL);
 	Dedupe(doc, named, fz->opt.hash_bits);
+}
+
+/*
+ * The features of a text into doc (doc->ids reused between calls); with names,
+ * doc->names[i] is a feature of bucket doc->ids[i]: its kind ('u' unigram,
+ * 'b' bigram, 'c' character n-gram) followed by its text.
+ */
+void
+ClfExtract(ClfFeaturizer *fz, const char *text, int len, ClfDoc *doc, bool names)
+{
+	SparseOf(fz, text, len, doc, names);
 	if (fz->opt.social)
 		SocialSignals(text, len, doc->dense);
 	else
 		memset(doc->dense, 0, sizeof(doc->dense));
+}
+
+/* ---- many texts at once: the social signals beside the tokenizer ---- */
+
+#define SIGNAL_CHUNK 16			/* texts claimed at a time */
+
+StaticAssertDecl(CLF_BATCH_TEXT_MAX == SOCIAL_SCRATCH_MAX,
+				 "a batch text must fit the social analyzer's scratch buffers");
+
+/* The social signals of a batch, shared by the backend and the helper thread */
+typedef struct SignalJobs
+{
+	const char *const *texts;
+	const int  *lens;
+	int			n;
+	float	   *dense;			/* n * CLF_NDENSE */
+	bool	   *failed;			/* n: left to the backend (can't happen: overflow, non-finite sums) */
+	pg_atomic_uint32 next;		/* the next text to claim */
+	SocialScratch *scratch[2];	/* the backend's, the helper's */
+} SignalJobs;
+
+/* Analyze texts of the batch, SIGNAL_CHUNK at a time, until none is left (thread-safe) */
+static void
+RunSignalJobs(SignalJobs *jobs, SocialScratch *scratch)
+{
+	for (;;)
+	{
+		uint32		from = pg_atomic_fetch_add_u32(&jobs->next, SIGNAL_CHUNK);
+
+		if (from >= (uint32) jobs->n)
+			return;
+		for (int i = from; i < Min((int) from + SIGNAL_CHUNK, jobs->n); i++)
+		{
+			SocialDoc	sd;
+			float	   *dense = jobs->dense + (Size) i * CLF_NDENSE;
+
+			memset(dense, 0, sizeof(float) * CLF_NDENSE);
+			if (jobs->lens[i] <= 0)
+				continue;
+			SocialAnalyzeScratch(&sd, scratch, jobs->texts[i], jobs->lens[i]);
+			jobs->failed[i] = !SignalsOfDoc(&sd, dense, false);
+		}
+	}
+}
+
+/* pthread entry point: the helper's share of the signals */
+static void *
+SignalThread(void *arg)
+{
+	SignalJobs *jobs = (SignalJobs *) arg;
+
+	RunSignalJobs(jobs, jobs->scratch[1]);
+	return NULL;
+}
+
+/*
+ * The features of n texts of at most CLF_BATCH_TEXT_MAX bytes each: sink(arg,
+ * i, doc) receives the sparse features of text i in order (doc->dense unset),
+ * and the social signals of text i go to dense[i * CLF_NDENSE] (without the
+ * social option, zeros).  The signals are computed by a helper thread while
+ * the backend tokenizes, then by both; every text gives exactly what
+ * ClfExtract() gives, whichever thread analyzed it.  The backend joins the
+ * helper before returning or raising an error (from the tokenizer or sink).
+ */
+void
+ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *lens,
+				float *dense, ClfBatchSink sink, void *arg)
+{
+	SignalJobs	jobs;
+	pthread_t	th;
+	bool		threaded = false;
+
+	if (!fz->opt.social)
+	{
+		memset(dense, 0, sizeof(float) * CLF_NDENSE * n);
+		for (int i = 0; i < n; i++)
+		{
+			SparseOf(fz, texts[i], lens[i], &fz->batchdoc, false);
+			sink(arg, i, &fz->batchdoc);
+		}
+		return;
+	}
+	SocialLexiconEnsureLoaded();
+	if (fz->scratch[0] == NULL)
+	{
+		MemoryContext cxt = GetMemoryChunkContext(fz);
+
+		fz->scratch[0] = MemoryContextAlloc(cxt, sizeof(SocialScratch));
+		fz->scratch[1] = MemoryContextAlloc(cxt, sizeof(SocialScratch));
+	}
+	jobs.texts = texts;
+	jobs.lens = lens;
+	jobs.n = n;
+	jobs.dense = dense;
+	jobs.failed = palloc0(sizeof(bool) * Max(n, 1));
+	pg_atomic_init_u32(&jobs.next, 0);
+	jobs.scratch[0] = fz->scratch[0];
+	jobs.scratch[1] = fz->scratch[1];
+	for (int i = 0; i < n; i++)
+		if (lens[i] > CLF_BATCH_TEXT_MAX)
+			elog(ERROR, "text of %d bytes in a feature batch", lens[i]);
+	PG_TRY();
+	{
+		threaded = HelperThreadStart(&th, SignalThread, &jobs);
+		for (int i = 0; i < n; i++)
+		{
+			SparseOf(fz, texts[i], lens[i], &fz->batchdoc, false);
+			sink(arg, i, &fz->batchdoc);
+		}
+		RunSignalJobs(&jobs, jobs.scratch[0]);
+	}
+	PG_FINALLY();
+	{
+		if (threaded)
+		{
+			/* on error, the helper stops after its current chunk */
+			pg_atomic_write_u32(&jobs.next, (uint32) n);
+			pthread_join(th, NULL);
+		}
+	}
+	PG_END_TRY();
+	for (int i = 0; i < n; i++)
+		if (jobs.failed[i])
+			SocialSignals(texts[i], lens[i], dense + (Size) i * CLF_NDENSE);
+	pfree(jobs.failed);
 }

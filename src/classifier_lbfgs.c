@@ -40,12 +40,15 @@
 #include "utils/memutils.h"
 
 #include "bigalloc.h"
+#include "helper_thread.h"
 #include "sentiment_classifier.h"
 
 #define LBFGS_M			10
 #define LS_MAX_STEPS	40
 #define ARMIJO_C1		1e-4
 #define FDROP_SHARE	0.1		/* of tolerance: see Lbfgs() */
+#define EVAL_BLOCK		(1 << 18)	/* rows between interrupt checks in an evaluation */
+#define EVAL_THREAD_MIN_ROWS 4096	/* fewer rows are evaluated without the helper thread */
 
 /* The objective's inputs */
 typedef struct Problem
@@ -62,6 +65,8 @@ typedef struct Problem
 	double		dotw;			/* dot products of the full space: 1, or 2 for two classes */
 	double		gmax;			/* max |gradient| of the last evaluation */
 	const double *sc;			/* P: the diagonal preconditioner, theta = sc u */
+	double	   *loss;			/* two classes: nrows, each row's loss and residual */
+	double	   *res;
 } Problem;
 
 /* Class weights: 1, or balanced (n / (K n_c)) over the rows */
@@ -168,41 +173,34 @@ Penalize(Problem *pb, const double *theta, double *g, double f, double fl2)
 	return f / pb->W;
 }
 
-/* Two classes: f(u) and its gradient with respect to w1 (= u) into g */
-static double
-EvaluateBinary(Problem *pb, const double *u, double *g)
+/*
+ * Two classes, rows [r0, r1) of the forward pass: each row's weighted loss
+ * into pb->loss[r] and its residual (dloss / dz1) into pb->res[r].  Pure
+ * computation on the rows' own slots: runs in the helper thread too.
+ */
+static void
+BinaryForward(const Problem *pb, const double *u, int64 r0, int64 r1)
 {
 	const ClfData *d = pb->data;
-	Size		nreg = (Size) (d->nf + d->nd);
 	const double *du = u + d->nf;
-	double	   *gd = g + d->nf;
-	double		bias = u[nreg],
-				gb = 0,
-				f = 0;
+	double		bias = u[d->nf + d->nd];
 
-	CHECK_FOR_INTERRUPTS();
-	memset(g, 0, sizeof(double) * pb->P);
-	for (int64 r = 0; r < pb->nrows; r++)
+	for (int64 r = r0; r < r1; r++)
 	{
 		int64		i = pb->rows[r];
 		int			y = d->y[i];
 		double		w = pb->cw[y],
-					xv = d->xval[i],
 					t = 0,
 					dz,
 					e,
-					m,
-					res,
-					rx;
+					m;
 		const int32 *fid = d->fid + d->start[i];
 		int64		nfi = d->start[i + 1] - d->start[i];
 		const float *dense = d->dense + i * d->nd;
 
-		if ((r & 65535) == 65535)
-			CHECK_FOR_INTERRUPTS();
 		for (int64 j = 0; j < nfi; j++)
 			t += u[fid[j]];
-		t = bias + xv * t;
+		t = bias + d->xval[i] * t;
 		/*
 		 * zero signals are multiplied, not skipped: adding +-0 changes no value
 		 * (sums start at +0), and the branch was mispredicted half the time
@@ -213,16 +211,109 @@ EvaluateBinary(Problem *pb, const double *u, double *g)
 		dz = 2 * t;
 		e = exp(-fabs(dz));
 		m = y == 1 ? -dz : dz;
-		f += w * (Max(m, 0) + log1p(e));
-		res = w * ((dz >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - (y == 1 ? 1.0 : 0.0));
-		gb += res;
-		rx = res * xv;
+		pb->loss[r] = w * (Max(m, 0) + log1p(e));
+		pb->res[r] = w * ((dz >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - (y == 1 ? 1.0 : 0.0));
+	}
+}
+
+/* Two classes, rows [r0, r1) of the backward pass: the sparse part of the gradient (thread-safe) */
+static void
+BinarySparseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
+{
+	const ClfData *d = pb->data;
+
+	for (int64 r = r0; r < r1; r++)
+	{
+		int64		i = pb->rows[r];
+		double		rx = pb->res[r] * d->xval[i];
+		const int32 *fid = d->fid + d->start[i];
+		int64		nfi = d->start[i + 1] - d->start[i];
+
 		for (int64 j = 0; j < nfi; j++)
 			g[fid[j]] += rx;
+	}
+}
+
+/* Two classes, rows [r0, r1) of the backward pass: the dense signals' and the bias's gradient */
+static void
+BinaryDenseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
+{
+	const ClfData *d = pb->data;
+	double	   *gd = g + d->nf;
+	double	   *gb = g + d->nf + d->nd;
+
+	for (int64 r = r0; r < r1; r++)
+	{
+		const float *dense = d->dense + pb->rows[r] * d->nd;
+		double		res = pb->res[r];
+
+		*gb += res;
 		for (int k = 0; k < d->nd; k++)
 			gd[k] += dense[k] * res;
 	}
-	g[nreg] = gb;
+}
+
+/* Work of the helper thread in one block of an evaluation */
+typedef struct BinaryJob
+{
+	const Problem *pb;
+	const double *u;
+	double	   *g;
+	int64		r0;
+	int64		r1;
+	bool		forward;
+} BinaryJob;
+
+/* pthread entry point: the helper's share of a block */
+static void *
+BinaryJobRun(void *arg)
+{
+	BinaryJob  *job = (BinaryJob *) arg;
+
+	if (job->forward)
+		BinaryForward(job->pb, job->u, job->r0, job->r1);
+	else
+		BinaryDenseGradient(job->pb, job->g, job->r0, job->r1);
+	return NULL;
+}
+
+/*
+ * Two classes: f(u) and its gradient with respect to w1 (= u) into g.
+ *
+ * In blocks of EVAL_BLOCK rows (interrupts checked between them), the forward
+ * pass runs the second half of a block in a helper thread, and the backward
+ * pass the dense signals' part; every sum still adds the same terms in row
+ * order, so the result is bit for bit the same with or without the thread.
+ */
+static double
+EvaluateBinary(Problem *pb, const double *u, double *g)
+{
+	double		f = 0;
+	bool		threads = pb->nrows >= EVAL_THREAD_MIN_ROWS;
+
+	memset(g, 0, sizeof(double) * pb->P);
+	for (int pass = 0; pass < 2; pass++)
+		for (int64 b = 0; b < pb->nrows; b += EVAL_BLOCK)
+		{
+			int64		e = Min(b + EVAL_BLOCK, pb->nrows),
+						half = b + (e - b) / 2;
+			BinaryJob	job = {pb, u, g, pass == 0 ? half : b, e, pass == 0};
+			pthread_t	th;
+			bool		threaded;
+
+			CHECK_FOR_INTERRUPTS();
+			threaded = threads && HelperThreadStart(&th, BinaryJobRun, &job);
+			if (pass == 0)
+				BinaryForward(pb, u, b, half);
+			else
+				BinarySparseGradient(pb, g, b, e);
+			if (threaded)
+				pthread_join(th, NULL);
+			else
+				BinaryJobRun(&job);
+		}
+	for (int64 r = 0; r < pb->nrows; r++)
+		f += pb->loss[r];
 	return Penalize(pb, u, g, f, pb->l2);
 }
 
@@ -603,6 +694,12 @@ ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *par
 	pb.cols = K == 2 ? 1 : K;
 	pb.z = palloc(sizeof(double) * K);
 	pb.dotw = K == 2 ? 2.0 : 1.0;
+	pb.loss = pb.res = NULL;
+	if (K == 2)
+	{
+		pb.loss = BigAlloc(CurrentMemoryContext, sizeof(double) * Max(nrows, 1) * 2, false);
+		pb.res = pb.loss + Max(nrows, 1);
+	}
 	pb.P = (Size) (data->nf + data->nd + 1) * pb.cols;
 	theta = Vec(pb.P);
 	w->K = K;

@@ -72,7 +72,19 @@ typedef struct ClfState
 	int64		skipped;
 	/* the chunks behind texthash, label, start, feats, dense (GrowArray) */
 	void	   *chunk[5];
+	/* texts waiting for their features (at most CLF_BATCH_TEXT_MAX bytes each) */
+	int			nbatch;
+	StringInfoData batchbuf;	/* their bytes */
+	int		   *batchoff;		/* CLF_BATCH texts: offset in batchbuf, length, label, hash */
+	int		   *batchlen;
+	int32	   *batchlabel;
+	uint64	   *batchhash;
+	float	   *batchdense;		/* CLF_BATCH * CLF_NDENSE */
 } ClfState;
+
+/* Texts featurized together (ClfExtractBatch), and the bytes that flush a batch early */
+#define CLF_BATCH			1024
+#define CLF_BATCH_BYTES		(256 * 1024)
 
 /* Apply one parameter */
 static void
@@ -344,24 +356,96 @@ PrepareFeaturizer(ClfState *st)
 								 TextConfigDeserialize(st->textconf.data, st->textconf.len));
 }
 
-/* Add one labelled text */
+/* Append an example whose sparse features are doc's (its dense signals set by the caller) */
+static void
+AppendExample(ClfState *st, uint64 texthash, int label, const ClfDoc *d)
+{
+	Reserve(st, d->n);
+	st->texthash[st->nex] = texthash;
+	st->label[st->nex] = label;
+	memcpy(st->feats + st->start[st->nex], d->ids, sizeof(uint32) * d->n);
+	st->start[st->nex + 1] = st->start[st->nex] + d->n;
+	st->nex++;
+}
+
+/* Batch sink: text i of the batch becomes an example */
+static void
+BatchSink(void *arg, int i, const ClfDoc *doc)
+{
+	ClfState   *st = (ClfState *) arg;
+
+	AppendExample(st, st->batchhash[i], st->batchlabel[i], doc);
+}
+
+/* Featurize the texts of the batch into examples (in st's memory context) */
+static void
+FlushBatch(ClfState *st)
+{
+	const char *texts[CLF_BATCH];
+	int64		first = st->nex;
+	MemoryContext old;
+
+	if (st->nbatch == 0)
+		return;
+	old = MemoryContextSwitchTo(GetMemoryChunkContext(st));
+	for (int i = 0; i < st->nbatch; i++)
+		texts[i] = st->batchbuf.data + st->batchoff[i];
+	ClfExtractBatch(st->fz, st->nbatch, texts, st->batchlen, st->batchdense, BatchSink, st);
+	for (int i = 0; i < st->nbatch; i++)
+		memcpy(st->dense + (first + i) * st->nd, st->batchdense + (Size) i * CLF_NDENSE,
+			   sizeof(float) * st->nd);
+	st->nbatch = 0;
+	resetStringInfo(&st->batchbuf);
+	MemoryContextSwitchTo(old);
+}
+
+/* Queue a short text for the next batch */
+static void
+QueueText(ClfState *st, const char *text, int len, int label, uint64 hash)
+{
+	if (st->batchoff == NULL)
+	{
+		initStringInfo(&st->batchbuf);
+		st->batchoff = palloc(sizeof(int) * CLF_BATCH);
+		st->batchlen = palloc(sizeof(int) * CLF_BATCH);
+		st->batchlabel = palloc(sizeof(int32) * CLF_BATCH);
+		st->batchhash = palloc(sizeof(uint64) * CLF_BATCH);
+		st->batchdense = palloc(sizeof(float) * CLF_BATCH * CLF_NDENSE);
+	}
+	st->batchoff[st->nbatch] = st->batchbuf.len;
+	st->batchlen[st->nbatch] = len;
+	st->batchlabel[st->nbatch] = label;
+	st->batchhash[st->nbatch] = hash;
+	appendBinaryStringInfo(&st->batchbuf, text, len);
+	st->nbatch++;
+	if (st->nbatch == CLF_BATCH || st->batchbuf.len >= CLF_BATCH_BYTES)
+		FlushBatch(st);
+}
+
+/*
+ * Add one labelled text: texts of up to CLF_BATCH_TEXT_MAX bytes wait for a
+ * batch (featurized with the social signals in a helper thread), longer ones
+ * are featurized at once.  The examples' order in the state does not matter
+ * (the final function sorts them).
+ */
 static void
 AddExample(ClfState *st, text *doc, text *label)
 {
 	int			li = LabelIndex(st, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
+	const char *s = VARDATA_ANY(doc);
 	int			len = VARSIZE_ANY_EXHDR(doc);
-	ClfDoc	   *d = &st->doc;
+	uint64		hash = HashText(s, len);
 
 	if (st->fz == NULL)
 		PrepareFeaturizer(st);
-	ClfExtract(st->fz, VARDATA_ANY(doc), len, d, false);
-	Reserve(st, d->n);
-	st->texthash[st->nex] = HashText(VARDATA_ANY(doc), len);
-	st->label[st->nex] = li;
-	memcpy(st->feats + st->start[st->nex], d->ids, sizeof(uint32) * d->n);
-	memcpy(st->dense + st->nex * st->nd, d->dense, sizeof(float) * st->nd);
-	st->start[st->nex + 1] = st->start[st->nex] + d->n;
-	st->nex++;
+	if (len <= CLF_BATCH_TEXT_MAX)
+	{
+		QueueText(st, s, len, li, hash);
+		return;
+	}
+	ClfExtract(st->fz, s, len, &st->doc, false);
+	AppendExample(st, hash, li, &st->doc);
+	memcpy(st->dense + (st->nex - 1) * st->nd, st->doc.dense, sizeof(float) * st->nd);
 }
 
 /* Error unless params (NULL: defaults) are the parameters the state was made with */
@@ -442,6 +526,9 @@ sentiment_classifier_combinefn(PG_FUNCTION_ARGS)
 
 	if (b == NULL)
 		PG_RETURN_POINTER(a);
+	if (a != NULL)
+		FlushBatch(a);
+	FlushBatch(b);
 	old = MemoryContextSwitchTo(aggcxt);
 	if (a == NULL)
 		a = NewState(b->params_jb);
@@ -461,6 +548,7 @@ sentiment_classifier_serialfn(PG_FUNCTION_ARGS)
 	int			plen = st->params_jb ? VARSIZE(st->params_jb) : 0;
 
 	(void) AggregateContext(fcinfo, "sentiment_classifier_serialfn");
+	FlushBatch(st);
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, CLF_STATE_VERSION);
 	pq_sendint32(&buf, plen);
@@ -1035,8 +1123,8 @@ Train(const ClfState *st, TimestampTz t0)
 	info.trained_at = GetCurrentTimestamp();
 	TimestampDifference(t0, info.trained_at, &secs, &usecs);
 	info.seconds = secs + usecs / 1e6;
-	{ClfModel *m = ClfModelBuild(&st->params, &info, pp->labels, pp->K, trcount, conf, buckets, w,
-						 (StringInfo) &st->textconf); return m;}
+	return ClfModelBuild(&st->params, &info, pp->labels, pp->K, trcount, conf, buckets, w,
+						 (StringInfo) &st->textconf);
 }
 
 PG_FUNCTION_INFO_V1(sentiment_classifier_finalfn);
@@ -1048,6 +1136,8 @@ sentiment_classifier_finalfn(PG_FUNCTION_ARGS)
 	TimestampTz t0 = GetCurrentTimestamp();
 
 	(void) AggregateContext(fcinfo, "sentiment_classifier_finalfn");
+	if (st != NULL)
+		FlushBatch(st);
 	if (st == NULL || st->nex == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

@@ -26,13 +26,12 @@
 #include "postgres.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <signal.h>
 
 #include "miscadmin.h"
 #include "portability/instr_time.h"
 #include "utils/memutils.h"
 
+#include "helper_thread.h"
 #include "lda_infer.h"
 #include "lda_model.h"
 
@@ -351,26 +350,11 @@ LaneThread(void *arg)
 	return NULL;
 }
 
-/* Run fn(arg) in a helper thread (signals blocked); false if it could not start */
-static bool
-StartHelper(pthread_t *th, void *(*fn) (void *), void *arg)
-{
-	sigset_t	all,
-				old;
-	int			rc;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(th, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc == 0;
-}
-
 /* Run lane 1 in a helper thread; false if it could not start */
 static bool
 StartLaneThread(pthread_t *th, LdaLane *lane)
 {
-	return StartHelper(th, LaneThread, lane);
+	return HelperThreadStart(th, LaneThread, lane);
 }
 
 /* A share of the rows of expElogbeta and Elogbeta to compute from lambda */
@@ -512,7 +496,7 @@ MStep(LdaTrainer *tr, double rho, double scale)
 		jobs[j].w0 = j == 0 ? 0 : tr->nterms / 2;
 		jobs[j].w1 = j == 0 ? tr->nterms / 2 : tr->nterms;
 	}
-	if (StartHelper(&th, RowsJobRun, &jobs[1]))
+	if (HelperThreadStart(&th, RowsJobRun, &jobs[1]))
 	{
 		RowsJobRun(&jobs[0]);
 		pthread_join(th, NULL);

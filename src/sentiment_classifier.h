@@ -219,6 +219,12 @@ typedef struct ClfFeaturizer ClfFeaturizer;
 /* classifier_features.c */
 extern ClfFeaturizer *ClfFeaturizerCreate(const ClfFeatureOptions *opt, const TextConfig *cfg);
 extern void ClfExtract(ClfFeaturizer *fz, const char *text, int len, ClfDoc *doc, bool names);
+
+/* Longest text ClfExtractBatch() takes (SOCIAL_SCRATCH_MAX of social_doc.h) */
+#define CLF_BATCH_TEXT_MAX		4096
+typedef void (*ClfBatchSink) (void *arg, int i, const ClfDoc *doc);
+extern void ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *lens,
+							float *dense, ClfBatchSink sink, void *arg);
 extern const char *ClfDenseName(int d);
 extern void ClfCheckFeatureOptions(const ClfFeatureOptions *opt);
 

@@ -37,6 +37,7 @@
 
 #include "sentiment.h"
 #include "social_doc.h"
+#include "text_interrupts.h"
 
 /* Prepare the buffers of a document for len bytes of text */
 static void
@@ -56,6 +57,25 @@ SocialAnalyzeDoc(SocialDoc *doc, const char *text, int len)
 {
 	SocialLexiconEnsureLoaded();
 	InitDoc(doc, len);
+	SocialCleanText(doc, text, len);
+	SocialTokenize(doc);
+	SocialScoreTokens(doc);
+}
+
+/* Clean, tokenize and score a text of 1 .. SOCIAL_SCRATCH_MAX bytes in scratch buffers */
+void
+SocialAnalyzeScratch(SocialDoc *doc, SocialScratch *scratch, const char *text, int len)
+{
+	StaticAssertStmt(SOCIAL_SCRATCH_MAX < TEXT_INTERRUPT_INTERVAL,
+					 "scratch texts must not reach an interrupt check");
+	Assert(len > 0 && len <= SOCIAL_SCRATCH_MAX);
+	memset(doc, 0, sizeof(*doc));
+	doc->cb = scratch->cb;
+	doc->nbcap = len + 16;
+	doc->nb = scratch->nb;
+	doc->maxtoks = len + 2;
+	doc->toks = scratch->toks;
+	doc->fixed = true;
 	SocialCleanText(doc, text, len);
 	SocialTokenize(doc);
 	SocialScoreTokens(doc);

@@ -82,6 +82,8 @@ typedef struct SocialDoc
 	int			paren;			/* open parentheses seen */
 	bool		sarcasm;
 	bool		cap_diff;		/* some but not all words are ALL CAPS */
+	bool		fixed;			/* scratch buffers: never grown (SocialAnalyzeScratch) */
+	bool		overflow;		/* fixed buffers would have overflowed: discard the result */
 } SocialDoc;
 
 /* Longest hashtag that is segmented into words, in bytes */
@@ -108,9 +110,33 @@ extern void SocialScoreTokens(SocialDoc *doc);
 /* Sum the contributions into polarity and intensity */
 extern void SocialSummarize(SocialDoc *doc, SentimentScore *out);
 
+/* Sum the contributions into polarity and intensity; false (out unset) when not finite */
+extern bool SocialSummarizeSums(const SocialDoc *doc, SentimentScore *out);
+
 /* Clean, tokenize and score one text (len > 0); SocialFreeDoc() frees its buffers */
 extern void SocialAnalyzeDoc(SocialDoc *doc, const char *text, int len);
 extern void SocialFreeDoc(SocialDoc *doc);
+
+/*
+ * Buffers in which texts of at most SOCIAL_SCRATCH_MAX bytes are analyzed
+ * without allocating.  That bound is below TEXT_INTERRUPT_INTERVAL, so no
+ * stage reaches an interrupt check either, and a text has at most one token
+ * per byte, so the token array never grows (were it to, doc->overflow is set
+ * instead and the result must be discarded): SocialAnalyzeScratch() calls no
+ * PostgreSQL function and may run in a helper thread (helper_thread.h) once
+ * SocialLexiconEnsureLoaded() has run in the backend.
+ */
+#define SOCIAL_SCRATCH_MAX 4096
+
+typedef struct SocialScratch
+{
+	char		cb[SOCIAL_SCRATCH_MAX + 1];
+	char		nb[SOCIAL_SCRATCH_MAX + 16];
+	SocialToken toks[SOCIAL_SCRATCH_MAX + 2];
+} SocialScratch;
+
+/* Clean, tokenize and score a text of 1 .. SOCIAL_SCRATCH_MAX bytes in scratch buffers */
+extern void SocialAnalyzeScratch(SocialDoc *doc, SocialScratch *scratch, const char *text, int len);
 
 /* True when token i is the word w */
 static inline bool

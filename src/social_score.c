@@ -226,9 +226,9 @@ SocialScoreTokens(SocialDoc *doc)
 		}
 }
 
-/* Sum the contributions into polarity and intensity */
-void
-SocialSummarize(SocialDoc *doc, SentimentScore *out)
+/* Sum the contributions into polarity and intensity; false (out unset) when not finite */
+bool
+SocialSummarizeSums(const SocialDoc *doc, SentimentScore *out)
 {
 	double		sum = 0,
 				abs_sum = 0,
@@ -245,7 +245,7 @@ SocialSummarize(SocialDoc *doc, SentimentScore *out)
 	if (doc->nquest > 1)
 		emph += (doc->nquest <= 3) ? doc->nquest * QUEST_INCR : QUEST_MAX;
 	if (!isfinite(sum) || !isfinite(abs_sum))
-		elog(ERROR, "social analyzer produced a non-finite sum");
+		return false;
 	if (doc->sarcasm && sum > 0)
 		sum *= SARCASM_SCALAR;
 	if (sum > 0)
@@ -256,4 +256,13 @@ SocialSummarize(SocialDoc *doc, SentimentScore *out)
 		abs_sum += emph;
 	out->polarity = Max(-1.0, Min(1.0, sum / sqrt(sum * sum + ALPHA)));
 	out->subjectivity = Min(1.0, abs_sum / sqrt(abs_sum * abs_sum + ALPHA));
+	return true;
+}
+
+/* Sum the contributions into polarity and intensity */
+void
+SocialSummarize(SocialDoc *doc, SentimentScore *out)
+{
+	if (!SocialSummarizeSums(doc, out))
+		elog(ERROR, "social analyzer produced a non-finite sum");
 }

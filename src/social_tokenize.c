@@ -75,9 +75,24 @@ AddToken(SocialDoc *doc, int kind, const char *src, int len)
 	SocialToken *t;
 
 	if (doc->ntoks >= doc->maxtoks)
-		GrowTokens(doc);
+	{
+		if (!doc->fixed)
+			GrowTokens(doc);
+		else
+		{
+			/* can't happen (a token per byte at most): stay in bounds, flag the result */
+			doc->overflow = true;
+			doc->ntoks = doc->maxtoks - 1;
+		}
+	}
 	if (len > doc->nbcap - doc->nlen)
-		elog(ERROR, "social analyzer normalized-token buffer overflow");
+	{
+		if (!doc->fixed)
+			elog(ERROR, "social analyzer normalized-token buffer overflow");
+		doc->overflow = true;
+		doc->nlen = 0;
+		len = Min(len, doc->nbcap);
+	}
 	t = &doc->toks[doc->ntoks++];
 	memset(t, 0, sizeof(*t));
 	t->kind = kind;
