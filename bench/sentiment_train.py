@@ -15,13 +15,14 @@ Systems:
   tweetlda   tweetlda.train_sentiment(name, 'SELECT text, label FROM ... WHERE train', holdout => 0)
              with its defaults (and "-social": params => '{"social": false}'); trained and scored
              through SQL; time = the whole call, timed in the server (rows read, features
-             extracted with up to 2 parallel workers, L-BFGS, the model stored), in a session
-             that has already trained once on the 4 rows of bench_warm (loading the library, the
-             lexicons and the catalog caches, as the peers' timing leaves out `import sklearn`
-             and Python's start); "cold s" = the same call as the first statement of a new
-             session (what a one-off psql -c pays).
+             extracted (the social signals in a helper thread), L-BFGS (two threads for two
+             classes), the model stored), the median of SENTIMENT_TRAIN_RUNS (3) calls in a
+             session that has already trained once on the 4 rows of bench_warm (loading the
+             library, the lexicons and the catalog caches, as the peers' timing leaves out
+             `import sklearn` and Python's start); "cold s" = the same call as the first
+             statement of a new session (what a one-off psql -c pays).
   sklearn    TfidfVectorizer(ngram_range=(1, 2)) + LogisticRegression() (lbfgs, C=1), time =
-             vectorizer fit + model fit, one process.
+             vectorizer fit + model fit, one process, the median of SENTIMENT_TRAIN_RUNS fits.
   fasttext   fasttext supervised -wordNgrams 2 -thread <cores> (Debian's fasttext, its defaults
              otherwise: 5 epochs, dim 100, 2M hash buckets), on lowercased text; time = the
              command's wall clock (it includes writing its 800 MB model file).
@@ -36,6 +37,7 @@ import gzip
 import os
 import random
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +47,7 @@ DATA = sys.argv[1] if len(sys.argv) > 1 else '../shared/data'
 PSQL = shlex.split(os.environ.get('PSQL', 'psql -X'))
 SEED = 20261205
 THREADS = os.cpu_count() or 1
+RUNS = int(os.environ.get('SENTIMENT_TRAIN_RUNS', '3'))  # timed fits per system (median)
 GOLD = {'0': 'negative', '2': 'neutral', '4': 'positive'}
 CRISIS = {'Related and informative': 'informative', 'Related - but not informative': 'related',
           'Not related': 'unrelated'}
@@ -79,14 +82,17 @@ def psql(sql, stdin=None):
     return out.split('\n')[:-1] if out else []
 
 
-def timed(sql, warmup=None):
-    """Seconds of one statement, timed in the server (in a new session, after warmup if given)."""
-    out = subprocess.run(
-        PSQL + ['-At', '-v', 'ON_ERROR_STOP=1'] + (['-c', warmup] if warmup else []) + ['-c',
-                "DO $$DECLARE t0 timestamptz := clock_timestamp(); BEGIN PERFORM %s; "
-                "RAISE NOTICE 'secs=%%', extract(epoch FROM clock_timestamp() - t0); END$$" % sql],
-        capture_output=True, text=True, check=True).stderr
-    return float(out.split('secs=')[1].split()[0])
+def timed(sql, warmup=None, before=None, runs=1):
+    """Median seconds of runs executions of one statement, timed in the server, in one new
+    session (after warmup if given; before runs untimed ahead of each execution)."""
+    cmds = ['-c', warmup] if warmup else []
+    for _ in range(runs):
+        cmds += (['-c', before] if before else []) + ['-c',
+                 "DO $$DECLARE t0 timestamptz := clock_timestamp(); BEGIN PERFORM %s; "
+                 "RAISE NOTICE 'secs=%%', extract(epoch FROM clock_timestamp() - t0); END$$" % sql]
+    out = subprocess.run(PSQL + ['-At', '-v', 'ON_ERROR_STOP=1'] + cmds,
+                         capture_output=True, text=True, check=True).stderr
+    return statistics.median(float(x.split()[0]) for x in out.split('secs=')[1:])
 
 
 def copy_rows(table, rows):
@@ -119,7 +125,7 @@ WARM_ROWS = [('positive', 'I love this, what a great day :)'), ('positive', 'so 
              ('negative', 'I hate this, what an awful day :('), ('negative', 'so sad and bad')]
 
 
-def tweetlda_fit(train, test, name='bench_model', params='{}', cold=None):
+def tweetlda_fit(train, test, name='bench_model', params='{}', cold=None, runs=RUNS):
     """Train through SQL on the training rows; (seconds in a warm session, test predictions).
 
     cold: a dict that receives the seconds of the same call as the first one of a new session."""
@@ -129,24 +135,26 @@ def tweetlda_fit(train, test, name='bench_model', params='{}', cold=None):
     if cold is not None:
         psql("DELETE FROM tweetlda.sentiment_models WHERE name = '%s'" % name)
         cold[name] = timed(call)
-    psql("DELETE FROM tweetlda.sentiment_models WHERE name = '%s'" % name)
     secs = timed(call, warmup="SELECT tweetlda.train_sentiment('bench_warmup', 'SELECT body, "
-                 "label FROM bench_warm', holdout => 0, params => '%s', replace => true)" % params)
+                 "label FROM bench_warm', holdout => 0, params => '%s', replace => true)" % params,
+                 before="DELETE FROM tweetlda.sentiment_models WHERE name = '%s'" % name, runs=runs)
     pred = psql("SELECT tweetlda.sentiment_label(body, '%s') FROM bench_rows WHERE NOT train "
                 "ORDER BY n" % name)
     return secs, pred
 
 
-def sklearn_fit(train, test):
-    """TF-IDF 1-2 grams + logistic regression; (seconds, test predictions)."""
+def sklearn_fit(train, test, runs=RUNS):
+    """TF-IDF 1-2 grams + logistic regression; (median seconds of RUNS fits, test predictions)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    t0 = time.perf_counter()
-    vec = TfidfVectorizer(ngram_range=(1, 2))
-    x = vec.fit_transform([t for _, t in train])
-    clf = LogisticRegression(max_iter=1000).fit(x, [l for l, _ in train])
-    secs = time.perf_counter() - t0
-    return secs, list(clf.predict(vec.transform([t for _, t in test])))
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        vec = TfidfVectorizer(ngram_range=(1, 2))
+        x = vec.fit_transform([t for _, t in train])
+        clf = LogisticRegression(max_iter=1000).fit(x, [l for l, _ in train])
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), list(clf.predict(vec.transform([t for _, t in test])))
 
 
 def fasttext_fit(train, test, work):
@@ -233,8 +241,8 @@ def learning_curve(name, rows, work):
     for n in sizes:
         part = train[:n]
         f = {}
-        for s, fit in (('tweetlda', lambda: tweetlda_fit(part, test)),
-                       ('sklearn', lambda: sklearn_fit(part, test)),
+        for s, fit in (('tweetlda', lambda: tweetlda_fit(part, test, runs=1)),
+                       ('sklearn', lambda: sklearn_fit(part, test, runs=1)),
                        ('fasttext', lambda: fasttext_fit(part, test, work))):
             f[s] = metrics(gold, fit()[1], classes)[1]
         if lex is None:
@@ -325,8 +333,8 @@ def main():
     for name, rows, senti in sets:
         if name == 's140':
             active_learning(rows)
-            tweetlda_fit(*split(rows))      # the models that the speed test scores with
-            tweetlda_fit(*split(rows), name='bench_nosocial', params='{"social": false}')
+            tweetlda_fit(*split(rows), runs=1)      # the models that the speed test scores with
+            tweetlda_fit(*split(rows), name='bench_nosocial', params='{"social": false}', runs=1)
     if os.environ.get('SENTIMENT_TRAIN_SPEED', '1') != '0':
         speed()
 
