@@ -35,8 +35,10 @@
 #include "postgres.h"
 
 #include <math.h>
+#include <sched.h>
 
 #include "miscadmin.h"
+#include "port/atomics.h"
 #include "utils/memutils.h"
 
 #include "bigalloc.h"
@@ -48,6 +50,7 @@
 #define ARMIJO_C1		1e-4
 #define FDROP_SHARE	0.1		/* of tolerance: see Lbfgs() */
 #define EVAL_BLOCK		(1 << 18)	/* rows between interrupt checks in an evaluation */
+#define EVAL_CHUNK		1024		/* rows of a forward chunk, claimed by either thread */
 #define EVAL_THREAD_MIN_ROWS 4096	/* fewer rows are evaluated without the helper thread */
 
 /* The objective's inputs */
@@ -253,36 +256,83 @@ BinaryDenseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
 	}
 }
 
-/* Work of the helper thread in one block of an evaluation */
-typedef struct BinaryJob
+/*
+ * One block of rows of a two-class evaluation, shared by the backend and the
+ * helper thread: either claims forward chunks until none is left; once every
+ * chunk is done, the backend adds the sparse gradient and either one the dense
+ * signals' gradient (whoever claims it first).  So a helper that starts late
+ * or runs slowly (the other core busy) only takes less of the work.
+ */
+typedef struct BinaryBlock
 {
 	const Problem *pb;
 	const double *u;
 	double	   *g;
 	int64		r0;
 	int64		r1;
-	bool		forward;
-} BinaryJob;
+	pg_atomic_uint64 next;		/* first row of the next forward chunk to claim */
+	pg_atomic_uint64 done;		/* forward rows finished */
+	pg_atomic_uint32 dense;		/* 1 once the dense gradient is claimed */
+} BinaryBlock;
 
-/* pthread entry point: the helper's share of a block */
-static void *
-BinaryJobRun(void *arg)
+/* Forward chunks of the block until none is left to claim (thread-safe) */
+static void
+ForwardShare(BinaryBlock *bl)
 {
-	BinaryJob  *job = (BinaryJob *) arg;
+	for (;;)
+	{
+		uint64		from = pg_atomic_fetch_add_u64(&bl->next, EVAL_CHUNK);
+		int64		to;
 
-	if (job->forward)
-		BinaryForward(job->pb, job->u, job->r0, job->r1);
-	else
-		BinaryDenseGradient(job->pb, job->g, job->r0, job->r1);
+		if (from >= (uint64) bl->r1)
+			return;
+		to = Min((int64) from + EVAL_CHUNK, bl->r1);
+		BinaryForward(bl->pb, bl->u, from, to);
+		pg_atomic_fetch_add_u64(&bl->done, to - from);
+	}
+}
+
+/* Wait until every forward chunk of the block is done (thread-safe) */
+static void
+WaitForward(BinaryBlock *bl)
+{
+	for (int spins = 0; pg_atomic_read_u64(&bl->done) < (uint64) (bl->r1 - bl->r0); spins++)
+	{
+		/* a chunk takes tens of microseconds; yield when the other thread seems descheduled */
+		if (spins < 4096)
+			pg_spin_delay();
+		else
+			sched_yield();
+	}
+	pg_read_barrier();
+}
+
+/* The dense signals' gradient of the block, unless the other thread claimed it (thread-safe) */
+static void
+DenseShare(BinaryBlock *bl)
+{
+	if (pg_atomic_exchange_u32(&bl->dense, 1) == 0)
+		BinaryDenseGradient(bl->pb, bl->g, bl->r0, bl->r1);
+}
+
+/* pthread entry point: the helper's part of a block */
+static void *
+BinaryHelper(void *arg)
+{
+	BinaryBlock *bl = (BinaryBlock *) arg;
+
+	ForwardShare(bl);
+	WaitForward(bl);
+	DenseShare(bl);
 	return NULL;
 }
 
 /*
  * Two classes: f(u) and its gradient with respect to w1 (= u) into g.
  *
- * In blocks of EVAL_BLOCK rows (interrupts checked between them), the forward
- * pass runs the second half of a block in a helper thread, and the backward
- * pass the dense signals' part; every sum still adds the same terms in row
+ * In blocks of EVAL_BLOCK rows (interrupts checked between them), shared with a
+ * helper thread (BinaryBlock).  Every row's loss and residual is computed the
+ * same way by either thread, and every sum still adds the same terms in row
  * order, so the result is bit for bit the same with or without the thread.
  */
 static double
@@ -292,26 +342,24 @@ EvaluateBinary(Problem *pb, const double *u, double *g)
 	bool		threads = pb->nrows >= EVAL_THREAD_MIN_ROWS;
 
 	memset(g, 0, sizeof(double) * pb->P);
-	for (int pass = 0; pass < 2; pass++)
-		for (int64 b = 0; b < pb->nrows; b += EVAL_BLOCK)
-		{
-			int64		e = Min(b + EVAL_BLOCK, pb->nrows),
-						half = b + (e - b) / 2;
-			BinaryJob	job = {pb, u, g, pass == 0 ? half : b, e, pass == 0};
-			pthread_t	th;
-			bool		threaded;
+	for (int64 b = 0; b < pb->nrows; b += EVAL_BLOCK)
+	{
+		BinaryBlock bl = {pb, u, g, b, Min(b + EVAL_BLOCK, pb->nrows)};
+		pthread_t	th;
+		bool		threaded;
 
-			CHECK_FOR_INTERRUPTS();
-			threaded = threads && HelperThreadStart(&th, BinaryJobRun, &job);
-			if (pass == 0)
-				BinaryForward(pb, u, b, half);
-			else
-				BinarySparseGradient(pb, g, b, e);
-			if (threaded)
-				pthread_join(th, NULL);
-			else
-				BinaryJobRun(&job);
-		}
+		pg_atomic_init_u64(&bl.next, b);
+		pg_atomic_init_u64(&bl.done, 0);
+		pg_atomic_init_u32(&bl.dense, 0);
+		CHECK_FOR_INTERRUPTS();
+		threaded = threads && HelperThreadStart(&th, BinaryHelper, &bl);
+		ForwardShare(&bl);
+		WaitForward(&bl);
+		BinarySparseGradient(pb, g, bl.r0, bl.r1);
+		DenseShare(&bl);
+		if (threaded)
+			pthread_join(th, NULL);
+	}
 	for (int64 r = 0; r < pb->nrows; r++)
 		f += pb->loss[r];
 	return Penalize(pb, u, g, f, pb->l2);
