@@ -327,11 +327,12 @@ def main():
     for name, rows, senti in sets:
         if not only or name in only.split(','):
             compare(name, rows, work, senti)
+    curves = os.environ.get('SENTIMENT_TRAIN_CURVES', '1') != '0'
     for name, rows, senti in sets:
-        if senti and (not only or name in only.split(',')):
+        if curves and senti and (not only or name in only.split(',')):
             learning_curve(name, rows, work)
     for name, rows, senti in sets:
-        if name == 's140':
+        if curves and name == 's140':
             active_learning(rows)
             tweetlda_fit(*split(rows), runs=1)      # the models that the speed test scores with
             tweetlda_fit(*split(rows), name='bench_nosocial', params='{"social": false}', runs=1)

@@ -695,28 +695,31 @@ sentiment_classifier_deserialfn(PG_FUNCTION_ARGS)
 
 /* ---- final function ---- */
 
-/* Sort context: the state and each example's content hash and class */
+/* Sort context: the state and each example's class */
 typedef struct SortCtx
 {
 	const ClfState *st;
-	const uint64 *fhash;
 	const int32 *cls;
 } SortCtx;
 
 static SortCtx sort_ctx;
 
-/* Order of examples: content hash, text hash, class, then the content itself */
-static int
-CompareExamples(const void *pa, const void *pb)
+/* An example with its content hash, sorted without reading its content until hashes tie */
+typedef struct ExampleKey
 {
-	int64		a = *(const int64 *) pa,
-				b = *(const int64 *) pb;
+	uint64		fhash;
+	int64		ex;
+} ExampleKey;
+
+/* Order of examples with the same content hash: text hash, class, then the content itself */
+static int
+CompareExamples(int64 a, int64 b)
+{
 	const ClfState *st = sort_ctx.st;
 	int64		na,
 				nb;
 
 #define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
-	CMP(sort_ctx.fhash[a], sort_ctx.fhash[b]);
 	CMP(st->texthash[a], st->texthash[b]);
 	CMP(sort_ctx.cls[a], sort_ctx.cls[b]);
 	na = st->start[a + 1] - st->start[a];
@@ -729,6 +732,22 @@ CompareExamples(const void *pa, const void *pb)
 #undef CMP
 	return 0;
 }
+
+/* Order of examples: content hash, then CompareExamples (sort_ctx set by the caller) */
+static inline int
+CompareExampleKeys(const ExampleKey *a, const ExampleKey *b)
+{
+	if (a->fhash != b->fhash)
+		return a->fhash < b->fhash ? -1 : 1;
+	return CompareExamples(a->ex, b->ex);
+}
+
+#define ST_SORT SortExampleKeys
+#define ST_ELEMENT_TYPE ExampleKey
+#define ST_COMPARE(a, b) CompareExampleKeys(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* strcmp for qsort over char * */
 static int
@@ -786,7 +805,9 @@ Prepare(const ClfState *st)
 {
 	Prepared   *pp = palloc0(sizeof(Prepared));
 	int			remap[CLF_MAX_CLASSES];
-	uint64	   *fhash = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint64) * Max(st->nex, 1));
+	uint64		lhash[CLF_MAX_CLASSES];
+	int64		n = Max(st->nex, 1);
+	ExampleKey *keys = BigAlloc(CurrentMemoryContext, sizeof(ExampleKey) * n, false);
 
 	pp->K = st->nlabels;
 	pp->labels = palloc(sizeof(char *) * pp->K);
@@ -796,43 +817,53 @@ Prepare(const ClfState *st)
 		for (int j = 0; j < pp->K; j++)
 			if (strcmp(st->labels[i], pp->labels[j]) == 0)
 				remap[i] = j;
-	pp->cls = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * Max(st->nex, 1));
+	for (int i = 0; i < pp->K; i++)
+		lhash[i] = HashText(st->labels[i], strlen(st->labels[i])) * 17;
+	/* one allocation for the per-example arrays: order, class, held */
+	pp->order = BigAlloc(CurrentMemoryContext, (sizeof(int64) + sizeof(int32) + sizeof(bool)) * n,
+						 false);
+	pp->cls = (int32 *) (pp->order + n);
+	pp->held = (bool *) (pp->cls + n);
 	pp->count = palloc0(sizeof(int64) * pp->K);
-	pp->order = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * Max(st->nex, 1));
 	for (int64 i = 0; i < st->nex; i++)
 	{
-		const char *l = pp->labels[remap[st->label[i]]];
 		uint64		h = HashText((const char *) (st->feats + st->start[i]),
 								 sizeof(uint32) * (st->start[i + 1] - st->start[i]));
 
 		h ^= HashText((const char *) (st->dense + i * st->nd), sizeof(float) * st->nd) * 31;
-		fhash[i] = h ^ (HashText(l, strlen(l)) * 17);
+		keys[i].fhash = h ^ lhash[st->label[i]];
+		keys[i].ex = i;
 		pp->cls[i] = remap[st->label[i]];
 		pp->count[pp->cls[i]]++;
-		pp->order[i] = i;
 	}
 	CheckClasses(pp, st);
 	sort_ctx.st = st;
-	sort_ctx.fhash = fhash;
 	sort_ctx.cls = pp->cls;
-	qsort(pp->order, st->nex, sizeof(int64), CompareExamples);
-	pp->held = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(bool) * Max(st->nex, 1));
+	SortExampleKeys(keys, st->nex);
+	for (int64 r = 0; r < st->nex; r++)
+		pp->order[r] = keys[r].ex;
+	BigFree(keys);
 	for (int64 r = 0; r < st->nex; r++)
 		pp->held[r] = st->params.holdout > 0 &&
 			(double) (Mix(st->texthash[pp->order[r]], st->params.seed) >> 11) * (1.0 / 9007199254740992.0) < st->params.holdout;
-	pfree(fhash);
 	return pp;
 }
 
 /*
  * The compact ids of the kept buckets: an open-addressing table of at least
- * twice as many slots (buckets are hashes already: their low bits spread)
+ * twice as many slots (buckets are hashes already: their low bits spread),
+ * key and id side by side so that a look-up reads one cache line
  */
+typedef struct BucketSlot
+{
+	uint32		key;			/* bucket + 1 (0: empty slot) */
+	int32		id;
+} BucketSlot;
+
 typedef struct BucketMap
 {
 	uint32		mask;
-	uint32	   *key;			/* bucket + 1 (0: empty slot) */
-	int32	   *id;
+	BucketSlot *slots;
 } BucketMap;
 
 /* Map buckets[i] to i */
@@ -845,16 +876,15 @@ BucketMapCreate(const uint32 *buckets, int nf)
 	while (size < (uint32) nf * 2)
 		size *= 2;
 	m->mask = size - 1;
-	m->key = palloc0(sizeof(uint32) * size);
-	m->id = palloc(sizeof(int32) * size);
+	m->slots = BigAlloc(CurrentMemoryContext, sizeof(BucketSlot) * size, true);
 	for (int i = 0; i < nf; i++)
 	{
 		uint32		h = buckets[i] & m->mask;
 
-		while (m->key[h] != 0)
+		while (m->slots[h].key != 0)
 			h = (h + 1) & m->mask;
-		m->key[h] = buckets[i] + 1;
-		m->id[h] = i;
+		m->slots[h].key = buckets[i] + 1;
+		m->slots[h].id = i;
 	}
 	return m;
 }
@@ -867,9 +897,9 @@ BucketMapGet(const BucketMap *m, uint32 bucket)
 
 	for (;; h = (h + 1) & m->mask)
 	{
-		if (m->key[h] == bucket + 1)
-			return m->id[h];
-		if (m->key[h] == 0)
+		if (m->slots[h].key == bucket + 1)
+			return m->slots[h].id;
+		if (m->slots[h].key == 0)
 			return -1;
 	}
 }
