@@ -308,6 +308,7 @@ SocialAddWord(const char *token, double valence)
 		SocialEntry *head = SocialHashEnter(&cache.words, token, strcspn(token, " "));
 
 		head->cls |= SC_PHRASE_HEAD;
+		head->phrase_words = (uint8) Max(head->phrase_words, Min(words, PG_UINT8_MAX));
 		cache.max_phrase = Max(cache.max_phrase, words);
 	}
 	else if (IsEmoticonToken(token, len))

@@ -33,6 +33,7 @@ typedef struct SocialEntry
 	uint16		len;
 	uint16		cls;			/* SC_* bits */
 	bool		has_valence;	/* listed in the lexicon table */
+	uint8		phrase_words;	/* SC_PHRASE_HEAD: most words of its phrases */
 	float		valence;		/* -4 .. 4 when has_valence */
 	float		boost;			/* booster (> 0) or dampener (< 0) scalar */
 } SocialEntry;

@@ -27,38 +27,55 @@
 #define SARCASM_SCALAR	(-0.5)	/* "love mondays #sarcasm" */
 #define LAUGH_SOFTENER	0.5		/* "lol" next to other sentiment words */
 
-/* Merge lexicon phrases ("can't stand", "yeah right") into their first word */
+/*
+ * Merge lexicon phrases ("can't stand", "yeah right") into their first word:
+ * the longest phrase of the lexicon at each phrase head, tried from the most
+ * words its phrases have down to two; the words are joined and hashed once.
+ */
 static void
 MatchPhrases(SocialDoc *doc)
 {
-	int			maxw = SocialMaxPhraseWords();
 	char		buf[SOCIAL_MAX_KEY + 1];
+	uint32		hash[PG_UINT8_MAX + 1];	/* hash[k]: of the first k words joined */
+	int			ends[PG_UINT8_MAX + 1]; /* ends[k]: their length in buf */
 	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
-	for (int i = 0; maxw > 1 && i < doc->ntoks; i++)
+	for (int i = 0; SocialMaxPhraseWords() > 1 && i < doc->ntoks; i++)
 	{
+		int			maxk,
+					k,
+					n = 0;
+		uint32		h = SOCIAL_HASH_INIT;
+
 		TextCheckInterrupts(i, &next_check);
 		if (!(TokClass(doc, i) & SC_PHRASE_HEAD))
 			continue;
-		for (int k = Min(maxw, doc->ntoks - i); k >= 2; k--)
+		maxk = Min(doc->toks[i].entry->phrase_words, doc->ntoks - i);
+		/* join the words while they are words and fit a key */
+		for (k = 0; k < maxk; k++)
 		{
-			int			n = 0;
-			bool		ok = true;
-			const SocialEntry *e;
+			SocialToken *t = &doc->toks[i + k];
+			const char *w = doc->nb + t->off;
 
-			for (int j = i; j < i + k && ok; j++)
+			if (t->kind != TK_WORD || n + t->len + 1 > SOCIAL_MAX_KEY)
+				break;
+			if (k > 0)
 			{
-				SocialToken *t = &doc->toks[j];
-
-				ok = t->kind == TK_WORD && n + t->len + 1 <= SOCIAL_MAX_KEY;
-				if (!ok)
-					break;
-				if (j > i)
-					buf[n++] = ' ';
-				memcpy(buf + n, doc->nb + t->off, t->len);
-				n += t->len;
+				buf[n++] = ' ';
+				h = SocialHashStep(h, ' ');
 			}
-			if (!ok || (e = SocialLookupWord(buf, n)) == NULL || !e->has_valence)
+			for (int b = 0; b < t->len; b++)
+				h = SocialHashStep(h, w[b]);
+			memcpy(buf + n, w, t->len);
+			n += t->len;
+			hash[k + 1] = h;
+			ends[k + 1] = n;
+		}
+		for (; k >= 2; k--)
+		{
+			const SocialEntry *e = SocialLookupWordHashed(buf, ends[k], hash[k]);
+
+			if (e == NULL || !e->has_valence)
 				continue;
 			doc->toks[i].entry = e;
 			doc->toks[i].rules |= R_PHRASE;
