@@ -234,6 +234,12 @@ SELECT tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc, l
                                                                             '{"holdout": 0, "social": false}'))
        AS same_without_social
 FROM airline_big;
+-- one model per group: each group's state batches its own texts (GROUP BY, hashed or sorted)
+SELECT count(*) AS groups, count(DISTINCT f) AS models,
+       bool_and(f = (SELECT tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc, label, '{"holdout": 0}'))
+                     FROM airline_big b WHERE b.g = x.g)) AS same_as_alone
+FROM (SELECT g, tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc, label, '{"holdout": 0}')) AS f
+      FROM airline_big GROUP BY g) x;
 -- statement_timeout stops a long training run, and the session goes on
 SET statement_timeout = '300ms';
 SELECT tweetlda.sentiment_classifier('tweet number ' || g || CASE WHEN g % 2 = 0 THEN ' so good :)' ELSE ' so bad :(' END,

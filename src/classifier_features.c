@@ -58,10 +58,17 @@ struct ClfFeaturizer
 	int		   *len;
 	int			ntok;
 	int			tokcap;
-	/* ClfExtractBatch: a document and the social analyzer's buffers (backend, helper) */
+	/* ClfExtractBatch: a document */
 	ClfDoc		batchdoc;
-	SocialScratch *scratch[2];
 };
+
+/*
+ * The social analyzer's buffers of ClfExtractBatch (the backend's, the
+ * helper's): one pair per process, made on first use (a batch is featurized
+ * start to end before another starts), so that many aggregate states (GROUP
+ * BY) do not each hold their own.
+ */
+static SocialScratch *batch_scratch[2];
 
 /* A named feature while a text is being featurized (explain) */
 typedef struct NamedId
@@ -548,12 +555,10 @@ ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *l
 		return;
 	}
 	SocialLexiconEnsureLoaded();
-	if (fz->scratch[0] == NULL)
+	if (batch_scratch[1] == NULL)
 	{
-		MemoryContext cxt = GetMemoryChunkContext(fz);
-
-		fz->scratch[0] = MemoryContextAlloc(cxt, sizeof(SocialScratch));
-		fz->scratch[1] = MemoryContextAlloc(cxt, sizeof(SocialScratch));
+		batch_scratch[0] = MemoryContextAlloc(TopMemoryContext, sizeof(SocialScratch));
+		batch_scratch[1] = MemoryContextAlloc(TopMemoryContext, sizeof(SocialScratch));
 	}
 	jobs.texts = texts;
 	jobs.lens = lens;
@@ -561,8 +566,8 @@ ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *l
 	jobs.dense = dense;
 	jobs.failed = palloc0(sizeof(bool) * Max(n, 1));
 	pg_atomic_init_u32(&jobs.next, 0);
-	jobs.scratch[0] = fz->scratch[0];
-	jobs.scratch[1] = fz->scratch[1];
+	jobs.scratch[0] = batch_scratch[0];
+	jobs.scratch[1] = batch_scratch[1];
 	for (int i = 0; i < n; i++)
 		if (lens[i] > CLF_BATCH_TEXT_MAX)
 			elog(ERROR, "text of %d bytes in a feature batch", lens[i]);

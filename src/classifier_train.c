@@ -74,12 +74,12 @@ typedef struct ClfState
 	void	   *chunk[5];
 	/* texts waiting for their features (at most CLF_BATCH_TEXT_MAX bytes each) */
 	int			nbatch;
+	int			batchcap;		/* grows to CLF_BATCH (many small groups stay small) */
 	StringInfoData batchbuf;	/* their bytes */
-	int		   *batchoff;		/* CLF_BATCH texts: offset in batchbuf, length, label, hash */
+	int		   *batchoff;		/* per text: offset in batchbuf, length, label, hash */
 	int		   *batchlen;
 	int32	   *batchlabel;
 	uint64	   *batchhash;
-	float	   *batchdense;		/* CLF_BATCH * CLF_NDENSE */
 } ClfState;
 
 /* Texts featurized together (ClfExtractBatch), and the bytes that flush a batch early */
@@ -385,15 +385,19 @@ FlushBatch(ClfState *st)
 	int64		first = st->nex;
 	MemoryContext old;
 
+	float	   *dense;
+
 	if (st->nbatch == 0)
 		return;
 	old = MemoryContextSwitchTo(GetMemoryChunkContext(st));
+	dense = palloc(sizeof(float) * CLF_NDENSE * st->nbatch);
 	for (int i = 0; i < st->nbatch; i++)
 		texts[i] = st->batchbuf.data + st->batchoff[i];
-	ClfExtractBatch(st->fz, st->nbatch, texts, st->batchlen, st->batchdense, BatchSink, st);
+	ClfExtractBatch(st->fz, st->nbatch, texts, st->batchlen, dense, BatchSink, st);
 	for (int i = 0; i < st->nbatch; i++)
-		memcpy(st->dense + (first + i) * st->nd, st->batchdense + (Size) i * CLF_NDENSE,
+		memcpy(st->dense + (first + i) * st->nd, dense + (Size) i * CLF_NDENSE,
 			   sizeof(float) * st->nd);
+	pfree(dense);
 	st->nbatch = 0;
 	resetStringInfo(&st->batchbuf);
 	MemoryContextSwitchTo(old);
@@ -406,11 +410,19 @@ QueueText(ClfState *st, const char *text, int len, int label, uint64 hash)
 	if (st->batchoff == NULL)
 	{
 		initStringInfo(&st->batchbuf);
-		st->batchoff = palloc(sizeof(int) * CLF_BATCH);
-		st->batchlen = palloc(sizeof(int) * CLF_BATCH);
-		st->batchlabel = palloc(sizeof(int32) * CLF_BATCH);
-		st->batchhash = palloc(sizeof(uint64) * CLF_BATCH);
-		st->batchdense = palloc(sizeof(float) * CLF_BATCH * CLF_NDENSE);
+		st->batchcap = 16;
+		st->batchoff = palloc(sizeof(int) * st->batchcap);
+		st->batchlen = palloc(sizeof(int) * st->batchcap);
+		st->batchlabel = palloc(sizeof(int32) * st->batchcap);
+		st->batchhash = palloc(sizeof(uint64) * st->batchcap);
+	}
+	else if (st->nbatch == st->batchcap)
+	{
+		st->batchcap *= 2;
+		st->batchoff = repalloc(st->batchoff, sizeof(int) * st->batchcap);
+		st->batchlen = repalloc(st->batchlen, sizeof(int) * st->batchcap);
+		st->batchlabel = repalloc(st->batchlabel, sizeof(int32) * st->batchcap);
+		st->batchhash = repalloc(st->batchhash, sizeof(uint64) * st->batchcap);
 	}
 	st->batchoff[st->nbatch] = st->batchbuf.len;
 	st->batchlen[st->nbatch] = len;
