@@ -83,9 +83,9 @@ SocialCamelSplit(const char *s, int len, int *ends)
 	for (int i = 1; i <= len; i++)
 	{
 		bool		cut = i == len ||
-			(isupper((unsigned char) s[i]) && islower((unsigned char) s[i - 1])) ||
-			(isupper((unsigned char) s[i]) && isupper((unsigned char) s[i - 1]) &&
-			 i + 1 < len && islower((unsigned char) s[i + 1]));
+			(SocialIsUpper((unsigned char) s[i]) && SocialIsLower((unsigned char) s[i - 1])) ||
+			(SocialIsUpper((unsigned char) s[i]) && SocialIsUpper((unsigned char) s[i - 1]) &&
+			 i + 1 < len && SocialIsLower((unsigned char) s[i + 1]));
 
 		if (!cut)
 			continue;
@@ -94,7 +94,7 @@ SocialCamelSplit(const char *s, int len, int *ends)
 			const SocialEntry *e;
 
 			for (int k = from; k < i; k++)
-				piece[k - from] = pg_ascii_tolower((unsigned char) s[k]);
+				piece[k - from] = SocialLowerAscii((unsigned char) s[k]);
 			e = SocialLookupWord(piece, i - from);
 			sentiment |= e != NULL && e->has_valence && e->valence != 0;
 		}

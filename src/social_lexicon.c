@@ -282,7 +282,7 @@ static bool
 IsEmoticonToken(const char *s, int len)
 {
 	for (int i = 0; i < len; i++)
-		if (!isalnum((unsigned char) s[i]) && s[i] != '\'' && s[i] != '-' && s[i] != ' ')
+		if (!SocialIsAlnum((unsigned char) s[i]) && s[i] != '\'' && s[i] != '-' && s[i] != ' ')
 			return true;
 	return false;
 }
@@ -437,10 +437,26 @@ SocialLexiconLoad(void)
 	SocialAddBuiltins();
 }
 
+uint8		SocialCtype[256];
+static bool ctype_ready = false;
+
+/* Read the classes of every byte under the backend's LC_CTYPE (fixed for its database) */
+static void
+SocialCtypeInit(void)
+{
+	for (int c = 0; c < 256; c++)
+		SocialCtype[c] = (isalnum(c) ? SCT_ALNUM : 0) | (isalpha(c) ? SCT_ALPHA : 0) |
+			(isdigit(c) ? SCT_DIGIT : 0) | (isupper(c) ? SCT_UPPER : 0) |
+			(islower(c) ? SCT_LOWER : 0);
+	ctype_ready = true;
+}
+
 /* Load the lexicons when they are missing or their tables changed (tablecache.h) */
 void
 SocialLexiconEnsureLoaded(void)
 {
+	if (!ctype_ready)
+		SocialCtypeInit();
 	TableCacheGet(&social_tables);
 }
 

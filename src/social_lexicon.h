@@ -38,8 +38,58 @@ typedef struct SocialEntry
 	float		boost;			/* booster (> 0) or dampener (< 0) scalar */
 } SocialEntry;
 
-/* Load the lexicons when they are missing or their tables changed */
+/* Load the lexicons when they are missing or their tables changed (and SocialCtype) */
 extern void SocialLexiconEnsureLoaded(void);
+
+/*
+ * The classes of single bytes under the backend's LC_CTYPE (isalnum(), isalpha(),
+ * isdigit(), isupper(), islower()), read once by SocialLexiconEnsureLoaded():
+ * the analyzer tests every byte, and each libc call looked up the locale's table.
+ */
+#define SCT_ALNUM	0x01
+#define SCT_ALPHA	0x02
+#define SCT_DIGIT	0x04
+#define SCT_UPPER	0x08
+#define SCT_LOWER	0x10
+
+extern uint8 SocialCtype[256];
+
+static inline bool
+SocialIsAlnum(unsigned char c)
+{
+	return (SocialCtype[c] & SCT_ALNUM) != 0;
+}
+
+static inline bool
+SocialIsAlpha(unsigned char c)
+{
+	return (SocialCtype[c] & SCT_ALPHA) != 0;
+}
+
+static inline bool
+SocialIsDigit(unsigned char c)
+{
+	return (SocialCtype[c] & SCT_DIGIT) != 0;
+}
+
+static inline bool
+SocialIsUpper(unsigned char c)
+{
+	return (SocialCtype[c] & SCT_UPPER) != 0;
+}
+
+static inline bool
+SocialIsLower(unsigned char c)
+{
+	return (SocialCtype[c] & SCT_LOWER) != 0;
+}
+
+/* ASCII lowercase (pg_ascii_tolower(), inlined) */
+static inline char
+SocialLowerAscii(unsigned char c)
+{
+	return (char) ((c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c);
+}
 
 #define SOCIAL_HASH_INIT 2166136261u
 

@@ -27,7 +27,7 @@ static inline bool
 IsLetterCodePoint(uint32 cp)
 {
 	if (cp < 0x80)
-		return isalnum((int) cp);
+		return SocialIsAlnum((unsigned char) cp);
 	if (cp < 0x2000)
 		return cp >= 0xC0 && cp != 0xD7 && cp != 0xF7;
 	if (cp < 0x3040)
@@ -99,7 +99,7 @@ AddToken(SocialDoc *doc, int kind, const char *src, int len)
 	t->off = doc->nlen;
 	t->len = Min(len, PG_UINT16_MAX);
 	for (int i = 0; i < t->len; i++)
-		doc->nb[doc->nlen++] = pg_ascii_tolower((unsigned char) src[i]);
+		doc->nb[doc->nlen++] = SocialLowerAscii((unsigned char) src[i]);
 	t->weight = 1.0f;
 	return t;
 }
@@ -116,7 +116,7 @@ CollapseRuns(const char *s, int len, int keep, char *out)
 
 		while (j < len && s[j] == s[i])
 			j++;
-		for (int k = 0; k < ((j - i >= 3 && isalpha((unsigned char) s[i])) ? keep : j - i); k++)
+		for (int k = 0; k < ((j - i >= 3 && SocialIsAlpha((unsigned char) s[i])) ? keep : j - i); k++)
 			out[n++] = s[i];
 		i = j;
 	}
@@ -206,7 +206,7 @@ SetWordFlags(SocialToken *t, const char *s, int len)
 			upper++;
 		else if (c >= 'a' && c <= 'z')
 			lower++;
-		if (i > 0 && isalpha(c) && pg_ascii_tolower(c) == pg_ascii_tolower((unsigned char) s[i - 1]))
+		if (i > 0 && SocialIsAlpha(c) && SocialLowerAscii(c) == SocialLowerAscii((unsigned char) s[i - 1]))
 		{
 			if (++run >= 3)
 				t->flags |= TF_ELONG;
@@ -271,7 +271,8 @@ LooksLikeUrl(const char *s, int len)
 {
 	const char *slash;
 
-	if (len >= 4 && pg_strncasecmp(s, "www.", 4) == 0)
+	if (len >= 4 && SocialLowerAscii(s[0]) == 'w' && SocialLowerAscii(s[1]) == 'w' &&
+		SocialLowerAscii(s[2]) == 'w' && s[3] == '.')
 		return true;
 	for (int i = 0; i + 2 < len; i++)
 		if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/')
@@ -283,7 +284,7 @@ LooksLikeUrl(const char *s, int len)
 		const char *dot = memchr(s, '.', slash - s);
 
 		return dot != NULL && dot > s && slash - dot >= 3 &&
-			isalpha((unsigned char) dot[1]) && isalnum((unsigned char) dot[-1]);
+			SocialIsAlpha((unsigned char) dot[1]) && SocialIsAlnum((unsigned char) dot[-1]);
 	}
 	return false;
 }
@@ -303,23 +304,23 @@ MatchEmoticon(SocialDoc *doc, int i, int end, int chunk_start, bool whole)
 	int			minl = whole ? end - i : 2;
 
 	if (maxl < 2 || maxl < minl ||
-		!SocialEmoticonStart(pg_ascii_tolower((unsigned char) s[0]),
-							 pg_ascii_tolower((unsigned char) s[1])))
+		!SocialEmoticonStart(SocialLowerAscii((unsigned char) s[0]),
+							 SocialLowerAscii((unsigned char) s[1])))
 		return 0;
 	/* lowercase and hash every prefix in one pass, not once per length tried */
 	hash[0] = SOCIAL_HASH_INIT;
 	symbol[0] = false;
 	for (int k = 0; k < maxl; k++)
 	{
-		buf[k] = pg_ascii_tolower((unsigned char) s[k]);
+		buf[k] = SocialLowerAscii((unsigned char) s[k]);
 		hash[k + 1] = SocialHashStep(hash[k], buf[k]);
 		symbol[k + 1] = symbol[k] ||
-			(!isalnum((unsigned char) s[k]) && s[k] != '\'' && s[k] != '-');
+			(!SocialIsAlnum((unsigned char) s[k]) && s[k] != '\'' && s[k] != '-');
 	}
 	for (int l = maxl; l >= minl; l--)
 	{
 		const SocialEntry *e;
-		bool		alnum_end = isalnum((unsigned char) s[l - 1]);
+		bool		alnum_end = SocialIsAlnum((unsigned char) s[l - 1]);
 
 		if (!symbol[l])
 			continue;			/* a word, not an emoticon */
@@ -327,13 +328,13 @@ MatchEmoticon(SocialDoc *doc, int i, int end, int chunk_start, bool whole)
 		if (e == NULL || !e->has_valence)
 			continue;
 		/* ":D" must not be the start of ":Does"; a word before ":)" is fine */
-		if (alnum_end && i + l < end && isalnum((unsigned char) s[l]))
+		if (alnum_end && i + l < end && SocialIsAlnum((unsigned char) s[l]))
 			continue;
-		if (isalnum((unsigned char) s[0]) && i > chunk_start)
+		if (SocialIsAlnum((unsigned char) s[0]) && i > chunk_start)
 			continue;
 		/* the ")" closing "(see above)" is not a frown */
 		if (doc->paren > 0 && (s[0] == ')' || s[0] == ']' ||
-							   (isalnum((unsigned char) s[0]) && s[l - 1] == ')')))
+							   (SocialIsAlnum((unsigned char) s[0]) && s[l - 1] == ')')))
 			continue;
 		return l;
 	}
@@ -381,11 +382,11 @@ WordEnd(const SocialDoc *doc, int w, int end)
 	{
 		int			jl;
 		uint32		jc = CodePointAt(doc, j, &jl);
-		bool		inner = j > w && j + 1 < end && isalnum((unsigned char) cb[j - 1]);
+		bool		inner = j > w && j + 1 < end && SocialIsAlnum((unsigned char) cb[j - 1]);
 
 		if (IsLetterCodePoint(jc) ||
-			((jc == '\'' || jc == '-') && inner && isalnum((unsigned char) cb[j + 1])) ||
-			(jc == '.' && inner && isdigit((unsigned char) cb[j + 1])))
+			((jc == '\'' || jc == '-') && inner && SocialIsAlnum((unsigned char) cb[j + 1])) ||
+			(jc == '.' && inner && SocialIsDigit((unsigned char) cb[j + 1])))
 			j += jl;
 		else
 			break;
@@ -434,13 +435,13 @@ TokenizeChunk(SocialDoc *doc, int start, int end)
 		uint32		cp = CodePointAt(doc, i, &l);
 
 		TextCheckInterrupts(i, &next_check);
-		if (c == '@' && i + 1 < end && (isalnum((unsigned char) cb[i + 1]) || cb[i + 1] == '_'))
+		if (c == '@' && i + 1 < end && (SocialIsAlnum((unsigned char) cb[i + 1]) || cb[i + 1] == '_'))
 		{
-			for (i++; i < end && (isalnum((unsigned char) cb[i]) || cb[i] == '_'); i++)
+			for (i++; i < end && (SocialIsAlnum((unsigned char) cb[i]) || cb[i] == '_'); i++)
 				;
 			continue;
 		}
-		if (IsLetterCodePoint(cp) || (c == '#' && i + 1 < end && isalnum((unsigned char) cb[i + 1])))
+		if (IsLetterCodePoint(cp) || (c == '#' && i + 1 < end && SocialIsAlnum((unsigned char) cb[i + 1])))
 		{
 			bool		hashtag = (c == '#');
 			int			w = hashtag ? i + 1 : i;
