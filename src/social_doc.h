@@ -59,6 +59,7 @@ typedef struct SocialToken
 	uint8		flags;
 	char		punct;			/* TK_PUNCT: '.', ',', '!', ... */
 	uint8		run;			/* TK_PUNCT: how many marks in a row (at most 255) */
+	uint16		cls;			/* TokClass(), set by stage 4 (SetTokenClasses) */
 	uint32		rules;
 	const SocialEntry *entry;	/* lexicon entry or NULL */
 	float		valence;		/* contribution after the rules */
@@ -151,16 +152,20 @@ TokIs(const SocialDoc *doc, int i, const char *w)
 	return t->kind == TK_WORD && t->len == l && memcmp(doc->nb + t->off, w, l) == 0;
 }
 
-/* Word classes of token i (0 for non-words and unknown words) */
+/* Word classes of token t (0 for non-words and unknown words), from its entry */
+static inline uint16
+TokEntryClass(const SocialToken *t)
+{
+	return (t->kind == TK_WORD && t->entry != NULL) ? t->entry->cls : 0;
+}
+
+/* Word classes of token i, as stage 4 recorded them (0 outside the text) */
 static inline uint16
 TokClass(const SocialDoc *doc, int i)
 {
-	const SocialToken *t;
-
 	if (i < 0 || i >= doc->ntoks)
 		return 0;
-	t = &doc->toks[i];
-	return (t->kind == TK_WORD && t->entry != NULL) ? t->entry->cls : 0;
+	return doc->toks[i].cls;
 }
 
 /* True when token i ends a clause: punctuation, a contrast or a new clause */

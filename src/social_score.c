@@ -78,9 +78,13 @@ MatchPhrases(SocialDoc *doc)
 			if (e == NULL || !e->has_valence)
 				continue;
 			doc->toks[i].entry = e;
+			doc->toks[i].cls = TokEntryClass(&doc->toks[i]);
 			doc->toks[i].rules |= R_PHRASE;
 			for (int j = i + 1; j < i + k; j++)
+			{
 				doc->toks[j].kind = TK_ABSORBED;
+				doc->toks[j].cls = 0;
+			}
 			i += k - 1;
 			break;
 		}
@@ -200,12 +204,18 @@ SocialScoreTokens(SocialDoc *doc)
 	int64		next_check = TEXT_INTERRUPT_INTERVAL;
 
 	for (int i = 0; i < doc->ntoks; i++)
-		if (doc->toks[i].kind == TK_WORD && (doc->toks[i].flags & TF_LETTERS))
+	{
+		SocialToken *t = &doc->toks[i];
+
+		/* the word classes, read from the lexicon once (every rule asks for them) */
+		t->cls = TokEntryClass(t);
+		if (t->kind == TK_WORD && (t->flags & TF_LETTERS))
 		{
 			words++;
-			if (doc->toks[i].flags & TF_CAPS)
+			if (t->flags & TF_CAPS)
 				caps++;
 		}
+	}
 	doc->cap_diff = caps > 0 && caps < words;
 	FindSentences(doc);
 	MatchPhrases(doc);
