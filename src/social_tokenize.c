@@ -274,8 +274,9 @@ LooksLikeUrl(const char *s, int len)
 	if (len >= 4 && SocialLowerAscii(s[0]) == 'w' && SocialLowerAscii(s[1]) == 'w' &&
 		SocialLowerAscii(s[2]) == 'w' && s[3] == '.')
 		return true;
-	for (int i = 0; i + 2 < len; i++)
-		if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/')
+	for (const char *c = memchr(s, ':', len); c != NULL;
+		 c = memchr(c + 1, ':', len - (c + 1 - s)))
+		if (c - s + 2 < len && c[1] == '/' && c[2] == '/')
 			return true;
 	/* bit.ly/xyz, pic.twitter.com/xyz: a dotted host name before a slash */
 	slash = memchr(s, '/', len);
@@ -491,8 +492,8 @@ SocialTokenize(SocialDoc *doc)
 			i++;
 			continue;
 		}
-		for (j = i; j < doc->clen && doc->cb[j] != ' ' && doc->cb[j] != '\t' && doc->cb[j] != '\n'; j++)
-			;
+		/* the cleaned text has no NUL before its end (control characters became spaces) */
+		j = i + strcspn(doc->cb + i, " \t\n");
 		TokenizeChunk(doc, i, j);
 		i = j;
 	}
