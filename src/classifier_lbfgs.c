@@ -70,6 +70,7 @@ typedef struct Problem
 	const double *sc;			/* P: the diagonal preconditioner, theta = sc u */
 	double	   *loss;			/* two classes: nrows, each row's loss and residual */
 	double	   *res;
+	HelperWorker *worker;		/* two classes, enough rows: shares the evaluations */
 } Problem;
 
 /* Class weights: 1, or balanced (n / (K n_c)) over the rows */
@@ -315,8 +316,8 @@ DenseShare(BinaryBlock *bl)
 		BinaryDenseGradient(bl->pb, bl->g, bl->r0, bl->r1);
 }
 
-/* pthread entry point: the helper's part of a block */
-static void *
+/* The helper's part of a block (a HelperWorker job) */
+static void
 BinaryHelper(void *arg)
 {
 	BinaryBlock *bl = (BinaryBlock *) arg;
@@ -324,7 +325,6 @@ BinaryHelper(void *arg)
 	ForwardShare(bl);
 	WaitForward(bl);
 	DenseShare(bl);
-	return NULL;
 }
 
 /*
@@ -339,26 +339,24 @@ static double
 EvaluateBinary(Problem *pb, const double *u, double *g)
 {
 	double		f = 0;
-	bool		threads = pb->nrows >= EVAL_THREAD_MIN_ROWS;
 
 	memset(g, 0, sizeof(double) * pb->P);
 	for (int64 b = 0; b < pb->nrows; b += EVAL_BLOCK)
 	{
 		BinaryBlock bl = {pb, u, g, b, Min(b + EVAL_BLOCK, pb->nrows)};
-		pthread_t	th;
-		bool		threaded;
 
 		pg_atomic_init_u64(&bl.next, b);
 		pg_atomic_init_u64(&bl.done, 0);
 		pg_atomic_init_u32(&bl.dense, 0);
 		CHECK_FOR_INTERRUPTS();
-		threaded = threads && HelperThreadStart(&th, BinaryHelper, &bl);
+		if (pb->worker)
+			HelperWorkerRun(pb->worker, BinaryHelper, &bl);
 		ForwardShare(&bl);
 		WaitForward(&bl);
 		BinarySparseGradient(pb, g, bl.r0, bl.r1);
 		DenseShare(&bl);
-		if (threaded)
-			pthread_join(th, NULL);
+		if (pb->worker)
+			HelperWorkerWait(pb->worker);
 	}
 	for (int64 r = 0; r < pb->nrows; r++)
 		f += pb->loss[r];
@@ -753,7 +751,16 @@ ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *par
 	w->K = K;
 	w->nf = data->nf;
 	w->nd = data->nd;
-	w->iterations = Lbfgs(&pb, theta, params->max_iter, params->tolerance, &w->loss);
+	pb.worker = (K == 2 && nrows >= EVAL_THREAD_MIN_ROWS) ? HelperWorkerStart() : NULL;
+	PG_TRY();
+	{
+		w->iterations = Lbfgs(&pb, theta, params->max_iter, params->tolerance, &w->loss);
+	}
+	PG_FINALLY();
+	{
+		HelperWorkerStop(pb.worker);
+	}
+	PG_END_TRY();
 	if (pb.cols == 1)
 	{
 		/* two classes: w0 = -u, w1 = u */
