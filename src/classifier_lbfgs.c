@@ -51,7 +51,6 @@
 #define FDROP_SHARE	0.1		/* of tolerance: see Lbfgs() */
 #define EVAL_BLOCK		(1 << 18)	/* rows between interrupt checks in an evaluation */
 #define EVAL_CHUNK		1024		/* rows of a forward chunk, claimed by either thread */
-#define EVAL_THREAD_MIN_ROWS 4096	/* fewer rows are evaluated without the helper thread */
 
 /* The objective's inputs */
 typedef struct Problem
@@ -720,9 +719,10 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 	return it;
 }
 
-/* Fit the model on the rows of data (in that order) */
+/* Fit the model on the rows of data (in that order); worker (or NULL) shares two-class evaluations */
 ClfWeights *
-ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *params)
+ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *params,
+	   HelperWorker *worker)
 {
 	Problem		pb;
 	ClfWeights *w = palloc0(sizeof(ClfWeights));
@@ -751,16 +751,8 @@ ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *par
 	w->K = K;
 	w->nf = data->nf;
 	w->nd = data->nd;
-	pb.worker = (K == 2 && nrows >= EVAL_THREAD_MIN_ROWS) ? HelperWorkerStart() : NULL;
-	PG_TRY();
-	{
-		w->iterations = Lbfgs(&pb, theta, params->max_iter, params->tolerance, &w->loss);
-	}
-	PG_FINALLY();
-	{
-		HelperWorkerStop(pb.worker);
-	}
-	PG_END_TRY();
+	pb.worker = (K == 2 && nrows >= CLF_THREAD_MIN_ROWS) ? worker : NULL;
+	w->iterations = Lbfgs(&pb, theta, params->max_iter, params->tolerance, &w->loss);
 	if (pb.cols == 1)
 	{
 		/* two classes: w0 = -u, w1 = u */

@@ -29,6 +29,7 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
+#include "port/atomics.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -36,6 +37,7 @@
 
 #include "options.h"
 #include "bigalloc.h"
+#include "helper_thread.h"
 #include "sentiment_classifier.h"
 #include "text_interrupts.h"
 #include "tweetlda.h"
@@ -81,6 +83,9 @@ typedef struct ClfState
 	int32	   *batchlabel;
 	uint64	   *batchhash;
 } ClfState;
+
+/* Rows of the data set mapped between interrupt checks (BuildData) */
+#define BUILD_BLOCK			(1 << 20)
 
 /* Texts featurized together (ClfExtractBatch), and the bytes that flush a batch early */
 #define CLF_BATCH			1024
@@ -811,9 +816,22 @@ CheckClasses(const Prepared *pp, const ClfState *st)
 					 errhint("Label more texts of that class, or merge or drop it (check the labels for typos).")));
 }
 
-/* Sort labels and examples; count the classes; choose the held-out slice */
+/* Per example of the state: whether it falls in the held-out slice (by its text and the seed) */
+static bool *
+HeldExamples(const ClfState *st)
+{
+	bool	   *heldex = palloc0(sizeof(bool) * Max(st->nex, 1));
+
+	if (st->params.holdout > 0)
+		for (int64 i = 0; i < st->nex; i++)
+			heldex[i] = (double) (Mix(st->texthash[i], st->params.seed) >> 11) *
+				(1.0 / 9007199254740992.0) < st->params.holdout;
+	return heldex;
+}
+
+/* Sort labels and examples; count the classes; the held-out slice in sorted order */
 static Prepared *
-Prepare(const ClfState *st)
+Prepare(const ClfState *st, const bool *heldex)
 {
 	Prepared   *pp = palloc0(sizeof(Prepared));
 	int			remap[CLF_MAX_CLASSES];
@@ -856,8 +874,7 @@ Prepare(const ClfState *st)
 		pp->order[r] = keys[r].ex;
 	BigFree(keys);
 	for (int64 r = 0; r < st->nex; r++)
-		pp->held[r] = st->params.holdout > 0 &&
-			(double) (Mix(st->texthash[pp->order[r]], st->params.seed) >> 11) * (1.0 / 9007199254740992.0) < st->params.holdout;
+		pp->held[r] = heldex[pp->order[r]];
 	return pp;
 }
 
@@ -916,9 +933,13 @@ BucketMapGet(const BucketMap *m, uint32 bucket)
 	}
 }
 
-/* Sort n values below 2^bits ascending: LSD radix sort, 12 bits a pass (tmp: n values) */
+/*
+ * Sort n values below 2^bits ascending: LSD radix sort, 12 bits a pass (tmp: n
+ * values).  Pure computation: runs in the helper thread, which stops early
+ * (leaving v unsorted) once *cancel is set.
+ */
 static void
-RadixSortU32(uint32 *v, int64 n, int bits, uint32 *tmp)
+RadixSortU32(uint32 *v, int64 n, int bits, uint32 *tmp, pg_atomic_uint32 *cancel)
 {
 	int64		count[4096];
 
@@ -926,7 +947,8 @@ RadixSortU32(uint32 *v, int64 n, int bits, uint32 *tmp)
 	{
 		int64		sum = 0;
 
-		CHECK_FOR_INTERRUPTS();
+		if (pg_atomic_read_u32(cancel))
+			return;
 		memset(count, 0, sizeof(count));
 		for (int64 i = 0; i < n; i++)
 			count[(v[i] >> shift) & 4095]++;
@@ -937,31 +959,59 @@ RadixSortU32(uint32 *v, int64 n, int bits, uint32 *tmp)
 			count[k] = sum;
 			sum += c;
 		}
-		CHECK_FOR_INTERRUPTS();
+		if (pg_atomic_read_u32(cancel))
+			return;
 		for (int64 i = 0; i < n; i++)
 			tmp[count[(v[i] >> shift) & 4095]++] = v[i];
 		memcpy(v, tmp, sizeof(uint32) * n);
 	}
 }
 
-/* The distinct buckets of the training examples (in at least min_df of them), ascending */
-static uint32 *
-TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
+/* The training buckets: computed by the helper thread while the backend sorts the examples */
+typedef struct BucketsJob
 {
+	const ClfState *st;
+	const bool *heldex;			/* per example of the state: in the held-out slice */
+	uint32	   *b;				/* 2 n: the buckets of the training examples, room to sort */
+	int64		n;
+	int			nout;			/* the result: b[0 .. nout), ascending */
+	pg_atomic_uint32 cancel;	/* set by the backend on error: stop soon */
+} BucketsJob;
+
+/* Room for the buckets of the training examples (in at least min_df of them) */
+static void
+BucketsJobInit(BucketsJob *job, const ClfState *st, const bool *heldex)
+{
+	job->st = st;
+	job->heldex = heldex;
+	job->n = 0;
+	job->nout = 0;
+	pg_atomic_init_u32(&job->cancel, 0);
+	for (int64 i = 0; i < st->nex; i++)
+		if (!heldex[i])
+			job->n += st->start[i + 1] - st->start[i];
+	job->b = BigAlloc(CurrentMemoryContext, sizeof(uint32) * Max(job->n, 1) * 2, false);
+}
+
+/*
+ * The distinct buckets of the training examples in at least min_df of them,
+ * ascending (a HelperWorker job: pure computation on the state, read-only).
+ * The order the buckets are gathered in does not matter: they are sorted.
+ */
+static void
+TrainingBuckets(void *arg)
+{
+	BucketsJob *job = (BucketsJob *) arg;
+	const ClfState *st = job->st;
+	uint32	   *b = job->b;
 	int64		n = 0;
-	uint32	   *b;
 	int			m = 0;
 
-	for (int64 r = 0; r < st->nex; r++)
-		if (!pp->held[r])
-			n += st->start[pp->order[r] + 1] - st->start[pp->order[r]];
-	b = BigAlloc(CurrentMemoryContext, sizeof(uint32) * n * 2, false);	/* and the radix sort's room */
-	n = 0;
-	for (int64 r = 0; r < st->nex; r++)
-		if (!pp->held[r])
-			for (int64 j = st->start[pp->order[r]]; j < st->start[pp->order[r] + 1]; j++)
+	for (int64 i = 0; i < st->nex; i++)
+		if (!job->heldex[i])
+			for (int64 j = st->start[i]; j < st->start[i + 1]; j++)
 				b[n++] = st->feats[j];
-	RadixSortU32(b, n, st->params.feat.hash_bits, b + n);
+	RadixSortU32(b, n, st->params.feat.hash_bits, b + n, &job->cancel);
 	/* keep the buckets of at least min_df training examples (a text has each at most once) */
 	for (int64 i = 0, run; i < n; i += run)
 	{
@@ -970,17 +1020,69 @@ TrainingBuckets(const ClfState *st, const Prepared *pp, int *nout)
 		if (run >= st->params.min_df)
 			b[m++] = b[i];
 	}
-	*nout = m;
-	return b;
+	job->nout = m;
 }
 
-/* The data set in sorted order, features mapped to compact ids (unknown ones dropped) */
+/* Mapping the rows of the data set to compact ids: one share of the rows */
+typedef struct BuildJob
+{
+	const ClfState *st;
+	const Prepared *pp;
+	const BucketMap *map;
+	ClfData    *d;
+	int64		r0;				/* rows [r0, r1) */
+	int64		r1;
+	int32	   *fid;			/* their kept ids, from here on */
+	int64		nfid;			/* the result: how many */
+} BuildJob;
+
+/*
+ * Rows [r0, r1) of the data set: kept compact ids to job->fid, start[] relative
+ * to it, value, dense signals, class (a HelperWorker job: pure computation).
+ */
+static void
+BuildRows(void *arg)
+{
+	BuildJob   *job = (BuildJob *) arg;
+	const ClfState *st = job->st;
+	ClfData    *d = job->d;
+	int64		k = 0;
+
+	for (int64 r = job->r0; r < job->r1; r++)
+	{
+		int64		i = job->pp->order[r];
+		int64		cnt = st->start[i + 1] - st->start[i];
+
+		d->start[r] = k;
+		for (int64 j = st->start[i]; j < st->start[i + 1]; j++)
+		{
+			int32		f = BucketMapGet(job->map, st->feats[j]);
+
+			if (f >= 0)
+				job->fid[k++] = f;
+		}
+		d->xval[r] = cnt > 0 ? 1.0 / sqrt((double) cnt) : 0;
+		memcpy(d->dense + r * st->nd, st->dense + i * st->nd, sizeof(float) * st->nd);
+		d->y[r] = job->pp->cls[i];
+	}
+	job->nfid = k;
+}
+
+/*
+ * The data set in sorted order, features mapped to compact ids (unknown ones
+ * dropped).  In blocks of BUILD_BLOCK rows (interrupts checked between them):
+ * the second half of a block is mapped by the helper worker (if any) into
+ * fid after the first half's room, then moved down behind the first half's
+ * kept ids.
+ */
 static ClfData *
-BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf)
+BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf,
+		  HelperWorker *worker)
 {
 	ClfData    *d = palloc0(sizeof(ClfData));
-	int64		n = st->nex;
-	BucketMap  *map;
+	int64		n = st->nex,
+				k = 0;
+	BucketMap  *map = BucketMapCreate(buckets, nf);
 
 	d->K = pp->K;
 	d->nf = nf;
@@ -992,29 +1094,34 @@ BuildData(const ClfState *st, const Prepared *pp, const uint32 *buckets, int nf)
 	d->dense = (float *) (d->start + n + 1);
 	d->xval = d->dense + n * st->nd;
 	d->y = (int32 *) (d->xval + n);
-	d->fid = BigAlloc(CurrentMemoryContext, sizeof(int32) * st->start[n], false);
-	d->start[0] = 0;
-	map = BucketMapCreate(buckets, nf);
-	for (int64 r = 0; r < n; r++)
+	d->fid = BigAlloc(CurrentMemoryContext, sizeof(int32) * Max(st->start[n], 1), false);
+	for (int64 b = 0; b < n; b += BUILD_BLOCK)
 	{
-		int64		i = pp->order[r];
-		int64		k = d->start[r];
-		int64		cnt = st->start[i + 1] - st->start[i];
+		int64		e = Min(b + BUILD_BLOCK, n),
+					half = b + (e - b) / 2,
+					room = 0;
+		BuildJob	lo = {st, pp, map, d, b, half, d->fid + k, 0};
+		BuildJob	hi = {st, pp, map, d, half, e, NULL, 0};
 
-		if ((r & 4095) == 0)
-			CHECK_FOR_INTERRUPTS();
-		for (int64 j = st->start[i]; j < st->start[i + 1]; j++)
-		{
-			int32		f = BucketMapGet(map, st->feats[j]);
-
-			if (f >= 0)
-				d->fid[k++] = f;
-		}
-		d->start[r + 1] = k;
-		d->xval[r] = cnt > 0 ? 1.0 / sqrt((double) cnt) : 0;
-		memcpy(d->dense + r * st->nd, st->dense + i * st->nd, sizeof(float) * st->nd);
-		d->y[r] = pp->cls[i];
+		for (int64 r = b; r < half; r++)
+			room += st->start[pp->order[r] + 1] - st->start[pp->order[r]];
+		hi.fid = lo.fid + room;
+		CHECK_FOR_INTERRUPTS();
+		if (worker)
+			HelperWorkerRun(worker, BuildRows, &hi);
+		BuildRows(&lo);
+		if (worker)
+			HelperWorkerWait(worker);
+		else
+			BuildRows(&hi);
+		memmove(lo.fid + lo.nfid, hi.fid, sizeof(int32) * hi.nfid);
+		for (int64 r = b; r < half; r++)
+			d->start[r] += k;
+		for (int64 r = half; r < e; r++)
+			d->start[r] += k + lo.nfid;
+		k += lo.nfid + hi.nfid;
 	}
+	d->start[n] = k;
 	return d;
 }
 
@@ -1089,7 +1196,7 @@ CrossValidate(const ClfState *st, const Prepared *pp, const ClfData *d, const in
 				in[nin++] = row;
 		}
 		if (nin > 0 && nout > 0)
-			Confuse(d, ClfFit(d, in, nin, &st->params), out, nout, conf);
+			Confuse(d, ClfFit(d, in, nin, &st->params, NULL), out, nout, conf);
 	}
 	Summarize(d->K, conf, &info->cv_accuracy, &info->cv_macro_f1);
 }
@@ -1111,25 +1218,48 @@ CheckTrainingClasses(const Prepared *pp, const ClfData *d, const int64 *train, i
 	pfree(cnt);
 }
 
-/* Train on the prepared data and build the model */
+/* Prepare the data set and train on it (worker, or NULL, shares the work); build the model */
 static ClfModel *
-Train(const ClfState *st, TimestampTz t0)
+Train(const ClfState *st, TimestampTz t0, HelperWorker *worker)
 {
-	Prepared   *pp = Prepare(st);
+	Prepared   *volatile pp = NULL;
 	ClfTrainingInfo info;
-	int			nf;
-	uint32	   *buckets = TrainingBuckets(st, pp, &nf);
-	ClfData    *d = BuildData(st, pp, buckets, nf);
+	BucketsJob	bj;
+	ClfData    *d;
 	int64	   *train = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->nex);
 	int64	   *held = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->nex);
 	int64		ntrain = 0,
 				nheld = 0;
-	int64	   *conf = palloc0(sizeof(int64) * pp->K * pp->K);
-	int64	   *trcount = palloc0(sizeof(int64) * pp->K);
+	int64	   *conf;
+	int64	   *trcount;
 	ClfWeights *w;
 	long		secs;
 	int			usecs;
+	bool	   *heldex = HeldExamples(st);
 
+	/* the training buckets in the helper worker while the examples are sorted here */
+	BucketsJobInit(&bj, st, heldex);
+	PG_TRY();
+	{
+		if (worker)
+			HelperWorkerRun(worker, TrainingBuckets, &bj);
+		pp = Prepare(st, heldex);
+	}
+	PG_CATCH();
+	{
+		pg_atomic_write_u32(&bj.cancel, 1);
+		if (worker)
+			HelperWorkerWait(worker);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	if (worker)
+		HelperWorkerWait(worker);
+	else
+		TrainingBuckets(&bj);
+	d = BuildData(st, pp, bj.b, bj.nout, worker);
+	conf = palloc0(sizeof(int64) * pp->K * pp->K);
+	trcount = palloc0(sizeof(int64) * pp->K);
 	for (int64 r = 0; r < st->nex; r++)
 	{
 		if (pp->held[r])
@@ -1145,7 +1275,7 @@ Train(const ClfState *st, TimestampTz t0)
 	info.cv_accuracy = info.cv_macro_f1 = -1;
 	if (st->params.cv_folds > 0)
 		CrossValidate(st, pp, d, train, ntrain, &info);
-	w = ClfFit(d, train, ntrain, &st->params);
+	w = ClfFit(d, train, ntrain, &st->params, worker);
 	Confuse(d, w, held, nheld, conf);
 	info.examples = ntrain;
 	info.holdout_examples = nheld;
@@ -1165,7 +1295,7 @@ Train(const ClfState *st, TimestampTz t0)
 	info.trained_at = GetCurrentTimestamp();
 	TimestampDifference(t0, info.trained_at, &secs, &usecs);
 	info.seconds = secs + usecs / 1e6;
-	return ClfModelBuild(&st->params, &info, pp->labels, pp->K, trcount, conf, buckets, w,
+	return ClfModelBuild(&st->params, &info, pp->labels, pp->K, trcount, conf, bj.b, w,
 						 (StringInfo) &st->textconf);
 }
 
@@ -1176,6 +1306,8 @@ sentiment_classifier_finalfn(PG_FUNCTION_ARGS)
 {
 	ClfState   *st = PG_ARGISNULL(0) ? NULL : (ClfState *) PG_GETARG_POINTER(0);
 	TimestampTz t0 = GetCurrentTimestamp();
+	HelperWorker *worker;
+	ClfModel   *volatile m = NULL;
 
 	(void) AggregateContext(fcinfo, "sentiment_classifier_finalfn");
 	if (st != NULL)
@@ -1189,5 +1321,16 @@ sentiment_classifier_finalfn(PG_FUNCTION_ARGS)
 				 errhint("The training query must return (text, label) rows.")));
 	if (st->textconf.len == 0)
 		PrepareFeaturizer(st);
-	PG_RETURN_CLF_MODEL_P(Train(st, t0));
+	/* a helper thread shares the work of big training sets */
+	worker = st->nex >= CLF_THREAD_MIN_ROWS ? HelperWorkerStart() : NULL;
+	PG_TRY();
+	{
+		m = Train(st, t0, worker);
+	}
+	PG_FINALLY();
+	{
+		HelperWorkerStop(worker);
+	}
+	PG_END_TRY();
+	PG_RETURN_CLF_MODEL_P(m);
 }

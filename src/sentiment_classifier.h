@@ -55,6 +55,7 @@
 #define CLF_MAX_CHAR_N			8
 #define CLF_MAX_FOLDS			20
 #define CLF_NDENSE				13		/* social signals, classifier_features.c */
+#define CLF_THREAD_MIN_ROWS		4096	/* fewer examples are trained without a helper thread */
 
 #define DatumGetClfModel(x)			((ClfModel *) PG_DETOAST_DATUM(x))
 #define PG_GETARG_CLF_MODEL_P(x)	DatumGetClfModel(PG_GETARG_DATUM(x))
@@ -230,7 +231,7 @@ extern void ClfCheckFeatureOptions(const ClfFeatureOptions *opt);
 
 /* classifier_lbfgs.c */
 extern ClfWeights *ClfFit(const ClfData *data, const int64 *rows, int64 nrows,
-						  const ClfParams *params);
+						  const ClfParams *params, struct HelperWorker *worker);
 extern int	ClfPredictRow(const ClfData *data, const ClfWeights *w, int64 i, double *p);
 
 /* sentiment_classifier.c */
