@@ -134,6 +134,15 @@ SELECT * FROM mutate(600);
 SELECT tweetlda.sentiment_classifier(doc, label, jsonb_build_object('seed', id)) FROM airline;
 SELECT tweetlda.sentiment_classifier(doc, label, CASE WHEN id > 5 THEN '{}'::jsonb END) FROM airline;
 
+-- label errors of big training sets are raised while the helper thread counts the training
+-- buckets (it is stopped and joined first); the session goes on
+SELECT tweetlda.sentiment_classifier('text number ' || g, CASE WHEN g = 1 THEN 'rare' ELSE 'common' END)
+FROM generate_series(1, 6000) g;
+SELECT tweetlda.sentiment_classifier('text number ' || g, 'same') FROM generate_series(1, 6000) g;
+SELECT tweetlda.sentiment_model_info(tweetlda.sentiment_classifier('text number ' || g || CASE WHEN g % 2 = 0 THEN ' good' ELSE ' bad' END,
+                                                                   CASE WHEN g % 2 = 0 THEN 'pos' ELSE 'neg' END))->'classes' AS classes
+FROM generate_series(1, 6000) g;
+
 -- hostile texts of up to 4096 bytes (the longest that are featurized in batches, their social
 -- signals in fixed buffers of a helper thread) train as they do one at a time (padded past
 -- 4096 bytes with white space, which changes no feature): same model
