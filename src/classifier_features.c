@@ -28,6 +28,11 @@
  * Work is linear in the length of the text: at most CLF_MAX_DOC_FEATURES
  * features are taken from one text (later ones are ignored) and every loop
  * checks for interrupts.
+ *
+ * Training featurizes texts of up to CLF_BATCH_TEXT_MAX bytes in batches
+ * (ClfExtractBatch): the social signals of a batch are computed in a helper
+ * thread (helper_thread.h) while the backend tokenizes and hashes, then by
+ * both; each text gives exactly what ClfExtract() gives.
  */
 #include "postgres.h"
 

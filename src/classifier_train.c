@@ -9,11 +9,15 @@
  * featurizer of every process uses), the labels seen, and per example its
  * text hash, label, distinct feature buckets and dense signals, in flat
  * arrays.  The transition extracts the features of a row (tokenizer, social
- * analyzer, hashing: the expensive part); COMBINEFUNC concatenates two states
+ * analyzer, hashing: the expensive part), texts of up to CLF_BATCH_TEXT_MAX
+ * bytes in batches whose social signals a helper thread computes
+ * (ClfExtractBatch); every function that reads the examples flushes the batch
+ * first.  COMBINEFUNC concatenates two states
  * (labels are merged by name); SERIALFUNC / DESERIALFUNC write and re-check
- * the state, so partial aggregation runs in parallel workers.  Training is
- * not parallel: the final function runs L-BFGS in the leader over all the
- * examples (a full-batch optimizer, so it does not split into partial models).
+ * the state, so partial aggregation runs in parallel workers.  Training does
+ * not split into partial models (L-BFGS is a full-batch optimizer): the final
+ * function trains in the leader, sharing the work of 4,096 examples or more
+ * with one helper thread (the same model bit for bit).
  *
  * Determinism: the final function sorts the examples by a content hash (the
  * FNV-1a of their features, signals and label, ties broken by the full
