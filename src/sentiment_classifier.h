@@ -229,7 +229,8 @@ extern void ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, 
 extern const char *ClfDenseName(int d);
 extern void ClfCheckFeatureOptions(const ClfFeatureOptions *opt);
 
-/* classifier_lbfgs.c */
+/* classifier_lbfgs.c (worker: helper_thread.h) */
+struct HelperWorker;
 extern ClfWeights *ClfFit(const ClfData *data, const int64 *rows, int64 nrows,
 						  const ClfParams *params, struct HelperWorker *worker);
 extern int	ClfPredictRow(const ClfData *data, const ClfWeights *w, int64 i, double *p);
