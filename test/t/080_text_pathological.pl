@@ -188,13 +188,20 @@ for my $case ([ 'pg_cancel_backend', qr/canceling statement due to user request/
 	[ 'pg_terminate_backend', qr/terminating connection|server closed the connection|connection to server was lost/ ])
 {
 	my ($func, $error) = @$case;
-	for my $expr (q{tweetlda.polarity(doc, 'textblob')}, q{cardinality(tweetlda.tokenize(doc))},
-		q{tweetlda.polarity(left(doc, 10000000), 'social')})
+	# many passes over the big texts: minutes of work; and the training of a sentiment classifier
+	# on millions of short texts (their social signals computed by a helper thread)
+	my @queries = map { [ $_, "SELECT count(*) FROM generate_series(1, 1000), big WHERE $_ > 2" ] }
+	  (q{tweetlda.polarity(doc, 'textblob')}, q{cardinality(tweetlda.tokenize(doc))},
+		q{tweetlda.polarity(left(doc, 10000000), 'social')});
+	push @queries, [ 'sentiment_classifier training',
+		q{SELECT tweetlda.sentiment_classifier('tweet ' || g || CASE WHEN g % 2 = 0 THEN ' so good :)' ELSE ' so bad :(' END,
+			CASE WHEN g % 2 = 0 THEN 'positive' ELSE 'negative' END) IS NOT NULL FROM generate_series(1, 4000000) g} ];
+	for my $q (@queries)
 	{
+		my ($expr, $sql) = @$q;
 		my $long = $node->background_psql('postgres', on_error_stop => 0);
 		my $pid = $long->query_safe('SELECT pg_backend_pid()');
-		# many passes over the big texts: minutes of work
-		$long->{stdin} .= "SELECT count(*) FROM generate_series(1, 1000), big WHERE $expr > 2;\n";
+		$long->{stdin} .= "$sql;\n";
 		$long->{run}->pump_nb();
 		$node->poll_query_until('postgres',
 			"SELECT state = 'active' AND now() - query_start > interval '1 s' FROM pg_stat_activity WHERE pid = $pid")
