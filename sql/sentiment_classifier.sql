@@ -228,6 +228,19 @@ SELECT round((tweetlda.sentiment_model_info(tweetlda.sentiment_classifier(doc, l
            '{"holdout": 0, "tolerance": 1e-7, "max_iter": 1000}'))#>>'{training,loss}')::numeric, 6)
        = 0.007846 AS optimum_loss
 FROM airline_big;
+-- three classes (7,000 rows): the evaluations are shared with the helper thread too; at a tight
+-- tolerance the fit reaches the optimum recorded from the one-thread fit, and row order does
+-- not matter
+CREATE TABLE airline_big3 AS
+SELECT a.doc || ' x' || g AS doc, a.label FROM airline a, generate_series(1, 25) g;
+SELECT count(*) AS rows,
+       round((tweetlda.sentiment_model_info(tweetlda.sentiment_classifier(doc, label,
+           '{"holdout": 0, "tolerance": 1e-7, "max_iter": 1000}'))#>>'{training,loss}')::numeric, 6)
+       = 0.019516 AS optimum_loss,
+       tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc, label, '{"holdout": 0}'))
+       = (SELECT tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc, label, '{"holdout": 0}' ORDER BY md5(doc)))
+          FROM airline_big3) AS same_in_another_order
+FROM airline_big3;
 -- without social signals (no helper thread for the features) the batches give the same model too
 SELECT tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc, label, '{"holdout": 0, "social": false}'))
        = tweetlda.sentiment_model_fingerprint(tweetlda.sentiment_classifier(doc || repeat(' ', 4100), label,
@@ -250,4 +263,4 @@ SELECT (tweetlda.sentiment_model_info(tweetlda.sentiment_classifier(doc, label, 
        AS examples_after_timeout
 FROM airline_big;
 
-DROP TABLE airline, airline_shuffled, m, fp, two_class, airline_big, fp_big;
+DROP TABLE airline, airline_shuffled, m, fp, two_class, airline_big, fp_big, airline_big3;

@@ -31,6 +31,12 @@
  * decreases, or after max_iter iterations.  Every
  * step is a fixed sequence of floating-point operations over the rows in the
  * given order, so the same rows give the same model bit for bit.
+ *
+ * An evaluation runs in blocks of rows: a forward pass stores each row's loss
+ * and residuals, then the backward pass adds them to the gradient in row
+ * order.  A helper worker (helper_thread.h), when the caller passes one,
+ * claims forward chunks and the dense part of the backward pass (Evaluate()):
+ * the same operations, so the same model.
  */
 #include "postgres.h"
 
@@ -51,6 +57,7 @@
 #define FDROP_SHARE	0.1		/* of tolerance: see Lbfgs() */
 #define EVAL_BLOCK		(1 << 18)	/* rows between interrupt checks in an evaluation */
 #define EVAL_CHUNK		1024		/* rows of a forward chunk, claimed by either thread */
+#define EVAL_BLOCK_CELLS (1 << 20)	/* residuals of a block (rows x columns) */
 
 /* The objective's inputs */
 typedef struct Problem
@@ -62,14 +69,14 @@ typedef struct Problem
 	double		W;
 	double		l2;
 	Size		P;				/* parameters optimized */
-	double	   *z;				/* K scratch (more than 8 classes) */
 	int			cols;			/* columns optimized: K, or 1 for two classes */
 	double		dotw;			/* dot products of the full space: 1, or 2 for two classes */
 	double		gmax;			/* max |gradient| of the last evaluation */
 	const double *sc;			/* P: the diagonal preconditioner, theta = sc u */
-	double	   *loss;			/* two classes: nrows, each row's loss and residual */
-	double	   *res;
-	HelperWorker *worker;		/* two classes, enough rows: shares the evaluations */
+	int64		block;			/* rows of an evaluation block */
+	double	   *loss;			/* block: each row's loss */
+	double	   *res;			/* block * cols: each row's residuals */
+	HelperWorker *worker;		/* shares the evaluations (enough rows), or NULL */
 } Problem;
 
 /* Class weights: 1, or balanced (n / (K n_c)) over the rows */
@@ -177,12 +184,13 @@ Penalize(Problem *pb, const double *theta, double *g, double f, double fl2)
 }
 
 /*
- * Two classes, rows [r0, r1) of the forward pass: each row's weighted loss
- * into pb->loss[r] and its residual (dloss / dz1) into pb->res[r].  Pure
- * computation on the rows' own slots: runs in the helper thread too.
+ * Rows [r0, r1) of a block starting at row b of the forward pass, two classes:
+ * each row's weighted loss into pb->loss[r - b] and its residual (dloss / dz1)
+ * into pb->res[r - b].  Pure computation on the rows' own slots: runs in the
+ * helper thread too.
  */
 static void
-BinaryForward(const Problem *pb, const double *u, int64 r0, int64 r1)
+BinaryForward(const Problem *pb, const double *u, int64 b, int64 r0, int64 r1)
 {
 	const ClfData *d = pb->data;
 	const double *du = u + d->nf;
@@ -214,70 +222,146 @@ BinaryForward(const Problem *pb, const double *u, int64 r0, int64 r1)
 		dz = 2 * t;
 		e = exp(-fabs(dz));
 		m = y == 1 ? -dz : dz;
-		pb->loss[r] = w * (Max(m, 0) + log1p(e));
-		pb->res[r] = w * ((dz >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - (y == 1 ? 1.0 : 0.0));
+		pb->loss[r - b] = w * (Max(m, 0) + log1p(e));
+		pb->res[r - b] = w * ((dz >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - (y == 1 ? 1.0 : 0.0));
 	}
 }
 
-/* Two classes, rows [r0, r1) of the backward pass: the sparse part of the gradient (thread-safe) */
-static void
-BinarySparseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
+/*
+ * The same for K classes: the row's loss, and its residuals w (p_c - [c = y])
+ * into pb->res[(r - b) K ..] (computed in place there; inlined for a constant
+ * K, so that the loops over the classes unroll)
+ */
+static pg_attribute_always_inline void
+MultiForwardK(const Problem *pb, const double *theta, int64 b, int64 r0, int64 r1, const int K)
 {
 	const ClfData *d = pb->data;
 
 	for (int64 r = r0; r < r1; r++)
 	{
 		int64		i = pb->rows[r];
-		double		rx = pb->res[r] * d->xval[i];
-		const int32 *fid = d->fid + d->start[i];
-		int64		nfi = d->start[i + 1] - d->start[i];
+		int			y = d->y[i];
+		double		w = pb->cw[y],
+					zy,
+					lse;
+		double	   *z = pb->res + (r - b) * K;
 
-		for (int64 j = 0; j < nfi; j++)
-			g[fid[j]] += rx;
+		LogitsK(d, theta, i, z, K);
+		zy = z[y];
+		lse = Softmax(z, K);
+		pb->loss[r - b] = w * (lse - zy);
+		z[y] -= 1.0;
+#pragma GCC unroll 8
+		for (int c = 0; c < K; c++)
+			z[c] *= w;
 	}
 }
 
-/* Two classes, rows [r0, r1) of the backward pass: the dense signals' and the bias's gradient */
+/* Rows [r0, r1) of the forward pass of a block starting at row b (thread-safe) */
 static void
-BinaryDenseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
+Forward(const Problem *pb, const double *theta, int64 b, int64 r0, int64 r1)
+{
+	switch (pb->cols)
+	{
+		case 1:
+			BinaryForward(pb, theta, b, r0, r1);
+			break;
+		case 3:
+			MultiForwardK(pb, theta, b, r0, r1, 3);
+			break;
+		case 4:
+			MultiForwardK(pb, theta, b, r0, r1, 4);
+			break;
+		case 5:
+			MultiForwardK(pb, theta, b, r0, r1, 5);
+			break;
+		default:
+			MultiForwardK(pb, theta, b, r0, r1, pb->cols);
+			break;
+	}
+}
+
+/* Rows [r0, r1) of the backward pass: the sparse part of the gradient (block at r0) */
+static void
+SparseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
 {
 	const ClfData *d = pb->data;
-	double	   *gd = g + d->nf;
-	double	   *gb = g + d->nf + d->nd;
+	int			K = pb->cols;
 
 	for (int64 r = r0; r < r1; r++)
 	{
-		const float *dense = d->dense + pb->rows[r] * d->nd;
-		double		res = pb->res[r];
+		int64		i = pb->rows[r];
+		double		xv = d->xval[i];
+		const double *z = pb->res + (r - r0) * K;
+		const int32 *fid = d->fid + d->start[i];
+		int64		nfi = d->start[i + 1] - d->start[i];
 
-		*gb += res;
-		for (int k = 0; k < d->nd; k++)
-			gd[k] += dense[k] * res;
+		if (K == 1)
+		{
+			double		rx = z[0] * xv;
+
+			for (int64 j = 0; j < nfi; j++)
+				g[fid[j]] += rx;
+		}
+		else
+			for (int64 j = 0; j < nfi; j++)
+			{
+				double	   *col = g + (Size) fid[j] * K;
+
+				for (int c = 0; c < K; c++)
+					col[c] += xv * z[c];
+			}
 	}
 }
 
 /*
- * One block of rows of a two-class evaluation, shared by the backend and the
- * helper thread: either claims forward chunks until none is left; once every
- * chunk is done, the backend adds the sparse gradient and either one the dense
- * signals' gradient (whoever claims it first).  So a helper that starts late
- * or runs slowly (the other core busy) only takes less of the work.
+ * Rows [r0, r1) of the backward pass: the bias's and the dense signals'
+ * gradient (block at r0; thread-safe).  For K classes the bias is added first
+ * and the signals after, as the one-pass evaluation did.
  */
-typedef struct BinaryBlock
+static void
+DenseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
+{
+	const ClfData *d = pb->data;
+	int			K = pb->cols;
+	double	   *gd = g + (Size) d->nf * K;
+	double	   *gb = g + (Size) (d->nf + d->nd) * K;
+
+	for (int64 r = r0; r < r1; r++)
+	{
+		const float *dense = d->dense + pb->rows[r] * d->nd;
+		const double *z = pb->res + (r - r0) * K;
+
+		for (int c = 0; c < K; c++)
+			gb[c] += z[c];
+		for (int k = 0; k < d->nd; k++)
+			for (int c = 0; c < K; c++)
+				gd[k * K + c] += dense[k] * z[c];
+	}
+}
+
+/*
+ * One block of rows of an evaluation, shared by the backend and the helper
+ * thread: either claims forward chunks until none is left; once every chunk
+ * is done, the backend adds the sparse gradient and either one the bias's and
+ * the dense signals' gradient (whoever claims it first).  So a helper that
+ * starts late or runs slowly (the other core busy) only takes less of the work.
+ */
+typedef struct EvalBlock
 {
 	const Problem *pb;
-	const double *u;
+	const double *theta;
 	double	   *g;
 	int64		r0;
 	int64		r1;
 	pg_atomic_uint64 next;		/* first row of the next forward chunk to claim */
 	pg_atomic_uint64 done;		/* forward rows finished */
 	pg_atomic_uint32 dense;		/* 1 once the dense gradient is claimed */
-} BinaryBlock;
+} EvalBlock;
 
 /* Forward chunks of the block until none is left to claim (thread-safe) */
 static void
-ForwardShare(BinaryBlock *bl)
+ForwardShare(EvalBlock *bl)
 {
 	for (;;)
 	{
@@ -287,14 +371,14 @@ ForwardShare(BinaryBlock *bl)
 		if (from >= (uint64) bl->r1)
 			return;
 		to = Min((int64) from + EVAL_CHUNK, bl->r1);
-		BinaryForward(bl->pb, bl->u, from, to);
+		Forward(bl->pb, bl->theta, bl->r0, from, to);
 		pg_atomic_fetch_add_u64(&bl->done, to - from);
 	}
 }
 
 /* Wait until every forward chunk of the block is done (thread-safe) */
 static void
-WaitForward(BinaryBlock *bl)
+WaitForward(EvalBlock *bl)
 {
 	for (int spins = 0; pg_atomic_read_u64(&bl->done) < (uint64) (bl->r1 - bl->r0); spins++)
 	{
@@ -307,19 +391,19 @@ WaitForward(BinaryBlock *bl)
 	pg_read_barrier();
 }
 
-/* The dense signals' gradient of the block, unless the other thread claimed it (thread-safe) */
+/* The dense gradient of the block, unless the other thread claimed it (thread-safe) */
 static void
-DenseShare(BinaryBlock *bl)
+DenseShare(EvalBlock *bl)
 {
 	if (pg_atomic_exchange_u32(&bl->dense, 1) == 0)
-		BinaryDenseGradient(bl->pb, bl->g, bl->r0, bl->r1);
+		DenseGradient(bl->pb, bl->g, bl->r0, bl->r1);
 }
 
 /* The helper's part of a block (a HelperWorker job) */
 static void
-BinaryHelper(void *arg)
+EvalHelper(void *arg)
 {
-	BinaryBlock *bl = (BinaryBlock *) arg;
+	EvalBlock  *bl = (EvalBlock *) arg;
 
 	ForwardShare(bl);
 	WaitForward(bl);
@@ -327,123 +411,41 @@ BinaryHelper(void *arg)
 }
 
 /*
- * Two classes: f(u) and its gradient with respect to w1 (= u) into g.
+ * f(theta) and its gradient into g (two classes: f(u) and its gradient with
+ * respect to w1 = u; the penalty counts both columns, hence l2 and not l2 / 2).
  *
- * In blocks of EVAL_BLOCK rows (interrupts checked between them), shared with a
- * helper thread (BinaryBlock).  Every row's loss and residual is computed the
- * same way by either thread, and every sum still adds the same terms in row
- * order, so the result is bit for bit the same with or without the thread.
+ * In blocks of pb->block rows (interrupts checked between them), shared with
+ * the helper worker if any (EvalBlock).  Every row's loss and residuals are
+ * computed the same way by either thread, and every sum still adds the same
+ * terms in row order, so the result is bit for bit the same with or without
+ * the thread, and whatever the block size.
  */
 static double
-EvaluateBinary(Problem *pb, const double *u, double *g)
+Evaluate(Problem *pb, const double *theta, double *g)
 {
 	double		f = 0;
 
 	memset(g, 0, sizeof(double) * pb->P);
-	for (int64 b = 0; b < pb->nrows; b += EVAL_BLOCK)
+	for (int64 b = 0; b < pb->nrows; b += pb->block)
 	{
-		BinaryBlock bl = {pb, u, g, b, Min(b + EVAL_BLOCK, pb->nrows)};
+		EvalBlock	bl = {pb, theta, g, b, Min(b + pb->block, pb->nrows)};
 
 		pg_atomic_init_u64(&bl.next, b);
 		pg_atomic_init_u64(&bl.done, 0);
 		pg_atomic_init_u32(&bl.dense, 0);
 		CHECK_FOR_INTERRUPTS();
 		if (pb->worker)
-			HelperWorkerRun(pb->worker, BinaryHelper, &bl);
+			HelperWorkerRun(pb->worker, EvalHelper, &bl);
 		ForwardShare(&bl);
 		WaitForward(&bl);
-		BinarySparseGradient(pb, g, bl.r0, bl.r1);
+		SparseGradient(pb, g, bl.r0, bl.r1);
 		DenseShare(&bl);
 		if (pb->worker)
 			HelperWorkerWait(pb->worker);
+		for (int64 r = bl.r0; r < bl.r1; r++)
+			f += pb->loss[r - bl.r0];
 	}
-	for (int64 r = 0; r < pb->nrows; r++)
-		f += pb->loss[r];
-	return Penalize(pb, u, g, f, pb->l2);
-}
-
-/*
- * K classes: f(theta) and its gradient into g (inlined for a constant K, so
- * that the loops over the classes unroll: the same operations in the same
- * order)
- */
-static pg_attribute_always_inline double
-EvaluateMultiK(Problem *pb, const double *theta, double *g, const int K)
-{
-	const ClfData *d = pb->data;
-	Size		nreg = (Size) (d->nf + d->nd) * K;
-	double		f = 0;
-
-	CHECK_FOR_INTERRUPTS();
-	memset(g, 0, sizeof(double) * pb->P);
-	for (int64 r = 0; r < pb->nrows; r++)
-	{
-		int64		i = pb->rows[r];
-		int			y = d->y[i];
-		double		w = pb->cw[y],
-					zy,
-					lse,
-					xv = d->xval[i];
-		double		zs[8];			/* for a constant K: kept in registers */
-		double	   *z = K <= 8 ? zs : pb->z;
-		double	   *gb = g + nreg;
-
-		if ((r & 65535) == 65535)
-			CHECK_FOR_INTERRUPTS();
-		LogitsK(d, theta, i, z, K);
-		zy = z[y];
-		lse = Softmax(z, K);
-		f += w * (lse - zy);
-		z[y] -= 1.0;
-#pragma GCC unroll 8
-		for (int c = 0; c < K; c++)
-		{
-			z[c] *= w;
-			gb[c] += z[c];
-		}
-		for (int64 j = d->start[i]; j < d->start[i + 1]; j++)
-		{
-			double	   *col = g + (Size) d->fid[j] * K;
-
-#pragma GCC unroll 8
-			for (int c = 0; c < K; c++)
-				col[c] += xv * z[c];
-		}
-		for (int k = 0; k < d->nd; k++)
-		{
-			double		s = d->dense[i * d->nd + k];
-			double	   *col = g + (Size) (d->nf + k) * K;
-
-#pragma GCC unroll 8
-			for (int c = 0; c < K; c++)
-				col[c] += s * z[c];
-		}
-	}
-	return Penalize(pb, theta, g, f, 0.5 * pb->l2);
-}
-
-/* K classes: f(theta) and its gradient into g */
-static double
-EvaluateMulti(Problem *pb, const double *theta, double *g)
-{
-	switch (pb->data->K)
-	{
-		case 3:
-			return EvaluateMultiK(pb, theta, g, 3);
-		case 4:
-			return EvaluateMultiK(pb, theta, g, 4);
-		case 5:
-			return EvaluateMultiK(pb, theta, g, 5);
-		default:
-			return EvaluateMultiK(pb, theta, g, pb->data->K);
-	}
-}
-
-/* f and its gradient into g, for the optimized parameters */
-static inline double
-Evaluate(Problem *pb, const double *theta, double *g)
-{
-	return pb->cols == 1 ? EvaluateBinary(pb, theta, g) : EvaluateMulti(pb, theta, g);
+	return Penalize(pb, theta, g, f, pb->cols == 1 ? pb->l2 : 0.5 * pb->l2);
 }
 
 /* Dot product (of the full parameter space: dotw = 2 for the one column of two classes) */
@@ -738,20 +740,17 @@ ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *par
 		pb.W += pb.cw[data->y[rows[r]]];
 	pb.l2 = params->l2;
 	pb.cols = K == 2 ? 1 : K;
-	pb.z = palloc(sizeof(double) * K);
 	pb.dotw = K == 2 ? 2.0 : 1.0;
-	pb.loss = pb.res = NULL;
-	if (K == 2)
-	{
-		pb.loss = BigAlloc(CurrentMemoryContext, sizeof(double) * Max(nrows, 1) * 2, false);
-		pb.res = pb.loss + Max(nrows, 1);
-	}
+	/* blocks of at most EVAL_BLOCK rows and EVAL_BLOCK_CELLS residuals (or all the rows) */
+	pb.block = Min(Max(EVAL_CHUNK, Min(EVAL_BLOCK, EVAL_BLOCK_CELLS / pb.cols)), Max(nrows, 1));
+	pb.loss = BigAlloc(CurrentMemoryContext, sizeof(double) * pb.block * (1 + pb.cols), false);
+	pb.res = pb.loss + pb.block;
 	pb.P = (Size) (data->nf + data->nd + 1) * pb.cols;
 	theta = Vec(pb.P);
 	w->K = K;
 	w->nf = data->nf;
 	w->nd = data->nd;
-	pb.worker = (K == 2 && nrows >= CLF_THREAD_MIN_ROWS) ? worker : NULL;
+	pb.worker = nrows >= CLF_THREAD_MIN_ROWS ? worker : NULL;
 	w->iterations = Lbfgs(&pb, theta, params->max_iter, params->tolerance, &w->loss);
 	if (pb.cols == 1)
 	{
