@@ -281,12 +281,14 @@ Forward(const Problem *pb, const double *theta, int64 b, int64 r0, int64 r1)
 	}
 }
 
-/* Rows [r0, r1) of the backward pass: the sparse part of the gradient (block at r0) */
-static void
-SparseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
+/*
+ * Rows [r0, r1) of the backward pass: the sparse part of the gradient (block
+ * at r0; inlined for a constant K of columns, 1 for two classes)
+ */
+static pg_attribute_always_inline void
+SparseGradientK(const Problem *pb, double *g, int64 r0, int64 r1, const int K)
 {
 	const ClfData *d = pb->data;
-	int			K = pb->cols;
 
 	for (int64 r = r0; r < r1; r++)
 	{
@@ -308,6 +310,7 @@ SparseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
 			{
 				double	   *col = g + (Size) fid[j] * K;
 
+#pragma GCC unroll 8
 				for (int c = 0; c < K; c++)
 					col[c] += xv * z[c];
 			}
@@ -316,14 +319,13 @@ SparseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
 
 /*
  * Rows [r0, r1) of the backward pass: the bias's and the dense signals'
- * gradient (block at r0; thread-safe).  For K classes the bias is added first
- * and the signals after, as the one-pass evaluation did.
+ * gradient (block at r0; thread-safe; inlined for a constant K).  The bias is
+ * added first and the signals after, as the one-pass evaluation did.
  */
-static void
-DenseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
+static pg_attribute_always_inline void
+DenseGradientK(const Problem *pb, double *g, int64 r0, int64 r1, const int K)
 {
 	const ClfData *d = pb->data;
-	int			K = pb->cols;
 	double	   *gd = g + (Size) d->nf * K;
 	double	   *gb = g + (Size) (d->nf + d->nd) * K;
 
@@ -332,11 +334,38 @@ DenseGradient(const Problem *pb, double *g, int64 r0, int64 r1)
 		const float *dense = d->dense + pb->rows[r] * d->nd;
 		const double *z = pb->res + (r - r0) * K;
 
+#pragma GCC unroll 8
 		for (int c = 0; c < K; c++)
 			gb[c] += z[c];
 		for (int k = 0; k < d->nd; k++)
+#pragma GCC unroll 8
 			for (int c = 0; c < K; c++)
 				gd[k * K + c] += dense[k] * z[c];
+	}
+}
+
+/* Rows [r0, r1) of the backward pass, sparse (or dense) part, for the problem's columns */
+static void
+Gradient(const Problem *pb, double *g, int64 r0, int64 r1, bool dense)
+{
+	switch (pb->cols)
+	{
+		case 1:
+			dense ? DenseGradientK(pb, g, r0, r1, 1) : SparseGradientK(pb, g, r0, r1, 1);
+			break;
+		case 3:
+			dense ? DenseGradientK(pb, g, r0, r1, 3) : SparseGradientK(pb, g, r0, r1, 3);
+			break;
+		case 4:
+			dense ? DenseGradientK(pb, g, r0, r1, 4) : SparseGradientK(pb, g, r0, r1, 4);
+			break;
+		case 5:
+			dense ? DenseGradientK(pb, g, r0, r1, 5) : SparseGradientK(pb, g, r0, r1, 5);
+			break;
+		default:
+			dense ? DenseGradientK(pb, g, r0, r1, pb->cols) :
+				SparseGradientK(pb, g, r0, r1, pb->cols);
+			break;
 	}
 }
 
@@ -396,7 +425,7 @@ static void
 DenseShare(EvalBlock *bl)
 {
 	if (pg_atomic_exchange_u32(&bl->dense, 1) == 0)
-		DenseGradient(bl->pb, bl->g, bl->r0, bl->r1);
+		Gradient(bl->pb, bl->g, bl->r0, bl->r1, true);
 }
 
 /* The helper's part of a block (a HelperWorker job) */
@@ -438,7 +467,7 @@ Evaluate(Problem *pb, const double *theta, double *g)
 			HelperWorkerRun(pb->worker, EvalHelper, &bl);
 		ForwardShare(&bl);
 		WaitForward(&bl);
-		SparseGradient(pb, g, bl.r0, bl.r1);
+		Gradient(pb, g, bl.r0, bl.r1, false);
 		DenseShare(&bl);
 		if (pb->worker)
 			HelperWorkerWait(pb->worker);
