@@ -750,7 +750,7 @@ Lbfgs(Problem *pb, double *theta, int max_iter, double tol, double *fout)
 	return it;
 }
 
-/* Fit the model on the rows of data (in that order); worker (or NULL) shares two-class evaluations */
+/* Fit the model on the rows of data (in that order); worker (or NULL) shares the evaluations */
 ClfWeights *
 ClfFit(const ClfData *data, const int64 *rows, int64 nrows, const ClfParams *params,
 	   HelperWorker *worker)
