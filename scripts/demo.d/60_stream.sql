@@ -21,6 +21,7 @@ SELECT setting AS bindir FROM pg_catalog.pg_config WHERE name = 'BINDIR' \gset
 \setenv PGHOST :HOST
 \setenv PGPORT :PORT
 \setenv PGDATABASE :DBNAME
+\setenv PGUSER :USER
 \setenv TWEETLDA_BINDIR :bindir
 \setenv TWEETLDA_SAMPLE :sample
 \! "$TWEETLDA_BINDIR/tweetlda-ingest" -q -f csv --rate 1000 --batch-size 200 "$TWEETLDA_SAMPLE" &
