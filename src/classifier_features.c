@@ -29,8 +29,8 @@
  * features are taken from one text (later ones are ignored) and every loop
  * checks for interrupts.
  *
- * Training featurizes texts of up to CLF_BATCH_TEXT_MAX bytes in batches
- * (ClfExtractBatch): the social signals of a batch are computed in a helper
+ * Training featurizes texts in batches (ClfExtractBatch): the social signals
+ * of the texts of up to CLF_BATCH_TEXT_MAX bytes are computed in a helper
  * thread (helper_thread.h) while the backend tokenizes and hashes, then by
  * both; each text gives exactly what ClfExtract() gives.
  */
@@ -437,7 +437,7 @@ SocialSignals(const char *text, int len, float *dense)
 		return;
 	SocialAnalyzeDoc(&sd, text, len);
 	if (!SignalsOfDoc(&sd, dense, true))
-		elog(ERROR, "social analyzer produced a non-finite sum");
+		SocialNonFiniteSum();		/* the only failure outside scratch buffers */
 	SocialFreeDoc(&sd);
 }
 
@@ -493,7 +493,8 @@ typedef struct SignalJobs
 	const int  *lens;
 	int			n;
 	float	   *dense;			/* n * CLF_NDENSE */
-	bool	   *failed;			/* n: left to the backend (can't happen: overflow, non-finite sums) */
+	bool	   *backend;		/* n: left to the backend (longer than the scratch buffers, or
+								 * can't happen: overflow, non-finite sums) */
 	pg_atomic_uint32 next;		/* the next text to claim */
 	SocialScratch *scratch[2];	/* the backend's, the helper's */
 } SignalJobs;
@@ -514,10 +515,10 @@ RunSignalJobs(SignalJobs *jobs, SocialScratch *scratch)
 			float	   *dense = jobs->dense + (Size) i * CLF_NDENSE;
 
 			memset(dense, 0, sizeof(float) * CLF_NDENSE);
-			if (jobs->lens[i] <= 0)
+			if (jobs->lens[i] <= 0 || jobs->backend[i])
 				continue;
 			SocialAnalyzeScratch(&sd, scratch, jobs->texts[i], jobs->lens[i]);
-			jobs->failed[i] = !SignalsOfDoc(&sd, dense, false);
+			jobs->backend[i] = !SignalsOfDoc(&sd, dense, false);
 		}
 	}
 }
@@ -532,14 +533,27 @@ SignalThread(void *arg)
 	return NULL;
 }
 
+/* The sparse features of n texts, handed to sink in order */
+static void
+SparseBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *lens,
+			ClfBatchSink sink, void *arg)
+{
+	for (int i = 0; i < n; i++)
+	{
+		SparseOf(fz, texts[i], lens[i], &fz->batchdoc, false);
+		sink(arg, i, &fz->batchdoc);
+	}
+}
+
 /*
- * The features of n texts of at most CLF_BATCH_TEXT_MAX bytes each: sink(arg,
- * i, doc) receives the sparse features of text i in order (doc->dense unset),
- * and the social signals of text i go to dense[i * CLF_NDENSE] (without the
- * social option, zeros).  The signals are computed by a helper thread while
- * the backend tokenizes, then by both; every text gives exactly what
- * ClfExtract() gives, whichever thread analyzed it.  The backend joins the
- * helper before returning or raising an error (from the tokenizer or sink).
+ * The features of n texts: sink(arg, i, doc) receives the sparse features of
+ * text i in order (doc->dense unset), and the social signals of text i go to
+ * dense[i * CLF_NDENSE] (without the social option, zeros).  The signals of
+ * texts of up to CLF_BATCH_TEXT_MAX bytes are computed by a helper thread
+ * while the backend tokenizes, then by both; longer ones by the backend
+ * afterwards.  Every text gives exactly what ClfExtract() gives, whichever
+ * thread analyzed it.  The backend joins the helper before returning or
+ * raising an error (from the tokenizer or sink).
  */
 void
 ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *lens,
@@ -552,11 +566,7 @@ ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *l
 	if (!fz->opt.social)
 	{
 		memset(dense, 0, sizeof(float) * CLF_NDENSE * n);
-		for (int i = 0; i < n; i++)
-		{
-			SparseOf(fz, texts[i], lens[i], &fz->batchdoc, false);
-			sink(arg, i, &fz->batchdoc);
-		}
+		SparseBatch(fz, n, texts, lens, sink, arg);
 		return;
 	}
 	SocialLexiconEnsureLoaded();
@@ -569,21 +579,16 @@ ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *l
 	jobs.lens = lens;
 	jobs.n = n;
 	jobs.dense = dense;
-	jobs.failed = palloc0(sizeof(bool) * Max(n, 1));
+	jobs.backend = palloc(sizeof(bool) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		jobs.backend[i] = lens[i] > CLF_BATCH_TEXT_MAX;
 	pg_atomic_init_u32(&jobs.next, 0);
 	jobs.scratch[0] = batch_scratch[0];
 	jobs.scratch[1] = batch_scratch[1];
-	for (int i = 0; i < n; i++)
-		if (lens[i] > CLF_BATCH_TEXT_MAX)
-			elog(ERROR, "text of %d bytes in a feature batch", lens[i]);
 	PG_TRY();
 	{
 		threaded = HelperThreadStart(&th, SignalThread, &jobs);
-		for (int i = 0; i < n; i++)
-		{
-			SparseOf(fz, texts[i], lens[i], &fz->batchdoc, false);
-			sink(arg, i, &fz->batchdoc);
-		}
+		SparseBatch(fz, n, texts, lens, sink, arg);
 		RunSignalJobs(&jobs, jobs.scratch[0]);
 	}
 	PG_FINALLY();
@@ -597,7 +602,7 @@ ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *l
 	}
 	PG_END_TRY();
 	for (int i = 0; i < n; i++)
-		if (jobs.failed[i])
+		if (jobs.backend[i])
 			SocialSignals(texts[i], lens[i], dense + (Size) i * CLF_NDENSE);
-	pfree(jobs.failed);
+	pfree(jobs.backend);
 }

@@ -445,8 +445,9 @@ QueueText(ClfState *st, const char *text, int len, int label, uint64 hash)
 
 /*
  * Add one labelled text: texts of up to CLF_BATCH_TEXT_MAX bytes wait for a
- * batch (featurized with the social signals in a helper thread), longer ones
- * are featurized at once.  The examples' order in the state does not matter
+ * batch (featurized with the social signals in a helper thread), longer ones,
+ * whose signals the helper would not take anyway, are featurized at once
+ * rather than copied.  The examples' order in the state does not matter
  * (the final function sorts them).
  */
 static void

@@ -221,7 +221,7 @@ typedef struct ClfFeaturizer ClfFeaturizer;
 extern ClfFeaturizer *ClfFeaturizerCreate(const ClfFeatureOptions *opt, const TextConfig *cfg);
 extern void ClfExtract(ClfFeaturizer *fz, const char *text, int len, ClfDoc *doc, bool names);
 
-/* Longest text ClfExtractBatch() takes (SOCIAL_SCRATCH_MAX of social_doc.h) */
+/* Longest text whose social signals ClfExtractBatch() shares with its helper (SOCIAL_SCRATCH_MAX) */
 #define CLF_BATCH_TEXT_MAX		4096
 typedef void (*ClfBatchSink) (void *arg, int i, const ClfDoc *doc);
 extern void ClfExtractBatch(ClfFeaturizer *fz, int n, const char *const *texts, const int *lens,

@@ -114,6 +114,9 @@ extern void SocialSummarize(SocialDoc *doc, SentimentScore *out);
 /* Sum the contributions into polarity and intensity; false (out unset) when not finite */
 extern bool SocialSummarizeSums(const SocialDoc *doc, SentimentScore *out);
 
+/* Raise the error of sums that are not finite */
+extern void SocialNonFiniteSum(void) pg_attribute_noreturn();
+
 /* Clean, tokenize and score one text (len > 0); SocialFreeDoc() frees its buffers */
 extern void SocialAnalyzeDoc(SocialDoc *doc, const char *text, int len);
 extern void SocialFreeDoc(SocialDoc *doc);

@@ -54,35 +54,18 @@ extern void SocialLexiconEnsureLoaded(void);
 
 extern uint8 SocialCtype[256];
 
+/* True when byte c has any of the classes cls (SCT_* bits) */
 static inline bool
-SocialIsAlnum(unsigned char c)
+SocialByteIs(unsigned char c, uint8 cls)
 {
-	return (SocialCtype[c] & SCT_ALNUM) != 0;
+	return (SocialCtype[c] & cls) != 0;
 }
 
-static inline bool
-SocialIsAlpha(unsigned char c)
-{
-	return (SocialCtype[c] & SCT_ALPHA) != 0;
-}
-
-static inline bool
-SocialIsDigit(unsigned char c)
-{
-	return (SocialCtype[c] & SCT_DIGIT) != 0;
-}
-
-static inline bool
-SocialIsUpper(unsigned char c)
-{
-	return (SocialCtype[c] & SCT_UPPER) != 0;
-}
-
-static inline bool
-SocialIsLower(unsigned char c)
-{
-	return (SocialCtype[c] & SCT_LOWER) != 0;
-}
+#define SocialIsAlnum(c)	SocialByteIs((c), SCT_ALNUM)
+#define SocialIsAlpha(c)	SocialByteIs((c), SCT_ALPHA)
+#define SocialIsDigit(c)	SocialByteIs((c), SCT_DIGIT)
+#define SocialIsUpper(c)	SocialByteIs((c), SCT_UPPER)
+#define SocialIsLower(c)	SocialByteIs((c), SCT_LOWER)
 
 /* ASCII lowercase (pg_ascii_tolower(), inlined) */
 static inline char

@@ -286,10 +286,17 @@ SocialSummarizeSums(const SocialDoc *doc, SentimentScore *out)
 	return true;
 }
 
+/* Error: a text's sums are not finite (can't happen: every contribution is bounded) */
+void
+SocialNonFiniteSum(void)
+{
+	elog(ERROR, "social analyzer produced a non-finite sum");
+}
+
 /* Sum the contributions into polarity and intensity */
 void
 SocialSummarize(SocialDoc *doc, SentimentScore *out)
 {
 	if (!SocialSummarizeSums(doc, out))
-		elog(ERROR, "social analyzer produced a non-finite sum");
+		SocialNonFiniteSum();
 }
